@@ -1,0 +1,78 @@
+/** A source file as the compiler sees it: the path as typed by the user and its decoded text. */
+export class SourceFile {
+  /** Offsets (UTF-16 units) where each line starts; line 1 starts at offset 0. */
+  private readonly lineStarts: number[];
+
+  /** The path as the user typed it (or as an include resolved it), never made absolute. */
+  readonly path: string;
+  /** The file's text, BOM removed. */
+  readonly text: string;
+
+  constructor(path: string, text: string) {
+    this.path = path;
+    this.text = text;
+    this.lineStarts = [0];
+    // Lines split on \r\n, \n or \r, as tsc and editors count them.
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13 /* \r */) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.lineStarts.push(i + 1);
+      } else if (c === 10 /* \n */) {
+        this.lineStarts.push(i + 1);
+      }
+    }
+  }
+
+  /** Line and column (both from 1, columns in UTF-16 units) of an offset. */
+  position(offset: number): { line: number; column: number } {
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  }
+
+  /** Offset of the first character of a line (from 1). */
+  lineStart(line: number): number {
+    return this.lineStarts[line - 1] ?? this.text.length;
+  }
+
+  /** Offset just past the last character of a line, excluding its line break. */
+  lineEnd(line: number): number {
+    const next = this.lineStarts[line];
+    if (next === undefined) return this.text.length;
+    let end = next;
+    const before = this.text.charCodeAt(end - 1);
+    if (before === 10) end--;
+    if (this.text.charCodeAt(end - 1) === 13) end--;
+    else if (before === 13) end = next - 1;
+    return end;
+  }
+
+  /** The text of a line (from 1) without its line break. */
+  lineText(line: number): string {
+    return this.text.slice(this.lineStart(line), this.lineEnd(line));
+  }
+
+  /** Number of lines in the file. */
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+}
+
+/** A range of a source file: `start` inclusive, `end` exclusive, in UTF-16 offsets. */
+export interface Span {
+  readonly file: SourceFile;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Makes a span; `end` is clamped so that it is never before `start`. */
+export function spanOf(file: SourceFile, start: number, end: number): Span {
+  return { file, start, end: Math.max(start, end) };
+}

@@ -1,0 +1,61 @@
+// The helpers generated struct, union and exception codecs are built with. The generated code
+// supplies specialized `write`/`read` functions; this module adds encode/decode around them.
+import type { DecodeLimits } from "./protocol/limits.js";
+import type { ProtocolReader, ProtocolWriter } from "./protocol/protocol.js";
+import type { ProtocolName } from "./protocol/ttype.js";
+import { createReader, createWriter } from "./protocol/index.js";
+
+/** Options of `T.encode`. */
+export interface EncodeOptions {
+  /** Default "compact". */
+  readonly protocol?: ProtocolName;
+}
+
+/** Options of `T.decode`. */
+export interface DecodeOptions {
+  /** Default "compact". */
+  readonly protocol?: ProtocolName;
+  /** Overrides of DEFAULT_DECODE_LIMITS. */
+  readonly limits?: Partial<DecodeLimits>;
+  /** Reject a known field that arrives with another wire type (default: skip it, as Apache does). */
+  readonly strict?: boolean;
+}
+
+/** What generated code supplies for one struct, union or exception. */
+export interface StructSpec<T, Init> {
+  /** The IDL name, for messages. */
+  readonly name: string;
+  /** Writes the value as a struct (structBegin … structEnd); throws EncodeError naming the field. */
+  write(w: ProtocolWriter, value: T): void;
+  /** Reads a struct (structBegin … structEnd); checks required fields and union arity. */
+  read(r: ProtocolReader): T;
+  /** Builds a value from a partial one, filling IDL defaults. */
+  create(init: Init): T;
+}
+
+/** The value exported beside every generated struct, union and exception type. */
+export interface StructCodec<T, Init = T> extends StructSpec<T, Init> {
+  /** Encodes to a fresh Uint8Array (compact unless `options.protocol` says otherwise). */
+  encode(value: T, options?: EncodeOptions): Uint8Array;
+  /** Decodes one value; throws ProtocolError on bad bytes. */
+  decode(bytes: Uint8Array, options?: DecodeOptions): T;
+}
+
+/** Turns generated write/read/create functions into a full codec. */
+export function defineStruct<T, Init = T>(spec: StructSpec<T, Init>): StructCodec<T, Init> {
+  return {
+    name: spec.name,
+    write: spec.write,
+    read: spec.read,
+    create: spec.create,
+    encode(value, options) {
+      const w = createWriter(options?.protocol ?? "compact");
+      spec.write(w, value);
+      return w.finish();
+    },
+    decode(bytes, options) {
+      const r = createReader(options?.protocol ?? "compact", bytes, options);
+      return spec.read(r);
+    },
+  };
+}
