@@ -43,19 +43,62 @@ export interface StructCodec<T, Init = T> extends StructSpec<T, Init> {
 
 /** Turns generated write/read/create functions into a full codec. */
 export function defineStruct<T, Init = T>(spec: StructSpec<T, Init>): StructCodec<T, Init> {
+  const { write, read } = spec;
   return {
     name: spec.name,
-    write: spec.write,
-    read: spec.read,
+    write,
+    read,
     create: spec.create,
     encode(value, options) {
-      const w = createWriter(options?.protocol ?? "compact");
-      spec.write(w, value);
-      return w.finish();
+      const protocol = options?.protocol ?? "compact";
+      const w = takeWriter(protocol);
+      try {
+        write(w, value);
+        return w.finish();
+      } finally {
+        idleWriters[protocol] = w;
+      }
     },
     decode(bytes, options) {
-      const r = createReader(options?.protocol ?? "compact", bytes, options);
-      return spec.read(r);
+      const protocol = options?.protocol ?? "compact";
+      if (options?.limits !== undefined || options?.strict === true)
+        return read(createReader(protocol, bytes, options));
+      const r = takeReader(protocol, bytes);
+      try {
+        return read(r);
+      } finally {
+        r.reset(EMPTY); // drop the input: the caller may reuse or free it
+        idleReaders[protocol] = r;
+      }
     },
   };
+}
+
+// One idle writer and reader per protocol, shared by every codec, so an encode allocates only
+// its output and a decode only its values. Taking one leaves the slot empty, so a nested
+// encode/decode (e.g. from inside a `create`) gets a fresh instance instead of a busy one.
+const idleWriters: Record<ProtocolName, ProtocolWriter | undefined> = {
+  compact: undefined,
+  binary: undefined,
+};
+const idleReaders: Record<ProtocolName, ProtocolReader | undefined> = {
+  compact: undefined,
+  binary: undefined,
+};
+const EMPTY = new Uint8Array(0);
+
+function takeWriter(protocol: ProtocolName): ProtocolWriter {
+  const w = idleWriters[protocol];
+  if (w === undefined) return createWriter(protocol);
+  idleWriters[protocol] = undefined;
+  w.reset();
+  return w;
+}
+
+function takeReader(protocol: ProtocolName, bytes: Uint8Array): ProtocolReader {
+  const r = idleReaders[protocol];
+  if (r === undefined) return createReader(protocol, bytes);
+  idleReaders[protocol] = undefined;
+  r.reset(bytes);
+  return r;
 }
