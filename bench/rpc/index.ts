@@ -1,0 +1,10 @@
+// Every RPC system's loader, by name, imported lazily so one missing system leaves the others.
+import type { RpcLoader, RpcSystem } from "./rpc.js";
+
+/** How to load each RPC system. */
+export const RPC_LOADERS: Record<RpcSystem, RpcLoader> = {
+  "raw-tcp": async () => (await import("./raw-tcp.js")).loadRawTcp(),
+  idlc: async () => (await import("./idlc.js")).loadIdlcRpc(),
+  thrift: async () => (await import("./thrift.js")).loadThriftRpc(),
+  "grpc-js": async () => (await import("./grpc-js.js")).loadGrpcJs(),
+};
