@@ -102,6 +102,8 @@ export interface Field {
   readonly annotations: Annotations;
   readonly doc: string | undefined;
   readonly span: Span;
+  /** Where the name was written (for notes and tooling); the checker always sets it. */
+  readonly nameSpan?: Span;
 }
 
 interface DefinitionBase {
@@ -111,6 +113,8 @@ interface DefinitionBase {
   readonly annotations: Annotations;
   readonly doc: string | undefined;
   readonly span: Span;
+  /** Where the name was written (for notes and tooling); the checker always sets it. */
+  readonly nameSpan?: Span;
 }
 
 export interface Const extends DefinitionBase {
@@ -130,6 +134,8 @@ export interface EnumValue {
   readonly annotations: Annotations;
   readonly doc: string | undefined;
   readonly span: Span;
+  /** Where the name was written (for notes and tooling); the checker always sets it. */
+  readonly nameSpan?: Span;
 }
 
 export interface Enum extends DefinitionBase {
@@ -155,6 +161,8 @@ export interface Method {
   readonly annotations: Annotations;
   readonly doc: string | undefined;
   readonly span: Span;
+  /** Where the name was written (for notes and tooling); the checker always sets it. */
+  readonly nameSpan?: Span;
 }
 
 export interface Service extends DefinitionBase {

@@ -1,0 +1,229 @@
+// References inside constant values (thrift-idl.md §7.3): a const or an enum value written
+// `Enum.VALUE`, defined *before* the value (Apache resolves values as it reads them), and the
+// value shapes the checker walks, where a referenced const's value is carried to the reference.
+import { error } from "../diagnostics.js";
+import type { Span } from "../source.js";
+import type * as ast from "../syntax/ast.js";
+import { UNRESOLVED_VALUE, assertNever, type FileContext } from "./context.js";
+import * as model from "./model.js";
+import { article } from "./names.js";
+import { BROKEN } from "./symbols.js";
+import { typeName, unknownHint } from "./types.js";
+
+/** Where a value is written: what it belongs to, and where in its file (for "backwards only"). */
+export interface ValueSite {
+  readonly fc: FileContext;
+  /** Source index of the definition holding the value; what it names must come before. */
+  readonly position: number;
+  /** The value's owner in messages: `const "MAX"`, `default value of field "tags"`. */
+  readonly subject: string;
+  /** The const being defined, so `const i32 A = A` gets its own message. */
+  readonly self?: model.Const;
+}
+
+/** An enum value reached through a reference, after the name was resolved. */
+export interface EnumMemberNode {
+  readonly kind: "enum-member";
+  readonly definition: model.Enum;
+  readonly member: model.EnumValue;
+  readonly text: string;
+  readonly span: Span;
+}
+
+/** A list whose items may be carried values. */
+interface ListNode {
+  readonly kind: "list-const";
+  readonly items: readonly ValueNode[];
+  readonly span: Span;
+}
+
+/** A map whose entries may be carried values. */
+interface MapNode {
+  readonly kind: "map-const";
+  readonly entries: readonly { readonly key: ValueNode; readonly value: ValueNode }[];
+  readonly span: Span;
+}
+
+/** A value to check: as written, or a referenced const's value carried to the reference. */
+export type ValueNode =
+  | ast.IntConstNode
+  | ast.DoubleConstNode
+  | ast.StringConstNode
+  | ast.RefConstNode
+  | EnumMemberNode
+  | ListNode
+  | MapNode;
+
+/** A part of a value, for messages: `element in const "L"`. */
+export interface Place {
+  readonly site: ValueSite;
+  readonly subject: string;
+}
+
+/** Resolves a name in a value to a const's value or an enum value, or reports why not. */
+export function resolveReference(
+  node: ast.RefConstNode,
+  expected: model.Type,
+  place: Place,
+): ValueNode | undefined {
+  const { fc } = place.site;
+  const name = node.name.text;
+  const found = fc.scope.findConst(name);
+  if (found === BROKEN) return undefined;
+  if (found === undefined) {
+    fc.run.diagnostics.push(unknownConstant(node, expected, place));
+    return undefined;
+  }
+  if (found.kind === "enum-member") {
+    if (!isVisible(found.definition, place.site)) {
+      fc.run.diagnostics.push(
+        error(
+          node.span,
+          "forward-reference",
+          `enum value "${name}" is defined after ${place.site.subject}; ` +
+            `constants may only refer to what is defined before them (as in Apache)`,
+        ),
+      );
+      return undefined;
+    }
+    const { definition, member } = found;
+    return { kind: "enum-member", definition, member, text: name, span: node.span };
+  }
+  if (found === place.site.self) {
+    fc.run.diagnostics.push(
+      error(node.span, "forward-reference", `${place.site.subject} refers to itself`),
+    );
+    return undefined;
+  }
+  if (!isVisible(found, place.site)) {
+    fc.run.diagnostics.push(
+      error(
+        node.span,
+        "forward-reference",
+        `constant "${name}" is defined after ${place.site.subject}; ` +
+          `constants may only refer to what is defined before them (as in Apache)`,
+      ),
+    );
+    return undefined;
+  }
+  if (found.value === UNRESOLVED_VALUE) return undefined; // its own error was reported
+  const foundType = model.resolveType(found.type);
+  if (foundType.kind === "struct") {
+    // Apache substitutes only base, enum, list and map constants; a struct one fails its check.
+    fc.run.diagnostics.push(
+      error(
+        node.span,
+        "struct-const-reference",
+        `constant "${name}" is ${article(foundType.definition.kind)} value; Apache cannot use ` +
+          `such constants by name (write the value out)`,
+      ),
+    );
+    return undefined;
+  }
+  return carry(found.value, node.span, name);
+}
+
+function unknownConstant(node: ast.RefConstNode, expected: model.Type, place: Place) {
+  const { fc } = place.site;
+  const name = node.name.text;
+  const target = model.resolveType(expected);
+  if (target.kind === "enum" && target.definition.values.some((v) => v.name === name)) {
+    const qualified = typeName(target, fc.program);
+    return error(
+      node.span,
+      "unqualified-enum-value",
+      `enum value "${name}" must be qualified: write "${qualified}.${name}"`,
+    );
+  }
+  const dot = name.lastIndexOf(".");
+  if (dot > 0) {
+    const owner = fc.scope.findType(name.slice(0, dot));
+    if (owner !== undefined && owner !== BROKEN && owner.kind === "enum") {
+      return error(
+        node.span,
+        "unknown-enum-value",
+        `enum "${name.slice(0, dot)}" has no value "${name.slice(dot + 1)}"`,
+      );
+    }
+  }
+  return error(
+    node.span,
+    "unknown-constant",
+    `unknown constant "${name}"${unknownHint(name, "consts", fc)}`,
+  );
+}
+
+/** A referenced const's value as if written at the reference, to be checked for the new type. */
+function carry(value: model.ConstValue, span: Span, text: string): ValueNode {
+  switch (value.kind) {
+    case "bool":
+      return { kind: "int-const", value: value.value ? 1n : 0n, text, span };
+    case "int":
+      return { kind: "int-const", value: value.value, text, span };
+    case "double":
+      return { kind: "double-const", value: value.value, text, span };
+    case "string":
+      return { kind: "string-const", value: value.value, span };
+    case "enum":
+      return {
+        kind: "enum-member",
+        definition: value.definition,
+        member: value.member,
+        text,
+        span,
+      };
+    case "list":
+      return { kind: "list-const", items: value.items.map((v) => carry(v, span, text)), span };
+    case "map":
+      return {
+        kind: "map-const",
+        entries: value.entries.map((e) => ({
+          key: carry(e.key, span, text),
+          value: carry(e.value, span, text),
+        })),
+        span,
+      };
+    case "struct":
+      return {
+        kind: "map-const",
+        entries: value.fields.map((f) => ({
+          key: { kind: "string-const", value: f.field.name, span },
+          value: carry(f.value, span, text),
+        })),
+        span,
+      };
+    default:
+      return assertNever(value);
+  }
+}
+
+/** Whether a definition may be used at this site: in an include, or earlier in this file. */
+function isVisible(definition: model.Definition, site: ValueSite): boolean {
+  if (definition.program !== site.fc.program) return true;
+  return (site.fc.run.positions.get(definition) ?? Infinity) < site.position;
+}
+
+/**
+ * Follows typedefs to the type the value must have. Apache checks a value as it reads it, so
+ * every named type on the way must already be defined (thrift-idl.md §7, verified on 0.17).
+ */
+export function visibleTarget(type: model.Type, span: Span, place: Place) {
+  let t: model.Type = type;
+  for (;;) {
+    if (t.kind === "typedef" || t.kind === "enum" || t.kind === "struct") {
+      if (!isVisible(t.definition, place.site)) {
+        place.site.fc.run.diagnostics.push(
+          error(
+            span,
+            "forward-reference",
+            `type "${t.definition.name}" must be defined before ${place.site.subject} ` +
+              `(Apache checks constant values as it reads them)`,
+          ),
+        );
+        return undefined;
+      }
+    }
+    if (t.kind !== "typedef") return t;
+    t = t.definition.type;
+  }
+}

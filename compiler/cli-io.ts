@@ -1,0 +1,53 @@
+// What the CLI commands need from the outside world, injected by cli.ts (the real process) or by
+// tests (in memory), and the one way diagnostics are printed.
+import {
+  diagnosticToJson,
+  formatDiagnostic,
+  formatSummary,
+  type Diagnostic,
+} from "./diagnostics.js";
+import type { OutputFormat } from "./cli-args.js";
+
+/** The CLI's access to streams, files, file watching and interruption. */
+export interface CliIo {
+  /** Writes text to standard output as given (callers end lines with "\n"). */
+  stdout(text: string): void;
+  /** Writes text to standard error as given. */
+  stderr(text: string): void;
+  /** A file's bytes, or undefined when it cannot be read. */
+  readFile(path: string): Uint8Array | undefined;
+  writeFile(path: string, text: string): void;
+  /** Creates a directory and its parents; fine if it exists. */
+  makeDir(path: string): void;
+  /** Calls `onChange` with a path when a file in one of `dirs` changes, until closed. */
+  watch(dirs: readonly string[], onChange: (path: string) => void): { close(): void };
+  /** Aborted when the user interrupts (Ctrl-C); `--watch` then stops. */
+  readonly interrupt: AbortSignal;
+  /** idlc's version (package.json). */
+  version(): string;
+}
+
+/**
+ * Prints diagnostics: as text with code frames on stderr, then the count line (`2 errors`), or
+ * as one JSON object per line on stdout. `omittedErrors` says the 100-error cap was reached.
+ */
+export function printDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  format: OutputFormat,
+  io: CliIo,
+  omittedErrors = false,
+): void {
+  if (format === "json") {
+    for (const d of diagnostics) io.stdout(`${JSON.stringify(diagnosticToJson(d))}\n`);
+    return;
+  }
+  if (diagnostics.length === 0) return;
+  const blocks = diagnostics.map(formatDiagnostic).join("\n\n");
+  const cap = omittedErrors ? "too many errors; only the first ones are shown\n" : "";
+  io.stderr(`${blocks}\n\n${cap}${formatSummary(diagnostics)}\n`);
+}
+
+/** Whether any diagnostic is an error (exit status 1). */
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
+}
