@@ -16,6 +16,36 @@ export type {
   ServiceDescriptor,
   MethodDescriptor,
 } from "./service.js";
+export { connect } from "./client/channel.js";
+export type { ClientChannel } from "./client/channel.js";
+export type {
+  ConnectOptions,
+  ChannelOptions,
+  EndpointOptions,
+  RetryOptions,
+} from "./client/options.js";
+export { createServer } from "./server/server.js";
+export type { Server, ServerAddress, ListenOptions, CloseOptions } from "./server/server.js";
+export { consoleLogger } from "./server/options.js";
+export type { ServerOptions, Logger } from "./server/options.js";
+export type {
+  Interceptor,
+  ClientInterceptor,
+  ServerInterceptor,
+  ClientCall,
+  ServerCall,
+  Next,
+} from "./interceptor.js";
+export { createStaticSource, parseEndpoint } from "./registry/static.js";
+export type { Endpoint, EndpointSource, Balance } from "./registry/static.js";
+export type { TransportName } from "./transport/detect.js";
+export { THeaderKey } from "./transport/header.js";
+export { registerEndpoint, ETCD_KEY_PREFIX } from "./registry/etcd.js";
+export type { Registration, RegisterOptions, DiscoveredEndpoint } from "./registry/etcd.js";
+export { createEtcdSource } from "./registry/etcd-source.js";
+export type { EtcdSource, EtcdSourceOptions } from "./registry/etcd-source.js";
+export { EtcdError } from "./registry/etcd-client.js";
+export type { EtcdOptions } from "./registry/etcd-client.js";
 
 // ---- Called by generated code ---------------------------------------------------------------
 export { TType, MessageType } from "./protocol/ttype.js";
@@ -26,3 +56,13 @@ export type { StructSpec } from "./codec.js";
 export { defineService } from "./service.js";
 export type { ServiceSpec, Annotations } from "./service.js";
 export { ThriftException } from "./errors.js";
+export {
+  withFieldPath,
+  requiredFieldUnset,
+  invalidUnionValue,
+  requiredFieldMissing,
+  unionArityError,
+  elementTypeMismatch,
+  missingResult,
+} from "./generated-support.js";
+export type { OpenEnum, WithDefaults } from "./generated-support.js";

@@ -1,0 +1,79 @@
+// The errors a client call rejects with, each naming service, method and peer, so a message
+// alone says which call failed where: `Calc.add on 10.0.0.7:9090: deadline of 500 ms exceeded`.
+import { ApplicationError, RpcError, RpcErrorCode, ThriftException } from "../errors.js";
+import { applicationTypeName, type ApplicationException } from "../message.js";
+import type { PendingCall } from "./pending-call.js";
+
+/** The message of anything thrown. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `Service.method on host:port`. */
+export function callName(call: PendingCall, peer: string): string {
+  return `${call.service}.${call.method.name} on ${peer}`;
+}
+
+/** An RpcError with `code`, naming the call. */
+export function callError(
+  call: PendingCall,
+  peer: string,
+  code: RpcErrorCode,
+  why: string,
+  cause?: unknown,
+): RpcError {
+  return new RpcError(`${callName(call, peer)}: ${why}`, { code, cause });
+}
+
+/** The call's deadline passed. */
+export function deadlineError(call: PendingCall, peer: string): RpcError {
+  const budget = Number.isNaN(call.budgetMs) ? "" : ` of ${Math.round(call.budgetMs)} ms`;
+  return callError(call, peer, RpcErrorCode.DEADLINE_EXCEEDED, `deadline${budget} exceeded`);
+}
+
+/** The call's (or its parent's) signal aborted; the reason's message is kept. */
+export function cancelledError(call: PendingCall, peer: string, signal: AbortSignal): RpcError {
+  const reason: unknown = signal.reason;
+  const why = reason instanceof Error ? `: ${reason.message}` : "";
+  return callError(call, peer, RpcErrorCode.CANCELLED, `cancelled${why}`, reason);
+}
+
+/** The request is bigger than the client lets itself send. */
+export function requestTooLarge(call: PendingCall, peer: string, size: number, limit: number) {
+  return callError(
+    call,
+    peer,
+    RpcErrorCode.LIMIT_EXCEEDED,
+    `request of ${size} bytes exceeds maxFrameBytes (${limit}); raise the client's maxFrameBytes option (and the server's)`,
+  );
+}
+
+/** What a call rejects with when its reply says it failed, or cannot be read. */
+export function replyError(call: PendingCall, peer: string, error: unknown): Error {
+  // A declared exception is the generated class itself; the caller catches it by type.
+  if (error instanceof ThriftException) return error;
+  if (error instanceof ApplicationError)
+    return new ApplicationError(`${callName(call, peer)} failed: ${error.message}`, {
+      type: error.type,
+      cause: error,
+    });
+  return callError(
+    call,
+    peer,
+    RpcErrorCode.PROTOCOL_ERROR,
+    `undecodable reply: ${errorText(error)}`,
+    error,
+  );
+}
+
+/** A TApplicationException the server sent instead of a result. */
+export function applicationError(
+  call: PendingCall,
+  peer: string,
+  ex: ApplicationException,
+): ApplicationError {
+  return new ApplicationError(
+    `${callName(call, peer)} failed: ${applicationTypeName(ex.type)}: ${ex.message}`,
+    { type: ex.type },
+  );
+}

@@ -1,0 +1,410 @@
+// One client connection to one endpoint: connects lazily, pipelines any number of calls matched
+// to replies by seqid (replies may come in any order), encodes every call of an event-loop turn
+// into one buffer written once, and fails every pending call at once when the connection
+// breaks. It reconnects on the next call, after a bounded exponential backoff when connecting
+// failed. One writer, one reader and one decoder per connection, reused for every message.
+import type { Socket } from "node:net";
+import type { DeadlineScheduler } from "../deadline.js";
+import { RpcError, RpcErrorCode } from "../errors.js";
+import { readApplicationException } from "../message.js";
+import { createReader, createWriter } from "../protocol/index.js";
+import type { ProtocolReader, ProtocolWriter } from "../protocol/protocol.js";
+import { MessageType } from "../protocol/ttype.js";
+import type { Pickable } from "../registry/static.js";
+import type { CallOptions, MethodDescriptor } from "../service.js";
+import { FrameError, type MessageDecoder } from "../transport/frame-decoder.js";
+import { EARLY_FLUSH_BYTES, OutBuffer } from "../transport/out-buffer.js";
+import { hostPort, openSocket } from "../transport/socket.js";
+import { createMessageDecoder, writeMessage } from "../transport/wire.js";
+import {
+  applicationError,
+  callError,
+  cancelledError,
+  deadlineError,
+  errorText,
+  replyError,
+  requestTooLarge,
+} from "./call-errors.js";
+import { callHeaders } from "./call-headers.js";
+import type { ResolvedChannelOptions } from "./options.js";
+import { PendingCall, type CallOwner } from "./pending-call.js";
+import { PendingTable } from "./pending-table.js";
+
+type State = "idle" | "waiting" | "connecting" | "open" | "closed";
+
+const EMPTY = new Uint8Array(0);
+
+/** A connection to one endpoint that carries calls. */
+export class ClientConnection implements Pickable, CallOwner {
+  /** `host:port` of the endpoint. */
+  readonly peer: string;
+  private readonly host: string;
+  private readonly port: number;
+  private readonly options: ResolvedChannelOptions;
+  private readonly scheduler: DeadlineScheduler;
+
+  private state: State = "idle";
+  private socket: Socket | undefined;
+  private readonly pending = new PendingTable();
+  /** Oneway calls written to `out`, resolved once flushed to the socket. */
+  private oneways: PendingCall[] = [];
+  private readonly out = new OutBuffer();
+  private flushScheduled = false;
+  private readonly writer: ProtocolWriter;
+  private readonly reader: ProtocolReader;
+  private decoder: MessageDecoder;
+  /** Connect attempts failed in a row, and when the next may start (epoch ms). */
+  private failures = 0;
+  private retryAt = 0;
+  private backoffTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Why the socket is going away, when we decided it (bad reply bytes). */
+  private failure: RpcError | undefined;
+  private lastError: Error | undefined;
+  private closed: Promise<void> | undefined;
+  private retiring = false;
+
+  constructor(
+    host: string,
+    port: number,
+    options: ResolvedChannelOptions,
+    scheduler: DeadlineScheduler,
+  ) {
+    this.host = host;
+    this.port = port;
+    this.peer = hostPort(host, port);
+    this.options = options;
+    this.scheduler = scheduler;
+    this.writer = createWriter(options.protocol);
+    this.reader = createReader(options.protocol, EMPTY, { limits: options.limits });
+    this.decoder = this.createDecoder();
+  }
+
+  private createDecoder(): MessageDecoder {
+    const { transport, protocol, maxFrameBytes, limits } = this.options;
+    return createMessageDecoder(transport, protocol, maxFrameBytes, limits.maxDepth);
+  }
+
+  /** Calls awaiting a reply. */
+  get load(): number {
+    return this.pending.size;
+  }
+
+  /** False while backing off after failed connects. */
+  get available(): boolean {
+    return this.failures === 0 || this.state === "open";
+  }
+
+  /**
+   * Sends one call; resolves with its result. `name` is the message name (`Service:method` or
+   * the bare method name). Every failure rejects with an RpcError or a declared exception.
+   */
+  send(
+    service: string,
+    name: string,
+    method: MethodDescriptor,
+    args: readonly unknown[],
+    options: CallOptions | undefined,
+  ): Promise<unknown> {
+    const call = new PendingCall(this, service, method);
+    const promise = call.promise();
+    if (this.state === "closed") {
+      call.done = true;
+      call.reject(callError(call, this.peer, RpcErrorCode.CANCELLED, "the channel is closed"));
+      return promise;
+    }
+    const aborted = call.prepare(options, this.options.timeoutMs);
+    if (aborted !== undefined) {
+      call.done = true;
+      call.reject(cancelledError(call, this.peer, aborted));
+      return promise;
+    }
+    const deadline = call.deadline;
+    if (deadline !== undefined && deadline <= call.startedAt) {
+      this.settle(call);
+      call.reject(deadlineError(call, this.peer));
+      return promise;
+    }
+
+    const seqid = this.pending.nextSeqid();
+    const w = this.writer;
+    try {
+      w.reset();
+      w.messageBegin(name, method.oneway ? MessageType.ONEWAY : MessageType.CALL, seqid);
+      method.writeArgs(w, args);
+      if (w.length > this.options.maxFrameBytes) {
+        this.settle(call);
+        call.reject(requestTooLarge(call, this.peer, w.length, this.options.maxFrameBytes));
+        return promise;
+      }
+      const { transport, protocol, headers } = this.options;
+      const frameHeaders =
+        transport === "header"
+          ? callHeaders(deadline, call.startedAt, options, headers)
+          : undefined;
+      writeMessage(this.out, transport, protocol, w.bytes(), seqid, frameHeaders);
+    } catch (error) {
+      this.settle(call);
+      call.reject(
+        callError(
+          call,
+          this.peer,
+          RpcErrorCode.PROTOCOL_ERROR,
+          `cannot encode the arguments: ${errorText(error)}`,
+          error,
+        ),
+      );
+      return promise;
+    }
+    call.seqid = seqid;
+    if (method.oneway) this.oneways.push(call);
+    else this.pending.add(call);
+    if (deadline !== undefined) this.scheduler.add(call);
+    this.kick();
+    return promise;
+  }
+
+  /**
+   * Stops taking calls (the endpoint went away) and closes once the pending ones are answered.
+   * The channel no longer picks it.
+   */
+  retire(): void {
+    this.retiring = true;
+    if (this.pending.size === 0 && this.oneways.length === 0) void this.close();
+  }
+
+  /** Closes the connection; pending calls reject with "cancelled". Resolves once the socket is closed. */
+  close(): Promise<void> {
+    if (this.closed !== undefined) return this.closed;
+    const socket = this.socket;
+    const wasOpen = this.state === "open";
+    this.state = "closed";
+    if (this.backoffTimer !== undefined) clearTimeout(this.backoffTimer);
+    if (wasOpen) this.flushNow(); // oneway calls already made still go out
+    this.failAll(RpcErrorCode.CANCELLED, "the channel was closed");
+    if (socket === undefined || socket.destroyed) return (this.closed = Promise.resolve());
+    this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
+    if (wasOpen) socket.end();
+    else socket.destroy();
+    return this.closed;
+  }
+
+  // ---- CallOwner ----
+
+  expire(call: PendingCall): void {
+    if (call.done) return;
+    this.settle(call);
+    call.reject(deadlineError(call, this.peer));
+  }
+
+  cancel(call: PendingCall): void {
+    if (call.done) return;
+    const signal = call.signal?.aborted ? call.signal : call.parentSignal!;
+    this.settle(call);
+    call.reject(cancelledError(call, this.peer, signal));
+  }
+
+  // ---- sending ----
+
+  /** Makes sure what was written gets sent: connects if needed, else flushes this turn. */
+  private kick(): void {
+    switch (this.state) {
+      case "open":
+        if (this.out.pending >= EARLY_FLUSH_BYTES) this.writeOut();
+        if (!this.flushScheduled) {
+          this.flushScheduled = true;
+          setImmediate(this.flushNow);
+        }
+        return;
+      case "idle": {
+        const wait = this.failures > 0 ? this.retryAt - Date.now() : 0;
+        if (wait <= 0) return this.connect();
+        this.state = "waiting";
+        this.backoffTimer = setTimeout(this.connectAfterBackoff, wait);
+        return;
+      }
+      default:
+        return; // waiting or connecting: flushed once open
+    }
+  }
+
+  private readonly flushNow = (): void => {
+    this.flushScheduled = false;
+    if (this.state === "open") this.writeOut();
+  };
+
+  /** Writes what is pending (one socket write) and resolves the oneway calls it carried. */
+  private writeOut(): void {
+    const socket = this.socket!;
+    const bytes = this.out.take();
+    if (bytes !== undefined) {
+      socket.write(bytes);
+      // Written through at once (the usual case): the slab space can be used again.
+      if (socket.writableLength === 0) this.out.rewind();
+    }
+    if (this.oneways.length > 0) {
+      // Oneway calls resolve once written (rpc.md §5), as Apache's Node client does.
+      const written = this.oneways;
+      this.oneways = [];
+      for (const call of written) {
+        if (call.done) continue;
+        this.settle(call);
+        call.resolve(undefined);
+      }
+    }
+  }
+
+  // ---- connection lifecycle ----
+
+  private readonly connectAfterBackoff = (): void => {
+    this.backoffTimer = undefined;
+    if (this.state === "waiting") this.connect();
+  };
+
+  private connect(): void {
+    this.state = "connecting";
+    this.failure = undefined;
+    this.lastError = undefined;
+    const socket = openSocket(this.host, this.port, this.options.tls, this.onOpen);
+    socket.setTimeout(this.options.connectTimeoutMs);
+    socket.on("timeout", this.onConnectTimeout);
+    socket.on("data", this.onData);
+    socket.on("error", this.onError);
+    socket.on("end", this.onGone);
+    socket.on("close", this.onGone);
+    this.socket = socket;
+  }
+
+  private readonly onOpen = (): void => {
+    if (this.state !== "connecting") return;
+    this.socket!.setTimeout(0);
+    this.state = "open";
+    this.failures = 0;
+    this.flushNow();
+  };
+
+  private readonly onConnectTimeout = (): void => {
+    if (this.state !== "connecting") return;
+    this.lastError = new Error(`no connection within ${this.options.connectTimeoutMs} ms`);
+    this.socket?.destroy();
+  };
+
+  private readonly onError = (error: Error): void => {
+    this.lastError = error;
+  };
+
+  /**
+   * The socket closed, or the server ended its side (no reply can follow, so waiting for the
+   * close would only let new calls go out on a dying connection): let go of the socket now.
+   */
+  private readonly onGone = (): void => {
+    const socket = this.socket;
+    if (socket === undefined) return;
+    socket.off("data", this.onData);
+    socket.off("end", this.onGone);
+    socket.off("close", this.onGone);
+    socket.off("timeout", this.onConnectTimeout);
+    socket.destroy();
+    const state = this.state;
+    this.socket = undefined;
+    this.out.clear();
+    this.decoder = this.createDecoder();
+    if (state === "closed") return;
+    this.state = "idle";
+    if (state === "connecting") {
+      this.failures++;
+      const backoff = Math.min(
+        this.options.backoffMaxMs,
+        this.options.backoffInitialMs * 2 ** (this.failures - 1),
+      );
+      this.retryAt = Date.now() + backoff;
+      const why = this.lastError?.message ?? "connection refused";
+      this.failAll(RpcErrorCode.UNAVAILABLE, `cannot connect: ${why}`);
+    } else if (this.failure !== undefined) {
+      this.failAll(this.failure.code, this.failure.message);
+    } else {
+      const why = this.lastError?.message ?? "closed by the server";
+      this.failAll(
+        RpcErrorCode.CONNECTION_LOST,
+        `connection lost (${why}); the call may or may not have run`,
+      );
+    }
+  };
+
+  /** Rejects every pending and unflushed oneway call with `code`. */
+  private failAll(code: RpcErrorCode, why: string): void {
+    const calls = [...this.pending.takeAll(), ...this.oneways];
+    this.oneways = [];
+    for (const call of calls) {
+      if (call.done) continue;
+      this.settle(call);
+      call.reject(callError(call, this.peer, code, why));
+    }
+  }
+
+  /** Stops using the socket because of what it sent; pending calls fail with `code`. */
+  private abandon(code: RpcErrorCode, why: string, cause: unknown): void {
+    this.failure = new RpcError(why, { code, cause });
+    this.socket?.destroy();
+  }
+
+  // ---- receiving ----
+
+  private readonly onData = (chunk: Buffer): void => {
+    const decoder = this.decoder;
+    decoder.push(chunk);
+    try {
+      while (this.failure === undefined && decoder.next())
+        this.readReply(decoder.bytes, decoder.start, decoder.end);
+    } catch (error) {
+      if (error instanceof FrameError && error.code === "too-large")
+        this.abandon(
+          RpcErrorCode.LIMIT_EXCEEDED,
+          `reply ${error.message}; raise the client's maxFrameBytes option`,
+          error,
+        );
+      else
+        this.abandon(RpcErrorCode.PROTOCOL_ERROR, `undecodable reply: ${errorText(error)}`, error);
+    }
+  };
+
+  private readReply(bytes: Uint8Array, start: number, end: number): void {
+    const r = this.reader;
+    r.reset(bytes, start, end);
+    const header = r.messageBegin(); // throws: the stream is corrupt, onData abandons it
+    const call = this.pending.take(header.seqid);
+    if (call === undefined) return; // a late reply (timed out or cancelled): dropped
+    this.settle(call, false);
+    if (header.type === MessageType.EXCEPTION) {
+      let ex;
+      try {
+        ex = readApplicationException(r);
+      } catch (error) {
+        call.reject(replyError(call, this.peer, error));
+        return;
+      }
+      call.reject(applicationError(call, this.peer, ex));
+      return;
+    }
+    let result: unknown;
+    try {
+      result = call.method.readResult(r);
+    } catch (error) {
+      call.reject(replyError(call, this.peer, error));
+      return;
+    }
+    call.resolve(result);
+  }
+
+  // ---- settling ----
+
+  /** Marks a call done and lets go of its deadline, listeners and (if `stillPending`) seqid. */
+  private settle(call: PendingCall, stillPending = true): void {
+    call.done = true;
+    if (call.heapIndex >= 0) this.scheduler.remove(call);
+    if (call.signal !== undefined) call.signal.removeEventListener("abort", call);
+    if (call.parentSignal !== undefined) call.parentSignal.removeEventListener("abort", call);
+    if (call.method.oneway) return;
+    if (stillPending) this.pending.remove(call);
+    if (this.retiring && this.state !== "closed" && this.pending.size === 0) void this.close();
+  }
+}

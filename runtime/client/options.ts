@@ -1,0 +1,127 @@
+// Options of `connect()`, with one documented default each. Apache peers on their defaults
+// (Node, Python) want `{ transport: "buffered", protocol: "binary", multiplexed: false }`.
+import type { ConnectionOptions } from "node:tls";
+import type { ClientInterceptor } from "../interceptor.js";
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../protocol/limits.js";
+import type { ProtocolName } from "../protocol/ttype.js";
+import type { Balance, EndpointSource } from "../registry/static.js";
+import type { TransportName } from "../transport/detect.js";
+import { DEFAULT_MAX_FRAME_BYTES } from "../transport/framed.js";
+
+/** Where a channel's calls go: one endpoint, a fixed list of `host:port`, or a changing source. */
+export type EndpointOptions =
+  | {
+      readonly host: string;
+      readonly port: number;
+      readonly addresses?: never;
+      readonly endpoints?: never;
+    }
+  | {
+      /** `host:port` strings; calls are spread over them (see `balance`). */
+      readonly addresses: readonly string[];
+      readonly host?: never;
+      readonly port?: never;
+      readonly endpoints?: never;
+    }
+  | {
+      /** A source of endpoints that may change (service discovery). */
+      readonly endpoints: EndpointSource;
+      readonly host?: never;
+      readonly port?: never;
+      readonly addresses?: never;
+    };
+
+/** When a failed call is tried again (built-in, inside the user interceptors). */
+export interface RetryOptions {
+  /** Attempts in all, the first included. Default 1 (no retry). */
+  readonly attempts: number;
+  /** Pause before each retry, in milliseconds. Default 50. */
+  readonly delayMs?: number;
+}
+
+/** How a channel talks, whatever its endpoints. */
+export interface ChannelOptions {
+  /** Wire protocol. Default "compact". */
+  readonly protocol?: ProtocolName;
+  /** Transport. Default "framed"; "buffered" for Apache's unframed default; "header" for THeader. */
+  readonly transport?: TransportName;
+  /** Send `Service:method` names (Apache TMultiplexedProtocol). Default true; false for a plain Apache server. */
+  readonly multiplexed?: boolean;
+  /** Connect with TLS (node:tls options: `ca`, `cert`, `key`, `servername`, …). Default: plain TCP. */
+  readonly tls?: ConnectionOptions;
+  /** Timeout of every call that sets none, in milliseconds. Default: none. */
+  readonly timeoutMs?: number;
+  /** Time allowed to establish a connection, in milliseconds. Default 5_000. */
+  readonly connectTimeoutMs?: number;
+  /** Connections kept to each endpoint; calls are spread over them. Default 1. */
+  readonly connectionsPerEndpoint?: number;
+  /** How a call's connection is picked. Default "round-robin". */
+  readonly balance?: Balance;
+  /** Largest reply frame accepted, in bytes. Default 16_384_000 (Apache's). */
+  readonly maxFrameBytes?: number;
+  /** Limits while decoding replies. Default DEFAULT_DECODE_LIMITS. */
+  readonly limits?: Partial<DecodeLimits>;
+  /** Reconnect backoff after a failed connect: first pause and cap, in ms. Default 100 and 5_000. */
+  readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
+  /** Retry of calls that never reached a server (and of idempotent calls whose connection broke). */
+  readonly retry?: RetryOptions;
+  /** Client interceptors, first listed outermost. */
+  readonly interceptors?: readonly ClientInterceptor[];
+  /** Headers sent with every call (THeader transport only); a call's own headers win. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Options of `connect()`: endpoints plus how to talk to them. */
+export type ConnectOptions = ChannelOptions & EndpointOptions;
+
+/** Channel options with every default filled in. */
+export interface ResolvedChannelOptions {
+  readonly protocol: ProtocolName;
+  readonly transport: TransportName;
+  readonly multiplexed: boolean;
+  readonly tls: ConnectionOptions | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly connectTimeoutMs: number;
+  readonly connectionsPerEndpoint: number;
+  readonly balance: Balance;
+  readonly maxFrameBytes: number;
+  readonly limits: DecodeLimits;
+  readonly backoffInitialMs: number;
+  readonly backoffMaxMs: number;
+  readonly retryAttempts: number;
+  readonly retryDelayMs: number;
+  readonly interceptors: readonly ClientInterceptor[];
+  readonly headers: readonly (readonly [string, string])[];
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0))
+    throw new RangeError(`connect(): ${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+/** Fills in defaults and checks values; throws a RangeError naming a bad option. */
+export function resolveChannelOptions(options: ChannelOptions): ResolvedChannelOptions {
+  return {
+    protocol: options.protocol ?? "compact",
+    transport: options.transport ?? "framed",
+    multiplexed: options.multiplexed ?? true,
+    tls: options.tls,
+    timeoutMs:
+      options.timeoutMs === undefined ? undefined : positive("timeoutMs", options.timeoutMs, 0),
+    connectTimeoutMs: positive("connectTimeoutMs", options.connectTimeoutMs, 5_000),
+    connectionsPerEndpoint: Math.floor(
+      positive("connectionsPerEndpoint", options.connectionsPerEndpoint, 1),
+    ),
+    balance: options.balance ?? "round-robin",
+    maxFrameBytes: positive("maxFrameBytes", options.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES),
+    limits: { ...DEFAULT_DECODE_LIMITS, ...options.limits },
+    backoffInitialMs: positive("backoff.initialMs", options.backoff?.initialMs, 100),
+    backoffMaxMs: positive("backoff.maxMs", options.backoff?.maxMs, 5_000),
+    retryAttempts: Math.floor(positive("retry.attempts", options.retry?.attempts, 1)),
+    retryDelayMs: options.retry?.delayMs ?? 50,
+    interceptors: options.interceptors ?? [],
+    headers: Object.entries(options.headers ?? {}),
+  };
+}

@@ -1,0 +1,110 @@
+// One call awaiting its reply. It is the only object a call allocates besides the Promise the
+// caller awaits: it is its own deadline-heap entry and its own abort listener (`handleEvent`),
+// so no closure or timer is created per call.
+import { resolveDeadline, type Deadlined } from "../deadline.js";
+import type { CallOptions, MethodDescriptor } from "../service.js";
+
+/** What settles a pending call when its deadline passes or its signal aborts. */
+export interface CallOwner {
+  expire(call: PendingCall): void;
+  cancel(call: PendingCall): void;
+}
+
+function noop(): void {}
+
+/** A call sent (or about to be) on a connection, until it settles. */
+export class PendingCall implements Deadlined {
+  expiresAt = Infinity;
+  heapIndex = -1;
+  /** The call's time budget, for messages (ms); NaN without a deadline. */
+  budgetMs = NaN;
+  /** When the deadline was computed (epoch ms; 0 without a deadline). */
+  startedAt = 0;
+  seqid = 0;
+  /** True once resolved or rejected; later events are ignored. */
+  done = false;
+  resolve: (value: unknown) => void = noop;
+  reject: (error: unknown) => void = noop;
+  /** Signals this call listens to (its own and its parent's), to unsubscribe when it settles. */
+  signal: AbortSignal | undefined = undefined;
+  parentSignal: AbortSignal | undefined = undefined;
+
+  readonly owner: CallOwner;
+  readonly service: string;
+  readonly method: MethodDescriptor;
+
+  constructor(owner: CallOwner, service: string, method: MethodDescriptor) {
+    this.owner = owner;
+    this.service = service;
+    this.method = method;
+  }
+
+  /**
+   * Applies the call's options: computes its deadline (`expiresAt`, from its timeout, deadline,
+   * parent or the channel's default) and listens to its signal and its parent's. Returns an
+   * already aborted signal instead, in which case nothing is listened to.
+   */
+  prepare(
+    options: CallOptions | undefined,
+    defaultTimeoutMs: number | undefined,
+  ): AbortSignal | undefined {
+    let timeoutMs = defaultTimeoutMs;
+    let deadline: number | undefined;
+    let parentDeadline: number | undefined;
+    if (options !== undefined) {
+      const signal = options.signal;
+      const parent = options.parent;
+      const parentSignal = parent?.signal; // made on first use: only calls with a parent pay
+      if (signal?.aborted) return signal;
+      if (parentSignal?.aborted) return parentSignal;
+      timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+      deadline = options.deadline;
+      parentDeadline = parent?.deadline;
+      if (signal !== undefined) {
+        this.signal = signal;
+        signal.addEventListener("abort", this);
+      }
+      if (parentSignal !== undefined) {
+        this.parentSignal = parentSignal;
+        parentSignal.addEventListener("abort", this);
+      }
+    }
+    if (timeoutMs !== undefined || deadline !== undefined || parentDeadline !== undefined) {
+      const now = Date.now();
+      this.startedAt = now;
+      this.expiresAt = resolveDeadline(now, timeoutMs, deadline, parentDeadline)!;
+      this.budgetMs = this.expiresAt - now;
+    }
+    return undefined;
+  }
+
+  /** The absolute deadline (epoch ms), or undefined. */
+  get deadline(): number | undefined {
+    return this.expiresAt === Infinity ? undefined : this.expiresAt;
+  }
+
+  /** Deadline passed (DeadlineScheduler). */
+  expire(): void {
+    this.owner.expire(this);
+  }
+
+  /** A signal aborted (this object is the AbortSignal listener). */
+  handleEvent(): void {
+    this.owner.cancel(this);
+  }
+
+  /** The Promise the caller awaits, settled through `resolve`/`reject`. */
+  promise(): Promise<unknown> {
+    capturing = this;
+    return new Promise(capture);
+  }
+}
+
+// The Promise executor runs synchronously inside `new Promise`, so one module-level function
+// can hand the resolvers to the call being created: no closure per call.
+let capturing: PendingCall | undefined;
+function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  capturing!.resolve = resolve;
+  capturing!.reject = reject;
+  capturing = undefined;
+}

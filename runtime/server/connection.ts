@@ -1,0 +1,415 @@
+// One accepted connection: detects its transport and protocol from the first bytes, decodes
+// calls, runs them concurrently, and writes each reply as its handler finishes, every reply of
+// an event-loop turn in one socket write. Backpressure: with `maxInFlightPerConnection` calls
+// running it stops reading until one finishes. A stream that cannot be split into messages
+// closes this connection only, with a logged reason.
+import type { Socket } from "node:net";
+import type { DeadlineScheduler } from "../deadline.js";
+import { ApplicationErrorType, RpcError, RpcErrorCode } from "../errors.js";
+import type { ServerCall } from "../interceptor.js";
+import { splitMessageName } from "../message.js";
+import { createReader, createWriter } from "../protocol/index.js";
+import type { MessageHeader, ProtocolReader, ProtocolWriter } from "../protocol/protocol.js";
+import { MessageType, type ProtocolName } from "../protocol/ttype.js";
+import type { MethodDescriptor } from "../service.js";
+import { detectWire, type TransportName } from "../transport/detect.js";
+import { FrameError, type MessageDecoder } from "../transport/frame-decoder.js";
+import { HeaderDecoder, HeaderError, THeaderKey } from "../transport/header.js";
+import { EARLY_FLUSH_BYTES, OutBuffer } from "../transport/out-buffer.js";
+import { peerName } from "../transport/socket.js";
+import { createMessageDecoder, writeMessage } from "../transport/wire.js";
+import { NO_HEADERS, ServerCallContext, type ContextOwner } from "./context.js";
+import type { Logger, ResolvedServerOptions } from "./options.js";
+import { replyError, replyException, replyValue, type ReplySink } from "./replies.js";
+
+/** A registered method: where calls named `Service:method` (or `method`) go. */
+export interface Route {
+  readonly service: string;
+  readonly method: MethodDescriptor;
+  readonly handler: unknown;
+}
+
+/** What connections need from their server. */
+export interface ServerCore {
+  readonly options: ResolvedServerOptions;
+  readonly scheduler: DeadlineScheduler;
+  /** The route of a message name, or undefined. */
+  route(name: string): Route | undefined;
+  /** Why a message name has no route, for the UNKNOWN_METHOD reply. */
+  explainUnknown(name: string): string;
+  /** The interceptor chain, when there are interceptors. */
+  readonly chain: ((call: ServerCall) => Promise<unknown>) | undefined;
+  /** The connection has closed (socket gone). */
+  connectionClosed(connection: ServerConnection): void;
+}
+
+const EMPTY = new Uint8Array(0);
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+/** Waits for an asynchronous handler, then answers. */
+async function answerLater(
+  connection: ServerConnection,
+  context: ServerCallContext,
+  result: PromiseLike<unknown>,
+): Promise<void> {
+  let value: unknown;
+  try {
+    value = await result;
+  } catch (error) {
+    replyError(connection, context, error);
+    connection.callFinished();
+    return;
+  }
+  replyValue(connection, context, value);
+  connection.callFinished();
+}
+
+/** One client connection on the server. */
+export class ServerConnection implements ContextOwner, ReplySink {
+  readonly peer: string;
+  /** Calls running (asynchronous handlers not yet finished). */
+  inFlight = 0;
+  /** Set on traffic; the idle sweep clears it. */
+  active = true;
+  /** When the idle sweep last saw this connection without traffic (epoch ms). */
+  idleSince = 0;
+
+  private readonly socket: Socket;
+  private readonly core: ServerCore;
+  private transport: TransportName | undefined;
+  private protocol: ProtocolName = "compact";
+  private decoder: MessageDecoder | undefined;
+  private reader: ProtocolReader | undefined;
+  private protocolWriter: ProtocolWriter | undefined;
+  /** Bytes received before the transport was known. */
+  private early: Uint8Array | undefined;
+  private readonly out = new OutBuffer();
+  private flushScheduled = false;
+  /** Reading is paused: too many calls running, replies not draining, or closing. */
+  private paused = false;
+  /** The socket's send buffer is full (a client not reading its replies). */
+  private writeBlocked = false;
+  /** Graceful close: no new calls are read; the socket ends once running calls are answered. */
+  private draining = false;
+  private closed = false;
+  /** Contexts whose signal was made, to abort them when the connection goes. */
+  private readonly watchedContexts = new Set<ServerCallContext>();
+
+  constructor(socket: Socket, core: ServerCore) {
+    this.socket = socket;
+    this.core = core;
+    this.peer = peerName(socket);
+    socket.on("data", this.onData);
+    socket.on("error", () => {}); // the close that follows handles it
+    socket.on("close", this.onClose);
+  }
+
+  /** Stops reading new calls; ends the connection once running calls are answered. */
+  drain(): void {
+    if (this.draining || this.closed) return;
+    this.draining = true;
+    this.socket.pause();
+    if (this.inFlight === 0) this.endAfterFlush();
+  }
+
+  /** Closes at once; running calls' signals abort with `reason`. */
+  destroy(reason: string): void {
+    if (this.closed) return;
+    this.abortWatched(new RpcError(reason, { code: RpcErrorCode.CANCELLED }));
+    this.socket.destroy();
+  }
+
+  // ---- ContextOwner ----
+
+  watch(context: ServerCallContext): AbortController {
+    const controller = new AbortController();
+    if (this.closed) {
+      const reason = `connection from ${this.peer} closed`;
+      controller.abort(new RpcError(reason, { code: RpcErrorCode.CANCELLED }));
+      return controller;
+    }
+    this.watchedContexts.add(context);
+    if (context.deadline !== undefined) this.core.scheduler.add(context);
+    return controller;
+  }
+
+  unwatch(context: ServerCallContext): void {
+    this.watchedContexts.delete(context);
+    if (context.heapIndex >= 0) this.core.scheduler.remove(context);
+  }
+
+  // ---- reading ----
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.draining) return; // closing: no new calls (a paused socket may still deliver one chunk)
+    this.active = true;
+    let decoder = this.decoder;
+    if (decoder === undefined) {
+      decoder = this.detect(chunk);
+      if (decoder === undefined) return;
+    } else decoder.push(chunk);
+    this.readCalls();
+  };
+
+  /** Picks the decoder from the first bytes; undefined while more are needed or on failure. */
+  private detect(chunk: Buffer): MessageDecoder | undefined {
+    const early = this.early;
+    let bytes: Uint8Array = chunk;
+    if (early !== undefined) {
+      bytes = new Uint8Array(early.length + chunk.length);
+      bytes.set(early);
+      bytes.set(chunk, early.length);
+    }
+    const detection = detectWire(bytes);
+    if (detection.kind === "more") {
+      this.early = Uint8Array.from(bytes);
+      return undefined;
+    }
+    this.early = undefined;
+    if (detection.kind === "unknown") {
+      this.reject(detection.reason);
+      return undefined;
+    }
+    const { transport, protocol } = detection;
+    const wanted = this.core.options;
+    if (
+      (wanted.transport !== "auto" && wanted.transport !== transport) ||
+      (wanted.protocol !== "auto" && wanted.protocol !== protocol)
+    ) {
+      const accepted = [wanted.transport, wanted.protocol].filter((w) => w !== "auto").join(" ");
+      this.reject(`client speaks ${transport} ${protocol}; this server accepts only ${accepted}`);
+      return undefined;
+    }
+    const { maxFrameBytes, limits } = wanted;
+    this.transport = transport;
+    this.protocol = protocol;
+    this.reader = createReader(protocol, EMPTY, { limits });
+    this.protocolWriter = createWriter(protocol);
+    const decoder = createMessageDecoder(transport, protocol, maxFrameBytes, limits.maxDepth);
+    this.decoder = decoder;
+    decoder.push(bytes);
+    return decoder;
+  }
+
+  /** Decodes and starts calls until the bytes run out or reading must pause. */
+  private readCalls(): void {
+    const decoder = this.decoder!;
+    try {
+      while (this.mayRead() && decoder.next())
+        this.startCall(decoder.bytes, decoder.start, decoder.end);
+    } catch (error) {
+      this.rejectStream(error);
+      return;
+    }
+    if (this.mayRead()) {
+      if (this.paused) {
+        this.paused = false;
+        this.socket.resume();
+      }
+    } else if (!this.paused && !this.closed) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  /** Backpressure: no new calls while at the in-flight limit or while replies do not drain. */
+  private mayRead(): boolean {
+    return (
+      !this.draining &&
+      !this.closed &&
+      !this.writeBlocked &&
+      this.inFlight < this.core.options.maxInFlightPerConnection
+    );
+  }
+
+  private startCall(bytes: Uint8Array, start: number, end: number): void {
+    const decoder = this.decoder!;
+    let headers = NO_HEADERS;
+    if (decoder instanceof HeaderDecoder) {
+      if (decoder.protocol !== this.protocol)
+        throw new FrameError(
+          `THeader frame in ${decoder.protocol} after ${this.protocol} frames on one connection`,
+          { code: "malformed" },
+        );
+      if (decoder.headers !== undefined) headers = decoder.headers;
+    }
+    const r = this.reader!;
+    r.reset(bytes, start, end);
+    let header: MessageHeader;
+    try {
+      header = r.messageBegin();
+    } catch (error) {
+      throw new FrameError(`undecodable message header: ${errorText(error)}`, {
+        code: "malformed",
+        cause: error,
+      });
+    }
+    const route = this.core.route(header.name);
+    if (route === undefined) {
+      // The args need no skipping: the transport already delimited the message.
+      if (header.type !== MessageType.ONEWAY)
+        replyException(
+          this,
+          splitMessageName(header.name).method,
+          header.seqid,
+          this.core.explainUnknown(header.name),
+          ApplicationErrorType.UNKNOWN_METHOD,
+        );
+      return;
+    }
+    const method = route.method;
+    let args: unknown[];
+    try {
+      args = method.readArgs(r);
+    } catch (error) {
+      const why = `cannot decode the arguments of ${route.service}.${method.name}: ${errorText(error)}`;
+      this.core.options.logger.warn(`${why} (from ${this.peer})`);
+      if (!method.oneway)
+        replyException(this, method.name, header.seqid, why, ApplicationErrorType.PROTOCOL_ERROR);
+      return;
+    }
+    let deadline: number | undefined;
+    if (headers !== NO_HEADERS) {
+      const timeout = headers.get(THeaderKey.TIMEOUT_MS);
+      const ms = timeout === undefined ? NaN : Number(timeout);
+      if (ms >= 0) deadline = Date.now() + ms;
+    }
+    const context = new ServerCallContext(
+      this,
+      route.service,
+      method,
+      header.seqid,
+      this.peer,
+      deadline,
+      headers,
+    );
+    let result: unknown;
+    try {
+      const chain = this.core.chain;
+      result =
+        chain === undefined
+          ? method.invoke(route.handler, args, context)
+          : chain({ service: route.service, method, args, context });
+    } catch (error) {
+      replyError(this, context, error);
+      return;
+    }
+    if (isThenable(result)) {
+      this.inFlight++;
+      void answerLater(this, context, result);
+    } else replyValue(this, context, result);
+  }
+
+  // ---- ReplySink ----
+
+  get open(): boolean {
+    return !this.closed;
+  }
+
+  get writer(): ProtocolWriter {
+    return this.protocolWriter!;
+  }
+
+  get logger(): Logger {
+    return this.core.options.logger;
+  }
+
+  get debug(): boolean {
+    return this.core.options.debug;
+  }
+
+  /** Frames the message for this connection's transport; written out at the end of the turn. */
+  send(seqid: number, payload: Uint8Array): void {
+    if (this.transport === undefined) return;
+    writeMessage(this.out, this.transport, this.protocol, payload, seqid, undefined);
+    this.active = true;
+    if (this.out.pending >= EARLY_FLUSH_BYTES) this.flush();
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushScheduledNow);
+    }
+  }
+
+  private readonly flushScheduledNow = (): void => {
+    this.flushScheduled = false;
+    this.flush();
+  };
+
+  /** Writes what is pending in one socket write. */
+  private flush(): void {
+    const bytes = this.out.take();
+    if (bytes === undefined || this.closed) return;
+    const socket = this.socket;
+    if (!socket.write(bytes) && !this.writeBlocked) {
+      this.writeBlocked = true;
+      socket.once("drain", this.onDrain);
+    }
+    // Written through at once (the usual case): the slab space can be used again.
+    if (socket.writableLength === 0) this.out.rewind();
+  }
+
+  private readonly onDrain = (): void => {
+    this.writeBlocked = false;
+    if (this.decoder !== undefined && !this.closed && !this.draining) this.readCalls();
+  };
+
+  /** An asynchronous call finished (after its reply was written). */
+  callFinished(): void {
+    this.inFlight--;
+    if (this.closed) return;
+    if (this.draining) {
+      if (this.inFlight === 0) this.endAfterFlush();
+    } else if (this.paused && this.decoder !== undefined) this.readCalls();
+  }
+
+  // ---- closing ----
+
+  /** Closes because the stream is bad; logs why. THeader refusals get an EXCEPTION first. */
+  private rejectStream(error: unknown): void {
+    let why = errorText(error);
+    if (error instanceof FrameError && error.code === "too-large")
+      why += "; raise the server's maxFrameBytes option";
+    if (error instanceof HeaderError && this.protocolWriter !== undefined)
+      replyException(this, "", error.seqid, why, error.applicationType);
+    this.reject(why);
+  }
+
+  /** Logs why the connection is refused and closes it after what is already written. */
+  private reject(why: string): void {
+    this.core.options.logger.warn(`closing connection from ${this.peer}: ${why}`);
+    this.draining = true;
+    this.socket.pause();
+    this.endAfterFlush();
+  }
+
+  private endAfterFlush(): void {
+    if (this.closed) return;
+    this.flush();
+    const socket = this.socket;
+    socket.end(() => socket.destroy());
+  }
+
+  private readonly onClose = (): void => {
+    this.closed = true;
+    this.out.clear();
+    this.abortWatched(
+      new RpcError(`connection from ${this.peer} closed`, { code: RpcErrorCode.CANCELLED }),
+    );
+    this.core.connectionClosed(this);
+  };
+
+  private abortWatched(reason: Error): void {
+    for (const context of this.watchedContexts) context.abort(reason);
+  }
+}

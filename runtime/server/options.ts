@@ -1,0 +1,98 @@
+// Options of `createServer()`, each limit with one documented default (Apache's where it has
+// one, so a mixed fleet agrees on what is too big).
+import type { TlsOptions } from "node:tls";
+import type { ServerInterceptor } from "../interceptor.js";
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../protocol/limits.js";
+import type { ProtocolName } from "../protocol/ttype.js";
+import type { TransportName } from "../transport/detect.js";
+import { DEFAULT_MAX_FRAME_BYTES } from "../transport/framed.js";
+
+/** Where the server reports what goes wrong (bad connections, failing handlers). */
+export interface Logger {
+  /** Something a client did wrong (bad frame, limit hit); the server carries on. */
+  warn(message: string, detail?: unknown): void;
+  /** Something the service did wrong (a handler threw an undeclared error). */
+  error(message: string, detail?: unknown): void;
+}
+
+/** The default logger: console.warn / console.error with an `idlc:` prefix. */
+export const consoleLogger: Logger = {
+  warn: (message, detail) =>
+    detail === undefined
+      ? console.warn(`idlc: ${message}`)
+      : console.warn(`idlc: ${message}`, detail),
+  error: (message, detail) =>
+    detail === undefined
+      ? console.error(`idlc: ${message}`)
+      : console.error(`idlc: ${message}`, detail),
+};
+
+/** Options of `createServer()`. */
+export interface ServerOptions {
+  /** Protocol accepted. Default "auto": compact or binary, detected per connection. */
+  readonly protocol?: "auto" | ProtocolName;
+  /** Transport accepted. Default "auto": framed, buffered or THeader, detected per connection. */
+  readonly transport?: "auto" | TransportName;
+  /** Serve TLS (node:tls options: `key`, `cert`, `ca`, `requestCert`, …). Default: plain TCP. */
+  readonly tls?: TlsOptions;
+  /** Largest frame (or unframed message) accepted, in bytes. Default 16_384_000 (Apache's). */
+  readonly maxFrameBytes?: number;
+  /** Limits while decoding arguments. Default DEFAULT_DECODE_LIMITS (depth 64). */
+  readonly limits?: Partial<DecodeLimits>;
+  /** Calls one connection may have running; beyond it the server stops reading it. Default 1024. */
+  readonly maxInFlightPerConnection?: number;
+  /** Connections served at once; more are closed on arrival. Default 10_000. */
+  readonly maxConnections?: number;
+  /** A connection with no traffic and no call running this long is closed, in ms. Default 300_000; 0 never. */
+  readonly idleTimeoutMs?: number;
+  /** Send handler errors' stack traces to clients (never in production). Default false. */
+  readonly debug?: boolean;
+  /** Where problems are reported. Default consoleLogger. */
+  readonly logger?: Logger;
+  /** Server interceptors, first listed outermost (more with `server.use`). */
+  readonly interceptors?: readonly ServerInterceptor[];
+}
+
+/** Server options with every default filled in. */
+export interface ResolvedServerOptions {
+  readonly protocol: "auto" | ProtocolName;
+  readonly transport: "auto" | TransportName;
+  readonly tls: TlsOptions | undefined;
+  readonly maxFrameBytes: number;
+  readonly limits: DecodeLimits;
+  readonly maxInFlightPerConnection: number;
+  readonly maxConnections: number;
+  readonly idleTimeoutMs: number;
+  readonly debug: boolean;
+  readonly logger: Logger;
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0))
+    throw new RangeError(`createServer(): ${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+/** Fills in defaults and checks values; throws a RangeError naming a bad option. */
+export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
+  const idle = options.idleTimeoutMs ?? 300_000;
+  if (!(idle >= 0))
+    throw new RangeError(`createServer(): idleTimeoutMs must be 0 or more, got ${idle}`);
+  return {
+    protocol: options.protocol ?? "auto",
+    transport: options.transport ?? "auto",
+    tls: options.tls,
+    maxFrameBytes: positive("maxFrameBytes", options.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES),
+    limits: { ...DEFAULT_DECODE_LIMITS, ...options.limits },
+    maxInFlightPerConnection: positive(
+      "maxInFlightPerConnection",
+      options.maxInFlightPerConnection,
+      1024,
+    ),
+    maxConnections: positive("maxConnections", options.maxConnections, 10_000),
+    idleTimeoutMs: idle,
+    debug: options.debug ?? false,
+    logger: options.logger ?? consoleLogger,
+  };
+}

@@ -1,0 +1,92 @@
+// Outgoing bytes of one connection. Every message of an event-loop turn is appended here and
+// the lot goes to the socket in one write. Bytes are appended to a large slab and handed out as
+// views that are never written again (the socket may still hold them), so a flush allocates
+// nothing; only when the slab is used up does a new one replace it. Pure: no Node API.
+
+/** Size of one slab, in bytes. */
+const SLAB_BYTES = 64 * 1024;
+/** Largest slab kept for reuse after a rewind, in bytes. */
+const MAX_KEPT_SLAB_BYTES = 1024 * 1024;
+
+/**
+ * Pending bytes at which a connection writes at once instead of at the end of the event-loop
+ * turn, so a huge burst goes out in pieces rather than growing one buffer. (Smaller values, to
+ * overlap client and server work, measured slower in bench/rpc-micro.ts: more writes.)
+ */
+export const EARLY_FLUSH_BYTES = 256 * 1024;
+
+/** Accumulates outgoing bytes; `take()` hands out what was appended since the last take. */
+export class OutBuffer {
+  private slab = new Uint8Array(SLAB_BYTES);
+  private start = 0;
+  private end = 0;
+
+  /** Bytes appended and not yet taken. */
+  get pending(): number {
+    return this.end - this.start;
+  }
+
+  /** Makes room for `n` more bytes. */
+  reserve(n: number): void {
+    if (this.slab.length - this.end >= n) return;
+    const pending = this.end - this.start;
+    const next = new Uint8Array(Math.max(SLAB_BYTES, (pending + n) * 2));
+    next.set(this.slab.subarray(this.start, this.end));
+    this.slab = next;
+    this.start = 0;
+    this.end = pending;
+  }
+
+  /** Appends a big-endian i32 (room must have been reserved). */
+  int32(value: number): void {
+    const s = this.slab;
+    const i = this.end;
+    s[i] = value >>> 24;
+    s[i + 1] = value >>> 16;
+    s[i + 2] = value >>> 8;
+    s[i + 3] = value;
+    this.end = i + 4;
+  }
+
+  /** Appends a big-endian u16 (room must have been reserved). */
+  uint16(value: number): void {
+    this.slab[this.end] = value >>> 8;
+    this.slab[this.end + 1] = value;
+    this.end += 2;
+  }
+
+  /** Appends one byte (room must have been reserved). */
+  byte(value: number): void {
+    this.slab[this.end++] = value;
+  }
+
+  /** Appends bytes (room must have been reserved). */
+  append(bytes: Uint8Array): void {
+    this.slab.set(bytes, this.end);
+    this.end += bytes.length;
+  }
+
+  /** The bytes appended since the last take (a view never written again), or undefined. */
+  take(): Uint8Array | undefined {
+    if (this.end === this.start) return undefined;
+    const view = this.slab.subarray(this.start, this.end);
+    this.start = this.end;
+    return view;
+  }
+
+  /**
+   * Starts again at the front of the slab. Only when everything taken has been written out
+   * (the socket holds no reference to it any more) and nothing is pending.
+   */
+  rewind(): void {
+    if (this.end !== this.start) return;
+    this.start = this.end = 0;
+    // A slab grown for one huge message is not kept for the connection's lifetime.
+    if (this.slab.length > MAX_KEPT_SLAB_BYTES) this.slab = new Uint8Array(SLAB_BYTES);
+  }
+
+  /** Forgets pending bytes (connection gone). */
+  clear(): void {
+    this.start = this.end;
+  }
+}
