@@ -140,8 +140,8 @@ class PooledChannel implements ClientChannel {
       if (wanted.has(key)) continue;
       this.byEndpoint.delete(key);
       for (const connection of connections) {
-        connection.retire();
         this.retired.add(connection);
+        connection.retire(() => this.retired.delete(connection));
       }
     }
     for (const [key, endpoint] of wanted) {

@@ -62,6 +62,8 @@ export class ClientConnection implements Pickable, CallOwner {
   private lastError: Error | undefined;
   private closed: Promise<void> | undefined;
   private retiring = false;
+  /** Told when a retired connection has closed, so the channel can forget it. */
+  private onRetiredClose: (() => void) | undefined;
 
   constructor(
     host: string,
@@ -167,25 +169,34 @@ export class ClientConnection implements Pickable, CallOwner {
    * Stops taking calls (the endpoint went away) and closes once the pending ones are answered.
    * The channel no longer picks it.
    */
-  retire(): void {
+  retire(onClosed?: () => void): void {
     this.retiring = true;
+    this.onRetiredClose = onClosed;
     if (this.pending.size === 0 && this.oneways.length === 0) void this.close();
   }
 
   /** Closes the connection; pending calls reject with "cancelled". Resolves once the socket is closed. */
   close(): Promise<void> {
-    if (this.closed !== undefined) return this.closed;
+    if (this.closed === undefined) {
+      this.closed = this.closeSocket();
+      const onClosed = this.onRetiredClose;
+      if (onClosed !== undefined) void this.closed.then(onClosed);
+    }
+    return this.closed;
+  }
+
+  private closeSocket(): Promise<void> {
     const socket = this.socket;
     const wasOpen = this.state === "open";
     this.state = "closed";
     if (this.backoffTimer !== undefined) clearTimeout(this.backoffTimer);
     if (wasOpen) this.flushNow(); // oneway calls already made still go out
     this.failAll(RpcErrorCode.CANCELLED, "the channel was closed");
-    if (socket === undefined || socket.destroyed) return (this.closed = Promise.resolve());
-    this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
+    if (socket === undefined || socket.destroyed) return Promise.resolve();
+    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
     if (wasOpen) socket.end();
     else socket.destroy();
-    return this.closed;
+    return closed;
   }
 
   // ---- CallOwner ----
