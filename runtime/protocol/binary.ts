@@ -3,6 +3,7 @@
 import type { DecodeLimits } from "./limits.js";
 import type { MessageHeader, ProtocolReader, ProtocolWriter } from "./protocol.js";
 import type { MessageType } from "./ttype.js";
+import { skipMismatch, skipNested } from "./skip.js";
 import { TType } from "./ttype.js";
 import {
   INITIAL_CAPACITY,
@@ -22,7 +23,7 @@ import {
 } from "./byte-buffer.js";
 import { readUtf8, writeUtf8 } from "./utf8.js";
 import { readUuid, writeUuid } from "./uuid.js";
-import { BINARY_MIN_BYTES, typeName } from "./wire-types.js";
+import { BINARY_MIN_BYTES } from "./wire-types.js";
 
 /** Top half of a strict header's first word: sign bit set, version 1 (§5). */
 const VERSION_1 = 0x80010000 | 0;
@@ -440,44 +441,13 @@ export class BinaryReader implements ProtocolReader {
       case TType.UUID:
         this.skipBytes(16);
         return;
-      case TType.STRUCT: {
-        this.structBegin();
-        for (let t = this.fieldBegin(); t !== TType.STOP; t = this.fieldBegin()) this.skip(t);
-        this.structEnd();
-        return;
-      }
-      case TType.LIST:
-      case TType.SET: {
-        const size = this.collectionBegin();
-        const elementType = this.elementType;
-        for (let i = 0; i < size; i++) this.skip(elementType);
-        this.containerEnd();
-        return;
-      }
-      case TType.MAP: {
-        const size = this.mapBegin();
-        const keyType = this.keyType;
-        const valueType = this.valueType;
-        for (let i = 0; i < size; i++) {
-          this.skip(keyType);
-          this.skip(valueType);
-        }
-        this.containerEnd();
-        return;
-      }
       default:
-        fail("invalid-data", `cannot skip a value of ${typeName(type)}`, this.pos);
+        skipNested(this, type, this.pos);
     }
   }
 
   skipMismatch(type: number, expectedType: number, fieldName: string): void {
-    if (this.strict)
-      fail(
-        "invalid-data",
-        `field "${fieldName}" arrived as ${typeName(type)}, expected ${typeName(expectedType)}`,
-        this.pos,
-      );
-    this.skip(type);
+    skipMismatch(this, type, expectedType, fieldName);
   }
 
   private byte(): number {
