@@ -153,7 +153,7 @@ function register(
     }
     fc.run.diagnostics.push(
       error(nameSpan, "duplicate-definition", `const "${def.name}" is already defined`, [
-        { message: "first defined here", span: spanOf(first, fc) },
+        { message: "first defined here", span: spanOf(first) },
       ]),
     );
     return;
@@ -165,7 +165,7 @@ function register(
         nameSpan,
         "duplicate-definition",
         `"${def.name}" is already defined (as ${article(first.kind)})`,
-        [{ message: "first defined here", span: spanOf(first, fc) }],
+        [{ message: "first defined here", span: spanOf(first) }],
       ),
     );
     return;
@@ -186,14 +186,14 @@ function register(
         "duplicate-definition",
         `"${def.name}" is also defined in the included "${included.program.name}", and both ` +
           `files have the same namespaces, so generated code would clash (as in Apache)`,
-        [{ message: "defined there", span: spanOf(clash, fc) }],
+        [{ message: "defined there", span: spanOf(clash) }],
       ),
     );
     return;
   }
 }
 
-function spanOf(symbol: TypeSymbol | ConstSymbol, fc: FileContext): Span {
+function spanOf(symbol: TypeSymbol | ConstSymbol): Span {
   const node = symbol.kind === "enum-member" ? symbol.member : symbol;
   return nameSpanOf(node);
 }

@@ -95,6 +95,7 @@ export class PendingCall implements Deadlined {
 
   /** The Promise the caller awaits, settled through `resolve`/`reject`. */
   promise(): Promise<unknown> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- see capture() below
     capturing = this;
     return new Promise(capture);
   }

@@ -58,7 +58,7 @@ describe("usage", () => {
   test("--help prints the usage and exits 0", async () => {
     const m = memoryIo();
     expect(await main(["--help"], m.io)).toBe(0);
-    expect(m.stdout()).toMatch(/^Usage:\n  idlc check <file/);
+    expect(m.stdout()).toMatch(/^Usage:\n {2}idlc check <file/);
     expect(m.stdout()).toContain("idlc compile");
   });
 
