@@ -1,0 +1,498 @@
+// The IDL grammar (spec thrift-idl.md §2, `thrifty.yy` at 0.18+) as a Chevrotain CstParser.
+// Rules only recognise; build-ast.ts gives the tree its meaning. One instance, built once.
+import {
+  EOF,
+  tokenMatcher,
+  type CstNode,
+  type IOrAlt,
+  type IRecognitionException,
+  type ISerializedGast,
+  type IToken,
+} from "chevrotain";
+import { errorMessageProvider, setMessageTokens } from "./error-messages.js";
+import { RecoveringCstParser, TooManySyntaxErrors } from "./recovering-parser.js";
+import {
+  allTokens,
+  Ampersand,
+  Async,
+  BaseTypeKeyword,
+  Colon,
+  Comma,
+  Const,
+  CppInclude,
+  CppType,
+  DoubleConstant,
+  Enum,
+  Equals,
+  Exception,
+  Extends,
+  FieldName,
+  Identifier,
+  Include,
+  IntConstant,
+  LAngle,
+  LBracket,
+  LCurly,
+  LegacyHeader,
+  ListKeyword,
+  Literal,
+  LParen,
+  MapKeyword,
+  Namespace,
+  Oneway,
+  Optional,
+  RAngle,
+  RBracket,
+  RCurly,
+  Required,
+  RParen,
+  Senum,
+  Separator,
+  Service,
+  SetKeyword,
+  Star,
+  Struct,
+  Throws,
+  Typedef,
+  Union,
+  Void,
+  XsdAll,
+  XsdAttrs,
+  XsdNillable,
+  XsdOptional,
+} from "./tokens.js";
+
+class IdlParser extends RecoveringCstParser {
+  constructor() {
+    super(allTokens, {
+      recoveryEnabled: true,
+      nodeLocationTracking: "onlyOffset",
+      maxLookahead: 1,
+      errorMessageProvider,
+    });
+    this.performSelfAnalysis();
+  }
+
+  /** After a named type: `(` name `=`/`)`/separator opens annotations, not an argument list. */
+  private looksLikeAnnotations(): boolean {
+    const third = this.LA(3);
+    return (
+      tokenMatcher(this.LA(2), Identifier) &&
+      (tokenMatcher(third, Equals) || tokenMatcher(third, RParen) || tokenMatcher(third, Separator))
+    );
+  }
+
+  // Alternatives are built once and reused (Chevrotain's advice: an `OR` otherwise allocates
+  // its array and closures on every call, and this parser runs over megabytes).
+  private documentAlts?: IOrAlt<unknown>[];
+  private fieldTypeAlts?: IOrAlt<unknown>[];
+  private fieldTypeInFieldAlts?: IOrAlt<unknown>[];
+  private containerTypeAlts?: IOrAlt<unknown>[];
+  private constValueAlts?: IOrAlt<unknown>[];
+  private defaultValueAlts?: IOrAlt<unknown>[];
+  private returnTypeAlts?: IOrAlt<unknown>[];
+
+  // Document ::= (Header | Definition)*, the alternatives inlined to keep the tree shallow.
+  // Headers after definitions are reported by the builder, clearer than a syntax error.
+  readonly document = this.RULE("document", () => {
+    this.MANY(() => {
+      this.OR(
+        (this.documentAlts ??= [
+          { ALT: () => this.SUBRULE(this.include) },
+          { ALT: () => this.SUBRULE(this.cppInclude) },
+          { ALT: () => this.SUBRULE(this.namespace) },
+          { ALT: () => this.SUBRULE(this.legacyHeader) },
+          { ALT: () => this.SUBRULE(this.constDefinition) },
+          { ALT: () => this.SUBRULE(this.typedefDefinition) },
+          { ALT: () => this.SUBRULE(this.enumDefinition) },
+          { ALT: () => this.SUBRULE(this.senumDefinition) },
+          { ALT: () => this.SUBRULE(this.structDefinition) },
+          { ALT: () => this.SUBRULE(this.exceptionDefinition) },
+          { ALT: () => this.SUBRULE(this.serviceDefinition) },
+        ]),
+      );
+    });
+  });
+
+  readonly include = this.RULE("include", () => {
+    this.CONSUME(Include);
+    this.CONSUME(Literal);
+  });
+
+  readonly cppInclude = this.RULE("cppInclude", () => {
+    this.CONSUME(CppInclude);
+    this.CONSUME(Literal);
+  });
+
+  // 'namespace' '*' Identifier | 'namespace' Identifier Identifier Annotations?
+  readonly namespace = this.RULE("namespace", () => {
+    this.CONSUME(Namespace);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(Star);
+          this.CONSUME(Identifier, { LABEL: "value" });
+          // Not allowed after `namespace *` (spec §8): parsed so the builder can say so.
+          this.OPTION2(() => this.SUBRULE2(this.annotations));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(Identifier, { LABEL: "scope" });
+          this.CONSUME3(Identifier, { LABEL: "value" });
+          this.OPTION(() => this.SUBRULE(this.annotations));
+        },
+      },
+    ]);
+  });
+
+  // `java_package x` and friends (removed in 0.18): parsed so the builder can say what to write.
+  readonly legacyHeader = this.RULE("legacyHeader", () => {
+    this.CONSUME(LegacyHeader);
+    this.OPTION(() => {
+      this.OR([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(Literal) }]);
+    });
+  });
+
+  readonly constDefinition = this.RULE("constDefinition", () => {
+    this.CONSUME(Const);
+    this.SUBRULE(this.fieldType);
+    this.CONSUME(Identifier);
+    this.CONSUME(Equals);
+    this.SUBRULE(this.constValue);
+    // Not allowed on a const (spec §8): parsed so the builder can say so.
+    this.OPTION(() => this.SUBRULE(this.annotations));
+    this.OPTION2(() => this.CONSUME(Separator));
+  });
+
+  readonly typedefDefinition = this.RULE("typedefDefinition", () => {
+    this.CONSUME(Typedef);
+    this.SUBRULE(this.fieldType);
+    this.CONSUME(Identifier);
+    this.OPTION(() => this.SUBRULE(this.annotations));
+    this.OPTION2(() => this.CONSUME(Separator));
+  });
+
+  readonly enumDefinition = this.RULE("enumDefinition", () => {
+    this.CONSUME(Enum);
+    this.CONSUME(Identifier);
+    this.CONSUME(LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.enumValue);
+      this.OPTION2(() => this.CONSUME(Separator));
+    });
+    this.CONSUME(RCurly);
+    this.OPTION(() => this.SUBRULE(this.annotations));
+  });
+
+  // EnumDef ::= Identifier ('=' IntConstant)? Annotations? (its separator: in the list)
+  readonly enumValue = this.RULE("enumValue", () => {
+    this.CONSUME(Identifier);
+    this.OPTION(() => {
+      this.CONSUME(Equals);
+      this.CONSUME(IntConstant);
+    });
+    this.OPTION2(() => this.SUBRULE(this.annotations));
+  });
+
+  // `senum Name { "a", "b" }` (removed in 0.17): parsed so the builder can report it once.
+  readonly senumDefinition = this.RULE("senumDefinition", () => {
+    this.CONSUME(Senum);
+    this.CONSUME(Identifier);
+    this.CONSUME(LCurly);
+    this.MANY(() => {
+      this.CONSUME(Literal);
+      this.OPTION(() => this.CONSUME(Separator));
+    });
+    this.CONSUME(RCurly);
+    this.OPTION2(() => this.SUBRULE(this.annotations));
+  });
+
+  // ('struct' | 'union') Identifier 'xsd_all'? '{' Field* '}' Annotations?
+  readonly structDefinition = this.RULE("structDefinition", () => {
+    this.OR([{ ALT: () => this.CONSUME(Struct) }, { ALT: () => this.CONSUME(Union) }]);
+    this.CONSUME(Identifier);
+    this.OPTION(() => this.CONSUME(XsdAll));
+    this.CONSUME(LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.field);
+      this.OPTION3(() => this.CONSUME(Separator));
+    });
+    this.CONSUME(RCurly);
+    this.OPTION2(() => this.SUBRULE(this.annotations));
+  });
+
+  readonly exceptionDefinition = this.RULE("exceptionDefinition", () => {
+    this.CONSUME(Exception);
+    this.CONSUME(Identifier);
+    this.CONSUME(LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.field);
+      this.OPTION2(() => this.CONSUME(Separator));
+    });
+    this.CONSUME(RCurly);
+    this.OPTION(() => this.SUBRULE(this.annotations));
+  });
+
+  readonly serviceDefinition = this.RULE("serviceDefinition", () => {
+    this.CONSUME(Service);
+    this.CONSUME(Identifier);
+    this.OPTION(() => {
+      this.CONSUME(Extends);
+      this.CONSUME2(Identifier, { LABEL: "base" });
+    });
+    this.CONSUME(LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.function);
+      this.OPTION3(() => this.CONSUME(Separator));
+    });
+    this.CONSUME(RCurly);
+    this.OPTION2(() => this.SUBRULE(this.annotations));
+  });
+
+  // ('oneway' | 'async')? ('void' | FieldType) Identifier '(' Field* ')'
+  //   ('throws' '(' Field* ')')? Annotations?   (its separator: in the service's list)
+  readonly function = this.RULE("function", () => {
+    this.OPTION(() => {
+      this.OR([{ ALT: () => this.CONSUME(Oneway) }, { ALT: () => this.CONSUME(Async) }]);
+    });
+    // 'void' | FieldType, the type inlined as in `field`.
+    this.OR2(
+      (this.returnTypeAlts ??= [{ ALT: () => this.CONSUME(Void) }, ...this.typeAlternatives()]),
+    );
+    this.CONSUME(Identifier);
+    this.CONSUME(LParen);
+    this.MANY(() => {
+      this.SUBRULE2(this.field, { LABEL: "param" });
+      this.OPTION5(() => this.CONSUME(Separator));
+    });
+    this.CONSUME(RParen);
+    this.OPTION2(() => {
+      this.CONSUME(Throws);
+      this.CONSUME2(LParen, { LABEL: "throwsOpen" });
+      this.MANY2(() => {
+        this.SUBRULE3(this.field, { LABEL: "throwsField" });
+        this.OPTION6(() => this.CONSUME2(Separator));
+      });
+      this.CONSUME2(RParen, { LABEL: "throwsClose" });
+    });
+    this.OPTION3(() => this.SUBRULE(this.annotations));
+  });
+
+  // (IntConstant ':')? ('required' | 'optional')? FieldType '&'? FieldName ('=' ConstValue)?
+  //   'xsd_optional'? 'xsd_nillable'? ('xsd_attrs' '{' Field* '}')? Annotations?
+  // (its separator: in the list holding it, so the field's location ends at the field)
+  readonly field = this.RULE("field", () => {
+    this.OPTION(() => {
+      this.CONSUME(IntConstant);
+      this.CONSUME(Colon);
+    });
+    this.OPTION2(() => {
+      this.OR([{ ALT: () => this.CONSUME(Required) }, { ALT: () => this.CONSUME(Optional) }]);
+    });
+    // FieldType, inlined: most fields have a simple type, and a tree node fewer per field is
+    // a fifth less tree to build for typical files.
+    this.OR2((this.fieldTypeInFieldAlts ??= this.typeAlternatives()));
+    this.OPTION3(() => this.CONSUME(Ampersand));
+    this.CONSUME(FieldName);
+    this.OPTION4(() => {
+      this.CONSUME(Equals);
+      this.OR3((this.defaultValueAlts ??= this.valueAlternatives())); // ConstValue, inlined
+    });
+    this.OPTION5(() => this.CONSUME(XsdOptional));
+    this.OPTION6(() => this.CONSUME(XsdNillable));
+    this.OPTION7(() => {
+      this.CONSUME(XsdAttrs);
+      this.CONSUME(LCurly);
+      this.MANY(() => {
+        this.SUBRULE2(this.field, { LABEL: "xsdAttribute" });
+        this.OPTION9(() => this.CONSUME(Separator));
+      });
+      this.CONSUME(RCurly);
+    });
+    this.OPTION8(() => this.SUBRULE(this.annotations));
+  });
+
+  // FieldType ::= Identifier | BaseType | ContainerType, where BaseType ::= BaseTypeKeyword
+  // Annotations?. The same alternatives are inlined in `field` and `function` (fewer tree nodes
+  // on the hot path), hence the shared labels and builder. Only base and container types take annotations. `1: T (a="b") t` is a syntax error
+  // in Apache, but we parse what is clearly an annotation list there (`(name =`, `(name)`,
+  // `(name,`) so the builder can say exactly that where a syntax error would cascade;
+  // `T f()` and `T (1: x)` stay syntax errors.
+  readonly fieldType = this.RULE("fieldType", () => {
+    this.OR((this.fieldTypeAlts ??= this.typeAlternatives()));
+  });
+
+  /**
+   * The alternatives of FieldType, for `fieldType`, `field` and `function`. Their DSL indices
+   * (20+) are unused elsewhere in those rules, as Chevrotain requires within one rule.
+   */
+  private typeAlternatives(): IOrAlt<unknown>[] {
+    return [
+      {
+        ALT: () => {
+          this.consume(20, Identifier, { LABEL: "typeName" });
+          this.option(20, {
+            GATE: () => this.looksLikeAnnotations(),
+            DEF: () => this.subrule(20, this.annotations, { LABEL: "typeAnnotations" }),
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.consume(21, BaseTypeKeyword);
+          this.option(21, () => this.subrule(21, this.annotations, { LABEL: "typeAnnotations" }));
+        },
+      },
+      { ALT: () => this.subrule(22, this.containerType) },
+    ];
+  }
+
+  //   'map' CppType? '<' FieldType ',' FieldType '>' Annotations?
+  //   'set' CppType? '<' FieldType '>' Annotations?
+  //   'list' CppType? '<' FieldType '>' CppType? Annotations?   (the trailing cpp_type: < 0.18)
+  readonly containerType = this.RULE("containerType", () => {
+    this.OR(
+      (this.containerTypeAlts ??= [
+        {
+          ALT: () => {
+            this.CONSUME(MapKeyword);
+            this.OPTION3(() => this.SUBRULE(this.cppType));
+            this.CONSUME(LAngle);
+            this.SUBRULE(this.fieldType, { LABEL: "keyType" });
+            this.CONSUME(Comma);
+            this.SUBRULE2(this.fieldType, { LABEL: "valueType" });
+            this.CONSUME(RAngle);
+            this.OPTION4(() => this.SUBRULE3(this.annotations, { LABEL: "typeAnnotations" }));
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(SetKeyword);
+            this.OPTION5(() => this.SUBRULE2(this.cppType));
+            this.CONSUME2(LAngle);
+            this.SUBRULE3(this.fieldType, { LABEL: "elementType" });
+            this.CONSUME2(RAngle);
+            this.OPTION6(() => this.SUBRULE4(this.annotations, { LABEL: "typeAnnotations" }));
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(ListKeyword);
+            this.OPTION7(() => this.SUBRULE3(this.cppType));
+            this.CONSUME3(LAngle);
+            this.SUBRULE4(this.fieldType, { LABEL: "elementType" });
+            this.CONSUME3(RAngle);
+            this.OPTION8(() => this.SUBRULE4(this.cppType));
+            this.OPTION9(() => this.SUBRULE5(this.annotations, { LABEL: "typeAnnotations" }));
+          },
+        },
+      ]),
+    );
+  });
+
+  readonly cppType = this.RULE("cppType", () => {
+    this.CONSUME(CppType);
+    this.CONSUME(Literal);
+  });
+
+  // '(' (Identifier ('=' Literal)? Sep?)* ')'
+  readonly annotations = this.RULE("annotations", () => {
+    this.CONSUME(LParen);
+    this.MANY(() => {
+      this.SUBRULE(this.annotation);
+      this.OPTION(() => this.CONSUME(Separator));
+    });
+    this.CONSUME(RParen);
+  });
+
+  readonly annotation = this.RULE("annotation", () => {
+    this.CONSUME(Identifier);
+    this.OPTION(() => {
+      this.CONSUME(Equals);
+      this.CONSUME(Literal);
+    });
+  });
+
+  // ConstValue ::= IntConstant | DoubleConstant | Literal | Identifier | ConstList | ConstMap
+  // (the scalars are also inlined in `field`, for defaults, hence the shared builder and labels)
+  readonly constValue = this.RULE("constValue", () => {
+    this.OR((this.constValueAlts ??= this.valueAlternatives()));
+  });
+
+  /** The alternatives of ConstValue, for `constValue` and `field` (DSL indices 30+, as above). */
+  private valueAlternatives(): IOrAlt<unknown>[] {
+    return [
+      { ALT: () => this.consume(30, IntConstant, { LABEL: "intValue" }) },
+      { ALT: () => this.consume(31, DoubleConstant, { LABEL: "doubleValue" }) },
+      { ALT: () => this.consume(32, Literal, { LABEL: "stringValue" }) },
+      { ALT: () => this.consume(33, Identifier, { LABEL: "refValue" }) },
+      { ALT: () => this.subrule(30, this.constCollection, { LABEL: "collection" }) },
+    ];
+  }
+
+  // ConstList ::= '[' (ConstValue Sep?)* ']'     ConstMap ::= '{' (ConstValue ':' ConstValue Sep?)* '}'
+  readonly constCollection = this.RULE("constCollection", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(LBracket);
+          this.MANY(() => {
+            this.SUBRULE(this.constValue, { LABEL: "item" });
+            this.OPTION(() => this.CONSUME(Separator));
+          });
+          this.CONSUME(RBracket);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(LCurly);
+          this.MANY2(() => {
+            this.SUBRULE(this.constMapEntry, { LABEL: "entry" });
+            this.OPTION2(() => this.CONSUME2(Separator));
+          });
+          this.CONSUME(RCurly);
+        },
+      },
+    ]);
+  });
+
+  readonly constMapEntry = this.RULE("constMapEntry", () => {
+    this.SUBRULE(this.constValue, { LABEL: "key" });
+    this.CONSUME(Colon);
+    this.SUBRULE2(this.constValue, { LABEL: "value" });
+  });
+}
+
+const parser = new IdlParser();
+
+/** The grammar as data (rules, their terminals and labels), for tests and documentation. */
+export function serializedGrammar(): ISerializedGast[] {
+  return parser.getSerializedGastProductions();
+}
+
+/** What the parser made of one token vector: the tree (possibly partial) and its errors. */
+export interface CstResult {
+  /** Undefined only when parsing stopped at {@link MAX_SYNTAX_ERRORS}. */
+  readonly cst: CstNode | undefined;
+  readonly errors: IRecognitionException[];
+}
+
+/** Parses tokens into a concrete syntax tree with the one shared parser instance. */
+export function parseTokens(tokens: IToken[]): CstResult {
+  parser.input = tokens; // also resets the parser's state and error list
+  setMessageTokens(tokens);
+  try {
+    const cst = parser.document();
+    return { cst, errors: parser.errors };
+  } catch (e) {
+    if (e instanceof TooManySyntaxErrors) return { cst: undefined, errors: parser.errors };
+    throw e;
+  } finally {
+    // Chevrotain pads the vector with end-of-file sentinels while it parses and removes them
+    // afterwards, except when a parse is cut short.
+    while (tokens.length > 0 && tokens[tokens.length - 1]!.tokenType === EOF) tokens.pop();
+    parser.input = [];
+    setMessageTokens([]);
+  }
+}

@@ -1,0 +1,242 @@
+// The syntax stage's entry point: text → tokens → CST → AST, with every problem as a
+// diagnostic. Also where "one mistake, one message" is enforced for syntax errors, and where
+// nesting is limited before the (recursive) parser sees it.
+import type { IRecognitionException, IToken, TokenType } from "chevrotain";
+import { error, type Diagnostic } from "../diagnostics.js";
+import { spanOf, type SourceFile, type Span } from "../source.js";
+import type { Document } from "./ast.js";
+import { buildDocument } from "./build-ast.js";
+import { parseTokens } from "./grammar.js";
+import {
+  Const,
+  CppInclude,
+  Enum,
+  Exception,
+  Include,
+  LAngle,
+  LBracket,
+  LCurly,
+  LegacyHeader,
+  LParen,
+  Namespace,
+  RAngle,
+  RBracket,
+  RCurly,
+  RParen,
+  Senum,
+  Service,
+  Struct,
+  Typedef,
+  Union,
+  lexSource,
+} from "./tokens.js";
+
+/**
+ * Brackets of any kind (`<` `[` `{` `(`) may nest at most this deep. Real IDL nests a handful of
+ * levels; the limit keeps the recursive parser, and every later stage, far from stack overflow.
+ */
+export const MAX_NESTING_DEPTH = 100;
+
+/** The result of parsing one file: its syntax tree (partial if the file has errors) and diagnostics. */
+export interface ParseResult {
+  readonly document: Document;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Parses one IDL file. Never throws: any problem, even an idlc bug, becomes a diagnostic. */
+export function parseSource(file: SourceFile): ParseResult {
+  try {
+    return parseOrThrow(file);
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    return {
+      document: emptyDocument(file),
+      diagnostics: [
+        error(
+          spanOf(file, 0, 0),
+          "internal-error",
+          `idlc: internal error: ${detail.split("\n")[0]}`,
+        ),
+      ],
+    };
+  }
+}
+
+function emptyDocument(file: SourceFile): Document {
+  const span = spanOf(file, 0, file.text.length);
+  return { kind: "document", doc: undefined, headers: [], definitions: [], span };
+}
+
+function parseOrThrow(file: SourceFile): ParseResult {
+  const lexed = lexSource(file);
+  const diagnostics = [...lexed.diagnostics];
+  const holes = [...lexed.holes];
+  const tokens = limitNesting(file, lexed.tokens, diagnostics, holes);
+  const { cst, errors } = parseTokens(tokens);
+  for (const d of syntaxErrors(file, tokens, errors, holes, diagnostics)) diagnostics.push(d);
+  const built = buildDocument(file, cst, lexed.docComments);
+  for (const d of built.diagnostics) diagnostics.push(d); // may be many: no spread
+  diagnostics.sort((a, b) => a.span.start - b.span.start);
+  return { document: built.document, diagnostics };
+}
+
+// ---- nesting limit ---------------------------------------------------------------------------
+
+const openers = new Set<TokenType>([LAngle, LBracket, LCurly, LParen]);
+const closers = new Set<TokenType>([RAngle, RBracket, RCurly, RParen]);
+const topLevelStarts = new Set<TokenType>([
+  Include,
+  CppInclude,
+  Namespace,
+  LegacyHeader,
+  Const,
+  Typedef,
+  Enum,
+  Senum,
+  Struct,
+  Union,
+  Exception,
+  Service,
+]);
+
+/**
+ * Finds brackets nested deeper than {@link MAX_NESTING_DEPTH} before parsing, reports the first
+ * one, and drops the whole header or definition around it (from the keyword that started it at
+ * depth 0 to the next such keyword once the brackets close again), so the parser never recurses
+ * that deep and the rest of the file still parses. Linear in the number of tokens.
+ */
+function limitNesting(
+  file: SourceFile,
+  tokens: IToken[],
+  diagnostics: Diagnostic[],
+  holes: { start: number; end: number }[],
+): IToken[] {
+  let depth = 0;
+  let itemStart = 0;
+  const dropped: { from: number; to: number }[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (depth === 0 && topLevelStarts.has(t.tokenType)) itemStart = i;
+    if (closers.has(t.tokenType)) depth = Math.max(0, depth - 1);
+    if (!openers.has(t.tokenType) || ++depth <= MAX_NESTING_DEPTH) continue;
+    diagnostics.push(
+      error(
+        spanOf(file, t.startOffset, t.startOffset + 1),
+        "nesting-too-deep",
+        `brackets are nested too deeply (more than ${MAX_NESTING_DEPTH} levels)`,
+      ),
+    );
+    // Skip to the next header or definition that starts after the brackets have closed.
+    let j = i + 1;
+    for (; j < tokens.length; j++) {
+      const u = tokens[j]!;
+      if (depth === 0 && topLevelStarts.has(u.tokenType)) break;
+      if (closers.has(u.tokenType)) depth = Math.max(0, depth - 1);
+      else if (openers.has(u.tokenType)) depth++;
+    }
+    dropped.push({ from: itemStart, to: j });
+    const end = j < tokens.length ? tokens[j]!.startOffset : file.text.length;
+    holes.push({ start: tokens[itemStart]!.startOffset, end });
+    depth = 0;
+    itemStart = j;
+    i = j - 1;
+  }
+  if (dropped.length === 0) return tokens;
+  holes.sort((a, b) => a.start - b.start);
+  const kept: IToken[] = [];
+  let next = 0;
+  for (const { from, to } of dropped) {
+    for (let k = next; k < from; k++) kept.push(tokens[k]!);
+    next = to;
+  }
+  for (let k = next; k < tokens.length; k++) kept.push(tokens[k]!);
+  return kept;
+}
+
+// ---- syntax errors -----------------------------------------------------------------------------
+
+/**
+ * Turns parser errors into diagnostics, one per mistake. Recovery guesses what was meant, and
+ * a wrong guess shows up as a second error close behind the first; only the first is reliable.
+ * So an error is dropped as a consequence when it is on the line of an earlier error (lexer or
+ * parser), within two tokens of the previous one, or right after text the lexer threw away.
+ */
+function syntaxErrors(
+  file: SourceFile,
+  tokens: readonly IToken[],
+  errors: readonly IRecognitionException[],
+  holes: readonly { start: number; end: number }[],
+  earlier: readonly Diagnostic[],
+): Diagnostic[] {
+  const linesWithErrors = new Set<number>();
+  for (const d of earlier) linesWithErrors.add(file.position(d.span.start).line);
+  const out: Diagnostic[] = [];
+  let previousIndex = -Infinity;
+  for (const e of errors) {
+    const span = errorSpan(file, tokens, e.token);
+    const line = file.position(span.start).line;
+    const offset = isReal(e.token) ? e.token.startOffset : Infinity; // end of file: after all
+    const index = indexAt(tokens, offset);
+    const consequence =
+      linesWithErrors.has(line) ||
+      index - previousIndex <= 2 || // e.g. `1: void v` then `}`: the parser's guess went wrong
+      followsHole(tokens, holes, offset);
+    linesWithErrors.add(line);
+    previousIndex = index;
+    if (consequence) continue;
+    out.push(error(span, "syntax-error", e.message));
+  }
+  return out;
+}
+
+function isReal(t: IToken | undefined): t is IToken {
+  return t !== undefined && Number.isFinite(t.startOffset) && t.isInsertedInRecovery !== true;
+}
+
+/** The offending token's span; the end of the file is shown just after the last token. */
+function errorSpan(file: SourceFile, tokens: readonly IToken[], t: IToken | undefined): Span {
+  if (isReal(t)) return spanOf(file, t.startOffset, t.startOffset + t.image.length);
+  const last = tokens[tokens.length - 1];
+  const end = last ? last.startOffset + last.image.length : file.text.length;
+  return spanOf(file, end, end);
+}
+
+/** Index of the first token at or after `offset` (the token count for the end of the file). */
+function indexAt(tokens: readonly IToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Whether a hole lies between the token before `offset` and `offset`. */
+function followsHole(
+  tokens: readonly IToken[],
+  holes: readonly { start: number; end: number }[],
+  offset: number,
+): boolean {
+  const before = lastBefore(tokens, offset, (t) => t.startOffset);
+  const from = before ? before.startOffset + before.image.length : 0;
+  const hole = lastBefore(holes, offset, (h) => h.start);
+  return hole !== undefined && hole.start >= from;
+}
+
+/** The last element whose key is below `offset`, by binary search over a sorted array. */
+function lastBefore<T>(
+  items: readonly T[],
+  offset: number,
+  key: (item: T) => number,
+): T | undefined {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(items[mid]!) < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return items[lo - 1];
+}
