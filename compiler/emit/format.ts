@@ -1,27 +1,103 @@
 // Lays emitted text out with prettier, with the repository's fixed configuration, so generated
-// files pass `prettier --check`. A module is formatted one top-level chunk at a time: prettier
-// keeps one blank line between statements, so formatting chunks separately and joining them with
-// a blank line gives the same text as formatting the whole module, and unchanged chunks (in
-// `--watch`, or repeated shapes in a huge IDL) come from a cache instead of prettier.
-import { createHash } from "node:crypto";
-import { format } from "prettier";
+// files pass `prettier --check`. Prettier formats TypeScript at about 0.15 MB/s, and a 2 MB IDL
+// makes ~90 MB of it, so the output must be prettier's without prettier reading all of it:
+//   1. A module is formatted one top-level chunk at a time: prettier keeps one blank line between
+//      statements, so formatting chunks apart and joining them with a blank line gives the same
+//      text as formatting the whole module (test/compiler/emit.test.ts checks it).
+//   2. A chunk is formatted as its word skeleton (format-cache.ts): names replaced by placeholders
+//      of the same width, so the 20,000 structs of a generated IDL share a handful of skeletons;
+//      prettier formats each skeleton once and the names are put back into the result.
+//   3. A huge chunk (a service with thousands of methods) has its long lists folded to one item
+//      per shape before that (format-fold.ts), and the formatted list is rebuilt item by item.
+// The output is byte for byte what prettier gives for the chunk: test/compiler/format.test.ts
+// compares both on every golden, on commerce.idl and on random IDLs. Prettier is imported on the
+// first cache miss, not with the emitter, and a `--watch` recompile that hits the cache skips it.
+import { hash as digest } from "node:crypto";
+import type * as Prettier from "prettier";
+import {
+  fill,
+  skeletonKey,
+  skeletonOf,
+  skeletonText,
+  templateOf,
+  verbatim,
+} from "./format-cache.js";
+import type { Template } from "./format-cache.js";
+import { formatFolded } from "./format-fold.js";
 
 /** The prettier options; must match the repository's `.prettierrc.json`. */
 export const PRETTIER_OPTIONS = { parser: "typescript", printWidth: 100 } as const;
 
-/** Formatted chunks by the hash of their unformatted text; bounded, cleared when full. */
-const cache = new Map<string, string>();
+/** When a chunk's long lists are folded: chunk length in UTF-16 units, and items in a list. */
+export interface FoldLimits {
+  readonly minChars: number;
+  readonly minItems: number;
+}
+
+/** Lists of 16 items or more in chunks of 16 KiB or more (smaller ones gain nothing). */
+export const DEFAULT_FOLD_LIMITS: FoldLimits = { minChars: 16_384, minItems: 16 };
+
+/** Formatted skeletons by the hash of the skeleton; bounded, cleared when full. */
+const cache = new Map<string, Template>();
 const MAX_CACHED_CHUNKS = 100_000;
 
+/** How much prettier did: calls, and UTF-16 units formatted (for tests and benchmarks). */
+export const formatStats = { prettierCalls: 0, prettierChars: 0 };
+
+let prettier: Promise<typeof Prettier> | undefined;
+
+async function prettierFormat(text: string): Promise<string> {
+  prettier ??= import("prettier");
+  formatStats.prettierCalls++;
+  formatStats.prettierChars += text.length;
+  return (await prettier).format(text, PRETTIER_OPTIONS);
+}
+
 /** Formats one chunk of top-level statements; the result ends in exactly one newline. */
-export async function formatChunk(text: string): Promise<string> {
-  const key = createHash("sha1").update(text).digest("base64");
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const formatted = await format(text, PRETTIER_OPTIONS);
-  if (cache.size >= MAX_CACHED_CHUNKS) cache.clear();
-  cache.set(key, formatted);
+export async function formatChunk(
+  text: string,
+  limits: FoldLimits = DEFAULT_FOLD_LIMITS,
+): Promise<string> {
+  if (text.length >= limits.minChars) {
+    const folded = await formatFolded(text, limits.minItems, formatShape);
+    if (folded !== undefined) return folded;
+  }
+  return formatShape(text);
+}
+
+/** Formats a chunk through its skeleton, from the cache when another chunk had the same one. */
+async function formatShape(text: string): Promise<string> {
+  const skeleton = skeletonOf(text);
+  if (skeleton === undefined) return formatExactly(text);
+  const key = `s${skeletonKey(skeleton)}`;
+  let template = cache.get(key);
+  if (template === undefined) {
+    let formatted: string;
+    try {
+      formatted = await prettierFormat(skeletonText(skeleton));
+    } catch {
+      return formatExactly(text); // the same error, about the real text
+    }
+    template = templateOf(formatted, skeleton.placeholders, skeleton.replaced);
+    if (template === undefined) return formatExactly(text);
+    remember(key, template);
+  }
+  return fill(template, skeleton.words);
+}
+
+/** Formats a chunk as it is (one with syntax the skeleton does not handle), cached by its text. */
+async function formatExactly(text: string): Promise<string> {
+  const key = `t${digest("sha1", text, "base64")}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return fill(cached, []);
+  const formatted = await prettierFormat(text);
+  remember(key, verbatim(formatted));
   return formatted;
+}
+
+function remember(key: string, template: Template): void {
+  if (cache.size >= MAX_CACHED_CHUNKS) cache.clear();
+  cache.set(key, template);
 }
 
 /** Formats the chunks of a module and joins them with one blank line. */

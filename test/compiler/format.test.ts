@@ -1,0 +1,334 @@
+// The fast formatter (compiler/emit/format.ts: word skeletons, folded lists) must print exactly
+// what prettier prints for every chunk: on every golden, on idl/commerce.idl, on the generated
+// large IDL, and on random IDLs whose names and docs are picked to break it (keywords, names
+// prettier treats specially, names long enough to force line breaks, quotes and escapes in docs).
+// Each is checked with the default fold limits and with folding forced onto every list.
+import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import fc from "fast-check";
+import { format } from "prettier";
+import ts from "typescript";
+import { describe, expect, test } from "vitest";
+import { checkFiles } from "../../compiler/compile.js";
+import { emitChunks } from "../../compiler/emit/file.js";
+import {
+  fill,
+  isKept,
+  skeletonOf,
+  skeletonText,
+  templateOf,
+} from "../../compiler/emit/format-cache.js";
+import {
+  DEFAULT_FOLD_LIMITS,
+  PRETTIER_OPTIONS,
+  clearFormatCache,
+  formatChunk,
+  formatModule,
+  formatStats,
+  type FoldLimits,
+} from "../../compiler/emit/format.js";
+import { memoryFiles } from "./check-support.js";
+import { generateLargeIdl } from "./large-idl.js";
+
+/** Default limits, and folding of every list of one item or more / three items or more. */
+const LIMITS: readonly FoldLimits[] = [
+  DEFAULT_FOLD_LIMITS,
+  { minChars: 0, minItems: 1 },
+  { minChars: 0, minItems: 3 },
+];
+
+/** The unformatted chunks of every module a compile of `paths` emits. */
+function chunksOf(paths: string[], readFile?: (path: string) => Uint8Array | undefined): string[] {
+  const { allPrograms, diagnostics } = checkFiles(paths, readFile ? { readFile } : {});
+  expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return allPrograms.flatMap((p) => emitChunks(p));
+}
+
+async function expectPrettierOutput(chunks: readonly string[]): Promise<void> {
+  clearFormatCache();
+  for (const chunk of chunks) {
+    const expected = await format(chunk, PRETTIER_OPTIONS);
+    for (const limits of LIMITS) expect(await formatChunk(chunk, limits)).toBe(expected);
+  }
+}
+
+describe("skeletons", () => {
+  test("words become placeholders of the same length and first letter, everywhere", () => {
+    const s = skeletonOf('/** Money. */\nconst Money = { units: "Money units" }; // units\n')!;
+    expect(s.words).toEqual(["Money", "units"]);
+    expect(s.replaced).toBe(6);
+    const [money, units] = [...s.placeholders.keys()];
+    expect(money).toMatch(/^M[0-9A-Za-z]{4}$/);
+    expect(units).toMatch(/^u[0-9A-Za-z]{4}$/);
+    expect(skeletonText(s)).toBe(
+      `/** ${money}. */\nconst ${money} = { ${units}: "${money} ${units}" }; // ${units}\n`,
+    );
+  });
+
+  test("keywords, names prettier looks at, one-letter and $/_-only words stay", () => {
+    const text =
+      'it("x", async () => { require(a); describe.only(b); type T = __; let _$ = then; })';
+    expect(skeletonText(skeletonOf(text)!)).toBe(text);
+  });
+
+  test("chunks that differ only in names share a skeleton", () => {
+    const a = skeletonOf("export interface Order {\nid: OrderId;\n}\n")!;
+    const b = skeletonOf("export interface Offer {\nid: OfferId;\n}\n")!;
+    expect(skeletonText(a)).toBe(skeletonText(b));
+    expect(b.words).toEqual(["Offer", "id", "OfferId"]);
+    expect(skeletonText(skeletonOf("export interface Order {\nid: Order;\n}\n")!)).not.toBe(
+      skeletonText(a),
+    );
+    expect(skeletonText(skeletonOf("export interface Asset {\nid: AssetId;\n}\n")!)).not.toBe(
+      skeletonText(a),
+    );
+  });
+
+  test("a word that spells its own placeholder is still put back", async () => {
+    clearFormatCache();
+    for (const text of ["const S5 = S9;\n", "const S0 = S1;\n", "const S1 = S0;\n"])
+      expect(await formatChunk(text)).toBe(text);
+  });
+
+  test("placeholders never spell a kept word", () => {
+    const words = Array.from(
+      { length: 62 },
+      (_, i) => `i${"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[i]}`,
+    );
+    const s = skeletonOf(words.filter((w) => !isKept(w)).join(" "));
+    // The two-letter names starting with i, but for the kept ones (in, is, it): exactly as many as
+    // there are placeholders once those three spellings are skipped.
+    expect(s).toBeDefined();
+    for (const p of s!.placeholders.keys()) expect(isKept(p)).toBe(false);
+  });
+
+  test("a prettier-ignore comment keeps its meaning", async () => {
+    const text = "// prettier-ignore\nconst   Money  =  units;\nconst   Asset  =  count;\n";
+    expect(skeletonText(skeletonOf(text)!)).toMatch(
+      /^\/\/ prettier-ignore\nconst {3}M\w{4} {2}= {2}u\w{4};/,
+    );
+    expect(await formatChunk(text)).toBe(await format(text, PRETTIER_OPTIONS));
+  });
+
+  test("syntax the skeleton does not follow gets none", () => {
+    expect(skeletonOf("const a = `x${b}`;")).toBeUndefined();
+    expect(skeletonOf("const a = /ab+/.test(b);")).toBeUndefined();
+    expect(skeletonOf("const a = b / c;")).toBeUndefined();
+    expect(skeletonOf('const a = "\\d";')).toBeUndefined(); // prettier drops the backslash
+    expect(skeletonOf('const a = "\\n\\u2028\\"";')).toBeDefined();
+    expect(skeletonOf("/** a `b` 'c' \\d */ const x = 1;")).toBeDefined();
+  });
+
+  test("a template takes the words back, and refuses output it cannot explain", () => {
+    const s = skeletonOf("const Money = units;")!;
+    const t = templateOf(skeletonText(s).replace(" = ", " =\n  "), s.placeholders, s.replaced)!;
+    expect(fill(t, ["Money", "units"])).toBe("const Money =\n  units;");
+    expect(fill(t, ["Asset", "count"])).toBe("const Asset =\n  count;");
+    expect(templateOf(`${skeletonText(s)} extra`, s.placeholders, s.replaced)).toBeUndefined();
+    expect(templateOf("const x;", s.placeholders, s.replaced)).toBeUndefined();
+  });
+});
+
+describe("kept words cover what TypeScript and prettier treat specially", () => {
+  test("every TypeScript keyword", () => {
+    for (let kind = ts.SyntaxKind.FirstKeyword; kind <= ts.SyntaxKind.LastKeyword; kind++) {
+      const word = ts.tokenToString(kind)!;
+      expect(isKept(word), word).toBe(true);
+    }
+  });
+
+  test("every name prettier's printer compares an identifier or string with", () => {
+    const path = createRequire(import.meta.url).resolve("prettier/plugins/estree");
+    const source = readFileSync(path, "utf8");
+    const names = new Set<string>();
+    for (const m of source.matchAll(/(?:name|value)\s*[!=]==?\s*"([\w$]+)"/g)) names.add(m[1]!);
+    // Lists of names: test calls (`it.only`, …), Angular test wrappers, and the like.
+    for (const m of source.matchAll(
+      /\[((?:"[\w$.]+",?)+)\]\.includes\(|=\[("it",(?:"[\w$.]+",?)+)\]/g,
+    ))
+      for (const item of (m[1] ?? m[2]!).split(","))
+        for (const word of item.slice(1, -1).split(".")) names.add(word);
+    expect(names.size).toBeGreaterThan(30); // the patterns still find prettier's lists
+    for (const name of names) expect(isKept(name), name).toBe(true);
+  });
+});
+
+describe("the fast formatter prints what prettier prints", () => {
+  const goldens = readdirSync("test/compiler/golden").filter((f) => f.endsWith(".idl"));
+
+  test.each(goldens)("golden %s", async (file) => {
+    await expectPrettierOutput(chunksOf([`test/compiler/golden/${file}`]));
+  });
+
+  test("idl/commerce.idl", async () => {
+    await expectPrettierOutput(chunksOf(["idl/commerce.idl"]));
+  });
+
+  test("the generated large IDL, scaled down: skeletons are shared, lists folded", async () => {
+    const chunks = chunksOf(
+      ["large.thrift"],
+      memoryFiles({ "large.thrift": generateLargeIdl(60, 40) }),
+    );
+    const service = chunks.find((c) => c.includes("export interface BigClient {"))!;
+    clearFormatCache();
+    const before = { ...formatStats };
+    const fast = await formatModule(chunks);
+    const calls = formatStats.prettierCalls - before.prettierCalls;
+    const chars = formatStats.prettierChars - before.prettierChars;
+    // 60 structs of a handful of name widths, the header, 3 small definitions and the service.
+    expect(calls).toBeLessThan(20);
+    expect(chars).toBeLessThan(chunks.join("").length / 3);
+    expect(fast).toBe(await format(chunks.join("\n"), PRETTIER_OPTIONS));
+    // Folding the service with the default limits (lists of 16+ items) matches prettier too.
+    expect(await formatChunk(service, { minChars: 0, minItems: 16 })).toBe(
+      await format(service, PRETTIER_OPTIONS),
+    );
+  });
+
+  test("random IDLs", async () => {
+    await fc.assert(
+      fc.asyncProperty(randomIdl, async (text) => {
+        await expectPrettierOutput(chunksOf(["main.thrift"], memoryFiles({ "main.thrift": text })));
+      }),
+      { numRuns: 20 },
+    );
+  }, 120_000);
+});
+
+// ---- Random IDLs -----------------------------------------------------------------------------
+
+const THRIFT_KEYWORDS = new Set(
+  (
+    "bool byte i8 i16 i32 i64 double string binary uuid map list set include cpp_include namespace " +
+    "const typedef enum struct union exception service extends throws oneway void required " +
+    "optional async true false senum slist smalltalk_category smalltalk_prefix php_namespace xsd_all " +
+    "xsd_optional xsd_nillable xsd_attrs cpp_type java_package cocoa_prefix csharp_namespace " +
+    "delphi_namespace cpp_namespace py_module perl_package ruby_namespace"
+  ).split(" "),
+);
+
+/** Names that stress the skeleton: keywords, names prettier knows, escaped names, long names. */
+const SPECIAL_NAMES = (
+  "it describe test require then type new module constructor toString Boolean css html get of " +
+  "in as is async await Promise Map TType Error name message value kind x S _ __ __proto__ " +
+  "prettier ignore format defineStruct w r v e at i n1 list1 then_ Id S0 S1 a0 a1 Ab0 Ab1"
+).split(" ");
+
+const name = fc
+  .oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...SPECIAL_NAMES) },
+    { weight: 4, arbitrary: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,8}$/) },
+    { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{24,44}$/) },
+  )
+  .filter((n) => !THRIFT_KEYWORDS.has(n));
+
+const docText = fc.option(
+  fc.oneof(
+    { weight: 1, arbitrary: fc.constant("prettier-ignore") },
+    {
+      weight: 9,
+      arbitrary: fc
+        .array(
+          fc.oneof(
+            name,
+            fc.constantFrom(
+              "`code`",
+              '"quoted"',
+              "it's",
+              "a\\nb",
+              "\\d",
+              "prettier-ignore",
+              "{@link X}",
+            ),
+            fc.constantFrom(
+              "é",
+              "中文字",
+              "😀",
+              "@param",
+              "1e5",
+              "0x1F",
+              "$",
+              "#",
+              "//",
+              "/*",
+              "\n",
+              "\n\n",
+            ),
+          ),
+          { maxLength: 14 },
+        )
+        .map((words) => words.join(" ")),
+    },
+  ),
+  { nil: undefined },
+);
+
+/** What a random IDL is built from: names, docs and choices, decoded by `buildIdl`. */
+const recipe = fc.record({
+  names: fc.uniqueArray(name, { minLength: 8, maxLength: 8, selector: (n) => n.toLowerCase() }),
+  members: fc.array(fc.uniqueArray(name, { minLength: 1, maxLength: 6 }), {
+    minLength: 7,
+    maxLength: 7,
+  }),
+  choices: fc.array(fc.nat({ max: 1000 }), { minLength: 64, maxLength: 64 }),
+  docs: fc.array(docText, { minLength: 48, maxLength: 48 }),
+});
+
+const randomIdl = recipe.map(buildIdl);
+
+type Recipe = typeof recipe extends fc.Arbitrary<infer T> ? T : never;
+
+function buildIdl({ names, members, choices, docs }: Recipe): string {
+  let c = 0;
+  let d = 0;
+  const pick = <T>(items: readonly T[]): T => items[choices[c++ % choices.length]! % items.length]!;
+  const doc = (indent = "") => {
+    const text = docs[d++ % docs.length];
+    return text === undefined ? "" : `${indent}/** ${text.replace(/\*\//g, "* /")} */\n`;
+  };
+  const [Enum, Alias, Leaf, Node, Choice, Failure, Api, Limit] = names as [string, ...string[]];
+  const [values, leafFields, nodeFields, choiceFields, failureFields, methods, params] =
+    members as [string[], ...string[][]];
+  const simple = ["i32", "i64", "string", "bool", "double", "binary", Enum, Alias!];
+  const any = [
+    ...simple,
+    Leaf!,
+    `list<${Leaf}>`,
+    `map<string, ${Enum}>`,
+    `set<i64>`,
+    `list<list<i32>>`,
+    `map<${Alias}, list<${Leaf}>>`,
+  ];
+  const requiredness = () => pick(["required ", "optional ", ""]);
+  const defaultOf = (type: string) =>
+    type === "i32" ? pick(["", " = 7"]) : type === "string" ? pick(["", ' = "d"']) : "";
+  const fields = (list: string[], types: string[], mode: "struct" | "union" | "exception") =>
+    list
+      .map((f, k) => {
+        const type = mode === "exception" && f === "message" ? "string" : pick(types);
+        const req = mode === "union" ? "" : requiredness();
+        return `${doc("  ")}  ${k + 1}: ${req}${type} ${f}${mode === "union" ? "" : defaultOf(type)}`;
+      })
+      .join("\n");
+  const out = [
+    `${doc()}namespace js random`,
+    `${doc()}enum ${Enum} {\n${values.map((v, k) => `${doc("  ")}  ${v}${k % 2 ? ` = ${k * 3}` : ""}`).join(",\n")}\n}`,
+    `${doc()}typedef i64 ${Alias}`,
+    `${doc()}struct ${Leaf} {\n${fields(leafFields!, simple, "struct")}\n}`,
+    `${doc()}struct ${Node} {\n${fields(nodeFields!, any, "struct")}\n}`,
+    `${doc()}union ${Choice} {\n${fields(choiceFields!, any, "union")}\n}`,
+    `${doc()}exception ${Failure} {\n${fields(failureFields!, simple, "exception")}\n}`,
+    `${doc()}const i32 ${Limit} = 100`,
+    `${doc()}service ${Api} {\n${methods!
+      .map((m, k) => {
+        const ps = params!.slice(0, k % (params!.length + 1));
+        const args = ps.map((p, j) => `${j + 1}: ${pick(any)} ${p}`).join(", ");
+        const oneway = k === 1;
+        const ret = oneway ? "oneway void" : pick(["void", ...any]);
+        const throws = oneway || k % 2 ? "" : ` throws (1: ${Failure} failure)`;
+        return `${doc("  ")}  ${ret} ${m}(${args})${throws}`;
+      })
+      .join("\n")}\n}`,
+  ];
+  return out.join("\n\n") + "\n";
+}
