@@ -22,10 +22,12 @@ import {
   withFieldPath,
 } from "idlc/runtime";
 import type {
+  Annotations,
   CallContext,
   CallOptions,
   DecodeOptions,
   EncodeOptions,
+  FieldAnnotations,
   OpenEnum,
   ProtocolReader,
   ProtocolWriter,
@@ -1468,6 +1470,12 @@ export class NotFound extends ThriftException {
   entity: string;
   key: string;
 
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
+
   constructor(init: { message: string; entity: string; key: string }) {
     super(init.message);
     this.entity = init.entity;
@@ -1546,6 +1554,8 @@ export class NotFound extends ThriftException {
   static readonly #codec: StructCodec<NotFound, ConstructorParameters<typeof NotFound>[0]> =
     defineStruct({
       name: "NotFound",
+      annotations: NotFound.annotations,
+      fieldAnnotations: NotFound.fieldAnnotations,
       write: NotFound.write,
       read: NotFound.read,
       create: NotFound.create,
@@ -1562,6 +1572,12 @@ export class OutOfStock extends ThriftException {
   productId: ProductId;
   requested: number;
   available: number;
+
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
 
   constructor(init: {
     message: string;
@@ -1657,6 +1673,8 @@ export class OutOfStock extends ThriftException {
   static readonly #codec: StructCodec<OutOfStock, ConstructorParameters<typeof OutOfStock>[0]> =
     defineStruct({
       name: "OutOfStock",
+      annotations: OutOfStock.annotations,
+      fieldAnnotations: OutOfStock.fieldAnnotations,
       write: OutOfStock.write,
       read: OutOfStock.read,
       create: OutOfStock.create,
@@ -1673,6 +1691,12 @@ export class InvalidRequest extends ThriftException {
   field?: string | undefined;
   /** Every problem found, by field name, when there are several. */
   problems: Map<string, string[]>;
+
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
 
   constructor(init: {
     message: string;
@@ -1779,6 +1803,8 @@ export class InvalidRequest extends ThriftException {
     ConstructorParameters<typeof InvalidRequest>[0]
   > = defineStruct({
     name: "InvalidRequest",
+    annotations: InvalidRequest.annotations,
+    fieldAnnotations: InvalidRequest.fieldAnnotations,
     write: InvalidRequest.write,
     read: InvalidRequest.read,
     create: InvalidRequest.create,

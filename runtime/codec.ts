@@ -3,6 +3,7 @@
 import type { DecodeLimits } from "./protocol/limits.js";
 import type { ProtocolReader, ProtocolWriter } from "./protocol/protocol.js";
 import type { ProtocolName } from "./protocol/ttype.js";
+import type { Annotations } from "./service.js";
 import { createReader, createWriter } from "./protocol/index.js";
 
 /** Options of `T.encode`. */
@@ -21,10 +22,17 @@ export interface DecodeOptions {
   readonly strict?: boolean;
 }
 
+/** The annotations of a struct's fields, by IDL field name; fields without any are left out. */
+export type FieldAnnotations = Readonly<Record<string, Annotations>>;
+
 /** What generated code supplies for one struct, union or exception. */
 export interface StructSpec<T, Init> {
   /** The IDL name, for messages. */
   readonly name: string;
+  /** The IDL annotations of the struct itself, in source order; generated code omits none. */
+  readonly annotations?: Annotations;
+  /** The IDL annotations of its fields; generated code omits it when no field has any. */
+  readonly fieldAnnotations?: FieldAnnotations;
   /** Writes the value as a struct (structBegin … structEnd); throws EncodeError naming the field. */
   write(w: ProtocolWriter, value: T): void;
   /** Reads a struct (structBegin … structEnd); checks required fields and union arity. */
@@ -35,6 +43,10 @@ export interface StructSpec<T, Init> {
 
 /** The value exported beside every generated struct, union and exception type. */
 export interface StructCodec<T, Init = T> extends StructSpec<T, Init> {
+  /** `(key = "value")` annotations of the IDL definition, in source order (empty when none). */
+  readonly annotations: Annotations;
+  /** Annotations of each annotated field, by IDL field name (`{}` when no field has any). */
+  readonly fieldAnnotations: FieldAnnotations;
   /** Encodes to a fresh Uint8Array (compact unless `options.protocol` says otherwise). */
   encode(value: T, options?: EncodeOptions): Uint8Array;
   /** Decodes one value; throws ProtocolError on bad bytes. */
@@ -46,6 +58,8 @@ export function defineStruct<T, Init = T>(spec: StructSpec<T, Init>): StructCode
   const { write, read } = spec;
   return {
     name: spec.name,
+    annotations: spec.annotations ?? NO_ANNOTATIONS,
+    fieldAnnotations: spec.fieldAnnotations ?? NO_FIELD_ANNOTATIONS,
     write,
     read,
     create: spec.create,
@@ -73,6 +87,9 @@ export function defineStruct<T, Init = T>(spec: StructSpec<T, Init>): StructCode
     },
   };
 }
+
+const NO_ANNOTATIONS: Annotations = Object.freeze([]);
+const NO_FIELD_ANNOTATIONS: FieldAnnotations = Object.freeze({});
 
 // One idle writer and reader per protocol, shared by every codec, so an encode allocates only
 // its output and a decode only its values. Taking one leaves the slot empty, so a nested

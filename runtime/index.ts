@@ -8,13 +8,14 @@ export { DEFAULT_DECODE_LIMITS } from "./protocol/limits.js";
 export type { DecodeLimits } from "./protocol/limits.js";
 export type { ProtocolName } from "./protocol/ttype.js";
 export { RpcError, RpcErrorCode, ApplicationError, ApplicationErrorType } from "./errors.js";
-export type { EncodeOptions, DecodeOptions, StructCodec } from "./codec.js";
+export type { EncodeOptions, DecodeOptions, StructCodec, FieldAnnotations } from "./codec.js";
 export type {
   CallOptions,
   CallContext,
   Channel,
   ServiceDescriptor,
   MethodDescriptor,
+  Annotations,
 } from "./service.js";
 export { connect } from "./client/channel.js";
 export type { ClientChannel } from "./client/channel.js";
@@ -54,7 +55,7 @@ export { createReader, createWriter } from "./protocol/index.js";
 export { defineStruct } from "./codec.js";
 export type { StructSpec } from "./codec.js";
 export { defineService } from "./service.js";
-export type { ServiceSpec, Annotations } from "./service.js";
+export type { ServiceSpec } from "./service.js";
 export { ThriftException } from "./errors.js";
 export {
   withFieldPath,

@@ -3,7 +3,7 @@
 // (no reflection); the client and server (client/, server/) drive them.
 import type { ProtocolReader, ProtocolWriter } from "./protocol/protocol.js";
 
-/** Annotations of an IDL method or service, in source order. */
+/** `(key = "value")` annotations of an IDL definition, field, method or service, in source order. */
 export type Annotations = readonly { readonly key: string; readonly value: string }[];
 
 /** Per-call options, always the last argument of a generated client method. */
@@ -47,6 +47,8 @@ export interface MethodDescriptor<Handler = unknown> {
   /** True when annotated `(idempotent)`: safe to retry. */
   readonly idempotent: boolean;
   readonly annotations: Annotations;
+  /** Annotations of the annotated parameters, by IDL parameter name; absent when none has any. */
+  readonly argAnnotations?: Readonly<Record<string, Annotations>>;
   /** Writes the `<method>_args` struct from positional arguments. */
   writeArgs(w: ProtocolWriter, args: readonly unknown[]): void;
   /** Reads the `<method>_args` struct into positional arguments. */

@@ -5,7 +5,7 @@
 import { resolveType } from "../check/model.js";
 import type * as model from "../check/model.js";
 import type { EmitContext } from "./context.js";
-import { constExpr, isStringType, objectKey } from "./consts.js";
+import { annotationsLiteral, constExpr, isStringType, objectKey } from "./consts.js";
 import {
   exceptionPropertyName,
   localName,
@@ -314,6 +314,28 @@ function prop(key: string, value: string): string {
   return key === value ? key : `${objectKey(key)}: ${value}`;
 }
 
+/** A key of `fieldAnnotations`: the IDL field name (which may contain dots). */
+function fieldNameKey(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? objectKey(name) : stringLiteral(name);
+}
+
+/** The IDL field names and annotations of the annotated fields, as an object literal. */
+export function fieldAnnotationsLiteral(fields: readonly model.Field[]): string {
+  const entries = fields
+    .filter((f) => f.annotations.length > 0)
+    .map((f) => `${fieldNameKey(f.name)}: ${annotationsLiteral(f.annotations)}`);
+  return entries.length === 0 ? "{}" : `{ ${entries.join(", ")} }`;
+}
+
+/** A codec spec's annotation members: only those the IDL gives (defineStruct fills the rest). */
+function annotationMembers(s: model.Struct): string[] {
+  const members: string[] = [];
+  if (s.annotations.length > 0) members.push(`annotations: ${annotationsLiteral(s.annotations)},`);
+  if (s.fields.some((f) => f.annotations.length > 0))
+    members.push(`fieldAnnotations: ${fieldAnnotationsLiteral(s.fields)},`);
+  return members;
+}
+
 // ---- Structs -------------------------------------------------------------------------------
 
 /** The interface and the codec of a struct. */
@@ -350,6 +372,7 @@ export function emitStruct(s: model.Struct, ctx: EmitContext): string {
     ``,
     `${tsDoc(`Codec of {@link ${name}}: \`encode\`, \`decode\`, and \`create\` (fills IDL defaults).`)}export const ${name}: ${ctx.rtType("StructCodec")}<${typeArgs}> = ${ctx.rt("defineStruct")}<${typeArgs}>({`,
     `name: ${stringLiteral(s.name)},`,
+    ...annotationMembers(s),
     `write(w, v) {`,
     ...write,
     `},`,
@@ -416,6 +439,7 @@ export function emitUnionCodec(u: model.Struct, ctx: EmitContext): string {
   return [
     `${tsDoc(`Codec of {@link ${name}}: decoding rejects zero or several members, encoding an unknown \`kind\`.`)}export const ${name}: ${ctx.rtType("StructCodec")}<${name}> = ${ctx.rt("defineStruct")}<${name}>({`,
     `name: ${stringLiteral(u.name)},`,
+    ...annotationMembers(u),
     `write(w, v) {`,
     ...write,
     `},`,
@@ -487,6 +511,12 @@ export function emitException(x: model.Struct, ctx: EmitContext): string {
     `override readonly name: string = ${stringLiteral(x.name)};`,
     ...members,
     ``,
+    `/** The IDL annotations of the exception, in source order. */`,
+    `static readonly annotations: ${ctx.rtType("Annotations")} = ${annotationsLiteral(x.annotations)};`,
+    ``,
+    `/** The IDL annotations of its annotated fields, by IDL field name. */`,
+    `static readonly fieldAnnotations: ${ctx.rtType("FieldAnnotations")} = ${fieldAnnotationsLiteral(x.fields)};`,
+    ``,
     `constructor(init: { ${initMembers.join(" ")} }${noInit ? " = {}" : ""}) {`,
     `super(${superArg});`,
     ...assigns,
@@ -520,6 +550,8 @@ export function emitException(x: model.Struct, ctx: EmitContext): string {
     ``,
     `static readonly #codec: ${ctx.rtType("StructCodec")}<${name}, ${initType}> = ${ctx.rt("defineStruct")}({`,
     `name: ${stringLiteral(x.name)},`,
+    `annotations: ${name}.annotations,`,
+    `fieldAnnotations: ${name}.fieldAnnotations,`,
     `write: ${name}.write,`,
     `read: ${name}.read,`,
     `create: ${name}.create,`,

@@ -85,6 +85,14 @@ export function objectKey(name: string): string {
   return name === "__proto__" ? `["__proto__"]` : name;
 }
 
+/** An `Annotations` array literal: `[{ key: "k", value: "v" }, …]`, in source order. */
+export function annotationsLiteral(list: model.Annotations): string {
+  const items = list.map(
+    (a) => `{ key: ${stringLiteral(a.key)}, value: ${stringLiteral(a.value)} }`,
+  );
+  return `[${items.join(", ")}]`;
+}
+
 /** Whether a field's type is a string on the wire and in TypeScript (not binary, not uuid). */
 export function isStringType(type: model.Type): boolean {
   const t = resolveType(type);

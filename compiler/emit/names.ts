@@ -146,6 +146,7 @@ export const RUNTIME_NAMES = [
   "DecodeOptions",
   "EncodeError",
   "EncodeOptions",
+  "FieldAnnotations",
   "MessageType",
   "MethodDescriptor",
   "OpenEnum",

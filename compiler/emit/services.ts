@@ -3,8 +3,18 @@
 // (rpc.md §2–§3) with the same specialized code as struct codecs; `extends` is flattened.
 import { allMethods, resolveType } from "../check/model.js";
 import type * as model from "../check/model.js";
+import { annotationsLiteral } from "./consts.js";
 import type { EmitContext } from "./context.js";
-import { byId, filled, isList, readFields, readerTaken, writeBody, writeField } from "./codecs.js";
+import {
+  byId,
+  fieldAnnotationsLiteral,
+  filled,
+  isList,
+  readFields,
+  readerTaken,
+  writeBody,
+  writeField,
+} from "./codecs.js";
 import { localName, methodName, scopeNames, stringLiteral } from "./names.js";
 import { tsDoc, tsType } from "./types.js";
 
@@ -19,14 +29,6 @@ function paramNames(m: model.Method, ctx: EmitContext): string[] {
 
 function returnType(m: model.Method, ctx: EmitContext): string {
   return m.returnType === undefined ? "void" : tsType(m.returnType, ctx);
-}
-
-function annotations(list: model.Annotations): string {
-  if (list.length === 0) return "[]";
-  const items = list.map(
-    (a) => `{ key: ${stringLiteral(a.key)}, value: ${stringLiteral(a.value)} }`,
-  );
-  return `[${items.join(", ")}]`;
 }
 
 function methodDoc(m: model.Method, extra: string[]): string {
@@ -111,7 +113,10 @@ function methodDescriptor(m: model.Method, handler: string, ctx: EmitContext): s
     `name: ${stringLiteral(m.name)},`,
     `oneway: ${m.oneway},`,
     `idempotent: ${isIdempotent},`,
-    `annotations: ${annotations(m.annotations)},`,
+    `annotations: ${annotationsLiteral(m.annotations)},`,
+    ...(m.params.some((p) => p.annotations.length > 0)
+      ? [`argAnnotations: ${fieldAnnotationsLiteral(m.params)},`]
+      : []),
     `writeArgs(w, args) {`,
     ...writeArgs,
     `},`,
@@ -226,7 +231,7 @@ export function emitService(s: model.Service, ctx: EmitContext): string {
     `${tsDoc(s.doc, [...(s.doc === undefined ? [] : [""]), `Descriptor of the \`${s.name}\` service: \`${name}.client(channel)\` makes a client; servers \`add\` it with a handler.`])}` +
       `export const ${name}: ${ctx.rtType("ServiceDescriptor")}<${client}, ${handlerType}> = ${ctx.rt("defineService")}<${client}, ${handlerType}>({`,
     `name: ${stringLiteral(s.name)},`,
-    `annotations: ${annotations(s.annotations)},`,
+    `annotations: ${annotationsLiteral(s.annotations)},`,
     `methods: [`,
     ...inherited,
     ...s.methods.flatMap((m) => methodDescriptor(m, handler, ctx)),

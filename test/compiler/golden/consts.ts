@@ -8,8 +8,10 @@ import {
   withFieldPath,
 } from "idlc/runtime";
 import type {
+  Annotations,
   DecodeOptions,
   EncodeOptions,
+  FieldAnnotations,
   ProtocolReader,
   ProtocolWriter,
   StructCodec,
@@ -156,6 +158,12 @@ export class Oops extends ThriftException {
   override readonly name: string = "Oops";
   code?: number | undefined;
 
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
+
   constructor(init: { message?: string | undefined; code?: number | undefined } = {}) {
     super(init.message ?? "");
     this.code = init.code;
@@ -222,6 +230,8 @@ export class Oops extends ThriftException {
 
   static readonly #codec: StructCodec<Oops, ConstructorParameters<typeof Oops>[0]> = defineStruct({
     name: "Oops",
+    annotations: Oops.annotations,
+    fieldAnnotations: Oops.fieldAnnotations,
     write: Oops.write,
     read: Oops.read,
     create: Oops.create,

@@ -18,10 +18,12 @@ import {
   withFieldPath,
 } from "idlc/runtime";
 import type {
+  Annotations,
   CallContext,
   CallOptions,
   DecodeOptions,
   EncodeOptions,
+  FieldAnnotations,
   OpenEnum,
   ProtocolReader,
   ProtocolWriter,
@@ -217,6 +219,12 @@ export class Failure extends ThriftException {
   code?: number | undefined;
   detail?: Leaf | undefined;
 
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
+
   constructor(
     init: {
       message?: string | undefined;
@@ -301,6 +309,8 @@ export class Failure extends ThriftException {
   static readonly #codec: StructCodec<Failure, ConstructorParameters<typeof Failure>[0]> =
     defineStruct({
       name: "Failure",
+      annotations: Failure.annotations,
+      fieldAnnotations: Failure.fieldAnnotations,
       write: Failure.write,
       read: Failure.read,
       create: Failure.create,

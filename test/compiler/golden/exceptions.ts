@@ -9,8 +9,10 @@ import {
   withFieldPath,
 } from "idlc/runtime";
 import type {
+  Annotations,
   DecodeOptions,
   EncodeOptions,
+  FieldAnnotations,
   ProtocolReader,
   ProtocolWriter,
   StructCodec,
@@ -24,6 +26,12 @@ import type {
 export class NotFound extends ThriftException {
   override readonly name: string = "NotFound";
   id?: bigint | undefined;
+
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
 
   constructor(init: { message?: string | undefined; id?: bigint | undefined } = {}) {
     super(init.message ?? "");
@@ -92,6 +100,8 @@ export class NotFound extends ThriftException {
   static readonly #codec: StructCodec<NotFound, ConstructorParameters<typeof NotFound>[0]> =
     defineStruct({
       name: "NotFound",
+      annotations: NotFound.annotations,
+      fieldAnnotations: NotFound.fieldAnnotations,
       write: NotFound.write,
       read: NotFound.read,
       create: NotFound.create,
@@ -103,6 +113,12 @@ export class OutOfStock extends ThriftException {
   override readonly name: string = "OutOfStock";
   sku: string;
   available: number;
+
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
 
   constructor(init: { sku: string; available?: number | undefined; message: string }) {
     super(init.message);
@@ -182,6 +198,8 @@ export class OutOfStock extends ThriftException {
   static readonly #codec: StructCodec<OutOfStock, ConstructorParameters<typeof OutOfStock>[0]> =
     defineStruct({
       name: "OutOfStock",
+      annotations: OutOfStock.annotations,
+      fieldAnnotations: OutOfStock.fieldAnnotations,
       write: OutOfStock.write,
       read: OutOfStock.read,
       create: OutOfStock.create,
@@ -191,6 +209,12 @@ export class OutOfStock extends ThriftException {
 /** Throwable (`instanceof NoFields` works) and its own codec: `NoFields.encode(e)`, `NoFields.decode(bytes)`. */
 export class NoFields extends ThriftException {
   override readonly name: string = "NoFields";
+
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
 
   constructor(init: {} = {}) {
     super("NoFields");
@@ -230,6 +254,8 @@ export class NoFields extends ThriftException {
   static readonly #codec: StructCodec<NoFields, ConstructorParameters<typeof NoFields>[0]> =
     defineStruct({
       name: "NoFields",
+      annotations: NoFields.annotations,
+      fieldAnnotations: NoFields.fieldAnnotations,
       write: NoFields.write,
       read: NoFields.read,
       create: NoFields.create,
@@ -247,6 +273,12 @@ export class Clashing extends ThriftException {
   name$?: string | undefined;
   stack$?: string | undefined;
   cause$?: string | undefined;
+
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
 
   constructor(
     init: {
@@ -345,6 +377,8 @@ export class Clashing extends ThriftException {
   static readonly #codec: StructCodec<Clashing, ConstructorParameters<typeof Clashing>[0]> =
     defineStruct({
       name: "Clashing",
+      annotations: Clashing.annotations,
+      fieldAnnotations: Clashing.fieldAnnotations,
       write: Clashing.write,
       read: Clashing.read,
       create: Clashing.create,

@@ -13,10 +13,12 @@ import {
   withFieldPath,
 } from "idlc/runtime";
 import type {
+  Annotations,
   CallContext,
   CallOptions,
   DecodeOptions,
   EncodeOptions,
+  FieldAnnotations,
   OpenEnum,
   ProtocolReader,
   ProtocolWriter,
@@ -613,6 +615,12 @@ export class Error$ extends ThriftException {
   name$?: string | undefined;
   constructor$?: string | undefined;
 
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
+
   constructor(
     init: {
       message?: string | undefined;
@@ -697,6 +705,8 @@ export class Error$ extends ThriftException {
   static readonly #codec: StructCodec<Error$, ConstructorParameters<typeof Error$>[0]> =
     defineStruct({
       name: "Error",
+      annotations: Error$.annotations,
+      fieldAnnotations: Error$.fieldAnnotations,
       write: Error$.write,
       read: Error$.read,
       create: Error$.create,

@@ -11,10 +11,12 @@ import {
   withFieldPath,
 } from "idlc/runtime";
 import type {
+  Annotations,
   CallContext,
   CallOptions,
   DecodeOptions,
   EncodeOptions,
+  FieldAnnotations,
   ProtocolReader,
   ProtocolWriter,
   ServiceDescriptor,
@@ -25,6 +27,12 @@ import type {
 /** Throwable (`instanceof NotFound` works) and its own codec: `NotFound.encode(e)`, `NotFound.decode(bytes)`. */
 export class NotFound extends ThriftException {
   override readonly name: string = "NotFound";
+
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
 
   constructor(init: { message?: string | undefined } = {}) {
     super(init.message ?? "");
@@ -82,6 +90,8 @@ export class NotFound extends ThriftException {
   static readonly #codec: StructCodec<NotFound, ConstructorParameters<typeof NotFound>[0]> =
     defineStruct({
       name: "NotFound",
+      annotations: NotFound.annotations,
+      fieldAnnotations: NotFound.fieldAnnotations,
       write: NotFound.write,
       read: NotFound.read,
       create: NotFound.create,
@@ -92,6 +102,12 @@ export class NotFound extends ThriftException {
 export class Invalid extends ThriftException {
   override readonly name: string = "Invalid";
   reason?: string | undefined;
+
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
 
   constructor(init: { reason?: string | undefined } = {}) {
     super("Invalid");
@@ -150,6 +166,8 @@ export class Invalid extends ThriftException {
   static readonly #codec: StructCodec<Invalid, ConstructorParameters<typeof Invalid>[0]> =
     defineStruct({
       name: "Invalid",
+      annotations: Invalid.annotations,
+      fieldAnnotations: Invalid.fieldAnnotations,
       write: Invalid.write,
       read: Invalid.read,
       create: Invalid.create,

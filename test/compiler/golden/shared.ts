@@ -10,10 +10,12 @@ import {
   withFieldPath,
 } from "idlc/runtime";
 import type {
+  Annotations,
   CallContext,
   CallOptions,
   DecodeOptions,
   EncodeOptions,
+  FieldAnnotations,
   OpenEnum,
   ProtocolReader,
   ProtocolWriter,
@@ -87,6 +89,12 @@ export const Money: StructCodec<Money> = defineStruct<Money>({
 export class Unavailable extends ThriftException {
   override readonly name: string = "Unavailable";
 
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
+
   constructor(init: { message?: string | undefined } = {}) {
     super(init.message ?? "");
   }
@@ -143,6 +151,8 @@ export class Unavailable extends ThriftException {
   static readonly #codec: StructCodec<Unavailable, ConstructorParameters<typeof Unavailable>[0]> =
     defineStruct({
       name: "Unavailable",
+      annotations: Unavailable.annotations,
+      fieldAnnotations: Unavailable.fieldAnnotations,
       write: Unavailable.write,
       read: Unavailable.read,
       create: Unavailable.create,
