@@ -90,7 +90,7 @@ function element(type: model.Type, x: string, d: number, ctx: EmitContext): stri
 /** How a `write` function reaches one field's value and names it in error paths. */
 export interface WriteField {
   readonly field: model.Field;
-  /** The expression of the value, e.g. `v.total` or `(args[0] as Money)`. */
+  /** The expression of the value, e.g. `v.total` or `args[0] as Money` (only ever an argument or initializer). */
   readonly access: string;
   /** The expression tested against `undefined`, when it differs from `access`. */
   readonly check?: string;
@@ -324,7 +324,7 @@ export function fieldAnnotationsLiteral(fields: readonly model.Field[]): string 
   const entries = fields
     .filter((f) => f.annotations.length > 0)
     .map((f) => `${fieldNameKey(f.name)}: ${annotationsLiteral(f.annotations)}`);
-  return entries.length === 0 ? "{}" : `{ ${entries.join(", ")} }`;
+  return objectLiteral(entries);
 }
 
 /** A codec spec's annotation members: only those the IDL gives (defineStruct fills the rest). */
@@ -378,10 +378,10 @@ export function emitStruct(s: model.Struct, ctx: EmitContext): string {
     `},`,
     `read(r) {`,
     ...stmts,
-    `return { ${result.join(", ")} };`,
+    `return ${objectLiteral(result)};`,
     `},`,
     s.fields.length ? `create(init) {` : `create() {`,
-    `return { ${created.join(", ")} };`,
+    `return ${objectLiteral(created)};`,
     `},`,
     `});`,
     ``,
@@ -462,6 +462,16 @@ function rewriteTopList(body: string[]): string[] {
   return body.map((line) => line.replace("let i1 = 0", "i = 0").replace(/\bi1\b/g, "i"));
 }
 
+/** A one-line object literal from `key: value` entries, spelled as prettier prints it. */
+function objectLiteral(entries: readonly string[]): string {
+  return entries.length === 0 ? "{}" : `{ ${entries.join(", ")} }`;
+}
+
+/** A one-line object type from members that end in `;`, spelled as prettier prints it. */
+function typeLiteral(members: readonly string[]): string {
+  return members.length === 0 ? "{}" : `{ ${members.join(" ").slice(0, -1)} }`;
+}
+
 // ---- Exceptions ----------------------------------------------------------------------------
 
 /** An exception: a class extending ThriftException whose statics make it a codec too. */
@@ -517,7 +527,7 @@ export function emitException(x: model.Struct, ctx: EmitContext): string {
     `/** The IDL annotations of its annotated fields, by IDL field name. */`,
     `static readonly fieldAnnotations: ${ctx.rtType("FieldAnnotations")} = ${fieldAnnotationsLiteral(x.fields)};`,
     ``,
-    `constructor(init: { ${initMembers.join(" ")} }${noInit ? " = {}" : ""}) {`,
+    `constructor(init: ${typeLiteral(initMembers)}${noInit ? " = {}" : ""}) {`,
     `super(${superArg});`,
     ...assigns,
     `}`,
@@ -530,7 +540,7 @@ export function emitException(x: model.Struct, ctx: EmitContext): string {
     `/** Reads the exception from a struct; checks required fields. */`,
     `static read(r: ${ctx.rtType("ProtocolReader")}): ${name} {`,
     ...stmts,
-    `return new ${name}({ ${result.join(", ")} });`,
+    `return new ${name}(${objectLiteral(result)});`,
     `}`,
     ``,
     `/** Builds an exception, filling IDL defaults. */`,

@@ -1,6 +1,10 @@
 // Lays emitted text out with prettier, with the repository's fixed configuration, so generated
 // files pass `prettier --check`. Prettier formats TypeScript at about 0.15 MB/s, and a 2 MB IDL
 // makes ~90 MB of it, so the output must be prettier's without prettier reading all of it:
+//   0. A chunk is laid out line by line (format-lines.ts): the emitter writes its lines as prettier
+//      spells them, so only indentation is added, and only the lines too long for their
+//      indentation go to prettier (one statement at a time, through the cache of step 2). A chunk
+//      of a shape the line layout does not follow falls through to the steps below.
 //   1. A module is formatted one top-level chunk at a time: prettier keeps one blank line between
 //      statements, so formatting chunks apart and joining them with a blank line gives the same
 //      text as formatting the whole module (test/compiler/emit.test.ts checks it).
@@ -24,6 +28,7 @@ import {
 } from "./format-cache.js";
 import type { Template } from "./format-cache.js";
 import { formatFolded } from "./format-fold.js";
+import { layoutLines } from "./format-lines.js";
 
 /** The prettier options; must match the repository's `.prettierrc.json`. */
 export const PRETTIER_OPTIONS = { parser: "typescript", printWidth: 100 } as const;
@@ -46,11 +51,11 @@ export const formatStats = { prettierCalls: 0, prettierChars: 0 };
 
 let prettier: Promise<typeof Prettier> | undefined;
 
-async function prettierFormat(text: string): Promise<string> {
+async function prettierFormat(text: string, printWidth: number): Promise<string> {
   prettier ??= import("prettier");
   formatStats.prettierCalls++;
   formatStats.prettierChars += text.length;
-  return (await prettier).format(text, PRETTIER_OPTIONS);
+  return (await prettier).format(text, { ...PRETTIER_OPTIONS, printWidth });
 }
 
 /** Formats one chunk of top-level statements; the result ends in exactly one newline. */
@@ -58,6 +63,8 @@ export async function formatChunk(
   text: string,
   limits: FoldLimits = DEFAULT_FOLD_LIMITS,
 ): Promise<string> {
+  const laidOut = await layoutLines(text, formatUnit);
+  if (laidOut !== undefined) return laidOut;
   if (text.length >= limits.minChars) {
     const folded = await formatFolded(text, limits.minItems, formatShape);
     if (folded !== undefined) return folded;
@@ -65,32 +72,44 @@ export async function formatChunk(
   return formatShape(text);
 }
 
+/** Formats one unit of a line layout at a width; undefined when prettier cannot parse it alone. */
+async function formatUnit(text: string, printWidth: number): Promise<string | undefined> {
+  try {
+    return await formatShape(text, printWidth);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Formats a chunk through its skeleton, from the cache when another chunk had the same one. */
-async function formatShape(text: string): Promise<string> {
+async function formatShape(
+  text: string,
+  printWidth: number = PRETTIER_OPTIONS.printWidth,
+): Promise<string> {
   const skeleton = skeletonOf(text);
-  if (skeleton === undefined) return formatExactly(text);
-  const key = `s${skeletonKey(skeleton)}`;
+  if (skeleton === undefined) return formatExactly(text, printWidth);
+  const key = `s${printWidth}:${skeletonKey(skeleton)}`;
   let template = cache.get(key);
   if (template === undefined) {
     let formatted: string;
     try {
-      formatted = await prettierFormat(skeletonText(skeleton));
+      formatted = await prettierFormat(skeletonText(skeleton), printWidth);
     } catch {
-      return formatExactly(text); // the same error, about the real text
+      return formatExactly(text, printWidth); // the same error, about the real text
     }
     template = templateOf(formatted, skeleton.placeholders, skeleton.replaced);
-    if (template === undefined) return formatExactly(text);
+    if (template === undefined) return formatExactly(text, printWidth);
     remember(key, template);
   }
   return fill(template, skeleton.words);
 }
 
 /** Formats a chunk as it is (one with syntax the skeleton does not handle), cached by its text. */
-async function formatExactly(text: string): Promise<string> {
-  const key = `t${digest("sha1", text, "base64")}`;
+async function formatExactly(text: string, printWidth: number): Promise<string> {
+  const key = `t${printWidth}:${digest("sha1", text, "base64")}`;
   const cached = cache.get(key);
   if (cached !== undefined) return fill(cached, []);
-  const formatted = await prettierFormat(text);
+  const formatted = await prettierFormat(text, printWidth);
   remember(key, verbatim(formatted));
   return formatted;
 }

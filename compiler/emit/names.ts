@@ -219,10 +219,11 @@ export function propertyName(name: string): string {
 
 /**
  * The property name of a service method on clients and handlers: like `propertyName`, and `then`
- * too, so a client object is never mistaken for a Promise by `await`.
+ * too, so a client object is never mistaken for a Promise by `await`, and `new`, which in an
+ * interface would declare a construct signature instead of a method.
  */
 export function methodName(name: string): string {
-  return name === "then" ? `${name}$` : propertyName(name);
+  return name === "then" || name === "new" ? `${name}$` : propertyName(name);
 }
 
 /**

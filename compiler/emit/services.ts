@@ -98,7 +98,7 @@ function methodDescriptor(m: model.Method, handler: string, ctx: EmitContext): s
     m.name,
     byId(m.params).map((p) =>
       writeField(
-        { field: p, access: `(${argOf(p)} as ${tsType(p.type, ctx)})`, check: argOf(p) },
+        { field: p, access: `${argOf(p)} as ${tsType(p.type, ctx)}`, check: argOf(p) },
         ctx,
       ),
     ),
@@ -148,7 +148,7 @@ function methodDescriptor(m: model.Method, handler: string, ctx: EmitContext): s
         m.name,
         [
           writeField(
-            { field: success, access: `(value as ${tsType(success.type, ctx)})`, check: "value" },
+            { field: success, access: `value as ${tsType(success.type, ctx)}`, check: "value" },
             ctx,
           ),
         ],

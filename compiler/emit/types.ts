@@ -180,9 +180,15 @@ export function emitUnionType(u: model.Struct, ctx: EmitContext): string {
     "so `switch (x.kind)` narrows `x.value`.",
   ];
   const variants = u.fields.map(
-    (f) => `\n| ${tsDoc(f.doc)}{ kind: ${stringLiteral(f.name)}; value: ${tsType(f.type, ctx)} }`,
+    (f) => `${tsDoc(f.doc)}{ kind: ${stringLiteral(f.name)}; value: ${tsType(f.type, ctx)} }`,
   );
-  const body = variants.length === 0 ? " never" : variants.join("");
+  // One line when no member has a doc comment: prettier breaks it only if it is too long.
+  const body =
+    variants.length === 0
+      ? " never"
+      : u.fields.every((f) => f.doc === undefined)
+        ? ` ${variants.join(" | ")}`
+        : variants.map((v) => `\n| ${v}`).join("");
   const doc = u.doc === undefined ? tsDoc(note.join(" ")) : tsDoc(u.doc, ["", ...note]);
   return `${doc}export type ${name} =${body};\n`;
 }

@@ -153,8 +153,9 @@ describe("names", () => {
     expect(propertyName("then")).toBe("then");
   });
 
-  test("service methods also escape `then`, so a client is never mistaken for a Promise", () => {
+  test("service methods also escape `then` (a client is no thenable) and `new` (no construct signature)", () => {
     expect(methodName("then")).toBe("then$");
+    expect(methodName("new")).toBe("new$");
     expect(methodName("toString")).toBe("toString$");
     expect(methodName("get")).toBe("get");
   });

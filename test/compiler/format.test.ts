@@ -27,6 +27,7 @@ import {
   formatStats,
   type FoldLimits,
 } from "../../compiler/emit/format.js";
+import { layoutLines, layoutStats } from "../../compiler/emit/format-lines.js";
 import { memoryFiles } from "./check-support.js";
 import { generateLargeIdl } from "./large-idl.js";
 
@@ -193,6 +194,138 @@ describe("the fast formatter prints what prettier prints", () => {
       { numRuns: 20 },
     );
   }, 120_000);
+});
+
+describe("line layout: prettier's output without prettier reading the lines that fit", () => {
+  /** Prettier on a unit, as format.ts gives it; records what it was asked. */
+  function prettierUnits(asked: string[]) {
+    return async (text: string, printWidth: number) => {
+      asked.push(text);
+      try {
+        return await format(text, { ...PRETTIER_OPTIONS, printWidth });
+      } catch {
+        return undefined;
+      }
+    };
+  }
+
+  /** Lays `lines` out; expects prettier's output, and returns the units prettier was asked for. */
+  async function expectLaidOut(lines: string[]): Promise<string[]> {
+    const text = lines.join("\n") + "\n";
+    const asked: string[] = [];
+    const laidOut = await layoutLines(text, prettierUnits(asked));
+    expect(laidOut, layoutStats.lastRefusal).toBe(await format(text, PRETTIER_OPTIONS));
+    return asked;
+  }
+
+  async function expectRefused(lines: string[], why: string): Promise<void> {
+    const text = lines.join("\n") + "\n";
+    expect(await layoutLines(text, prettierUnits([]))).toBeUndefined();
+    expect(layoutStats.lastRefusal).toContain(why);
+    expect(await formatChunk(text)).toBe(await format(text, PRETTIER_OPTIONS)); // the fallback
+  }
+
+  test("blocks, switch cases, else lines, blank lines and JSDoc are indented as prettier does", async () => {
+    const asked = await expectLaidOut([
+      "/**",
+      " * A doc.",
+      " *",
+      " */",
+      "export function f(t: number): number {",
+      "",
+      "let n = 0;",
+      "",
+      "",
+      "switch (t) {",
+      "case 1:",
+      "if (t > 0) n = 1;",
+      "else n = 2;",
+      "break;",
+      "default:",
+      "n = 3;",
+      "}",
+      "",
+      "// the result",
+      "return n;",
+      "}",
+    ]);
+    expect(asked).toEqual([]);
+  });
+
+  test("only the lines too wide for their indentation go to prettier, inside a wrapper", async () => {
+    const long = `if (n1 > 0 && (r.keyType !== TType.STRING || r.valueType !== TType.STRING)) throw elementTypeMismatch(r, "attributes");`;
+    const asked = await expectLaidOut([
+      "export const X = defineStruct<X>({",
+      'name: "X",',
+      "read(r) {",
+      "for (;;) {",
+      long,
+      "}",
+      "},",
+      "});",
+    ]);
+    expect(asked).toEqual([`function _() {\n${long}\n}\n`]);
+  });
+
+  test("a long opener is formatted with a stub body, and its body indented as prettier does", async () => {
+    const asked = await expectLaidOut([
+      "export class NotFoundAnywhereAtAll extends ThriftException {",
+      "static readonly #codec: StructCodec<NotFoundAnywhereAtAll, ConstructorParameters<typeof NotFoundAnywhereAtAll>[0]> = defineStruct({",
+      'name: "NotFoundAnywhereAtAll",',
+      "});",
+      "}",
+    ]);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toContain("_,\n});");
+  });
+
+  test("arrays stay broken only when an element is an expanded object", async () => {
+    await expectLaidOut([
+      "export const d = {",
+      "methods: [",
+      "...base,",
+      "{",
+      'name: "m",',
+      "},",
+      "],",
+      "};",
+    ]);
+    await expectRefused(["export const d = {", "methods: [", "...base,", "],", "};"], "array");
+  });
+
+  test("what prettier would rewrite goes to prettier, even when it fits", async () => {
+    for (const line of [
+      `export const a = "say \\"hi\\"";`, // quotes: prettier picks single ones
+      "export const b = 1.50;", // number forms
+      "export const c = 0xFF;",
+      'export const d = "中文字中文字";', // wide characters count twice
+      "export const e = [{ a: 1, b: 2 }, { a: 3, b: 4 }];", // a matrix of objects breaks
+    ]) {
+      const asked = await expectLaidOut([line]);
+      expect(asked, line).toHaveLength(1);
+    }
+    expect(await expectLaidOut(['export const f = [{ key: "k", value: "v" }];'])).toEqual([]);
+  });
+
+  test("shapes it does not follow are refused, and formatted whole", async () => {
+    await expectRefused(["export interface Empty {", "}"], "empty body");
+    await expectRefused(["export type U =", '| { kind: "a" }', '| { kind: "b" };'], "continues");
+    await expectRefused(["const a = f(", "b,", ");"], "does not follow");
+    await expectRefused(["/*", "  not JSDoc", "*/", "const a = 1;"], "verbatim");
+    await expectRefused(["// prettier-ignore", "const   a = 1;"], "prettier-ignore");
+    await expectRefused(["switch (a) {", "case 1: {", "b();", "}", "}"], "unknown body");
+    await expectRefused(["switch (a) {", "default:", "// none", "}"], "comment in a switch");
+  });
+
+  test("commerce.idl: prettier reads under a sixth of the text, and nothing is refused", async () => {
+    const chunks = chunksOf(["idl/commerce.idl"]);
+    clearFormatCache();
+    const before = { ...formatStats, ...layoutStats };
+    const text = await formatModule(chunks);
+    expect(layoutStats.refused - before.refused).toBe(0);
+    expect(formatStats.prettierChars - before.prettierChars).toBeLessThan(text.length / 6);
+    expect(text).toBe(readFileSync("generated/commerce.ts", "utf8"));
+  });
 });
 
 // ---- Random IDLs -----------------------------------------------------------------------------

@@ -1068,11 +1068,13 @@ export const Channel$: ServiceDescriptor<Channel$Client, Channel$Handler> = defi
 /** Calls the {@link defineService$} service through a channel; `options` (timeout, signal, …) come last. */
 export interface defineService$Client extends Channel$Client {
   class(default$: string, options?: CallOptions): Promise<void>;
+  new$(new$: number, options?: CallOptions): Promise<number>;
 }
 
 /** Implements the {@link defineService$} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
 export interface defineService$Handler extends Channel$Handler {
   class(default$: string, context: CallContext): void | Promise<void>;
+  new$(new$: number, context: CallContext): number | Promise<number>;
 }
 
 /** Descriptor of the `defineService` service: `defineService$.client(channel)` makes a client; servers `add` it with a handler. */
@@ -1136,6 +1138,79 @@ export const defineService$: ServiceDescriptor<defineService$Client, defineServi
           return undefined;
         },
       },
+      {
+        name: "new",
+        oneway: false,
+        idempotent: false,
+        annotations: [],
+        writeArgs(w, args) {
+          let at = "";
+          try {
+            w.structBegin();
+            at = "new";
+            if (args[0] !== undefined) {
+              w.field(TType.I32, 1);
+              w.i32(args[0] as number);
+            }
+            w.structEnd();
+          } catch (e) {
+            throw withFieldPath(e, "new", at);
+          }
+        },
+        readArgs(r) {
+          let new$: number | undefined;
+          r.structBegin();
+          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+            switch (r.fieldId) {
+              case 1:
+                if (t === TType.I32) new$ = r.i32();
+                else r.skipMismatch(t, TType.I32, "new");
+                break;
+              default:
+                r.skip(t);
+            }
+          }
+          r.structEnd();
+          return [new$];
+        },
+        invoke(handler, args, context) {
+          return handler.new$(args[0] as number, context);
+        },
+        writeSuccess(w, value) {
+          let at = "";
+          try {
+            w.structBegin();
+            at = "success";
+            if (value !== undefined) {
+              w.field(TType.I32, 0);
+              w.i32(value as number);
+            }
+            w.structEnd();
+          } catch (e) {
+            throw withFieldPath(e, "new", at);
+          }
+        },
+        writeException() {
+          return false;
+        },
+        readResult(r) {
+          let success: number | undefined;
+          r.structBegin();
+          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+            switch (r.fieldId) {
+              case 0:
+                if (t === TType.I32) success = r.i32();
+                else r.skipMismatch(t, TType.I32, "success");
+                break;
+              default:
+                r.skip(t);
+            }
+          }
+          r.structEnd();
+          if (success !== undefined) return success;
+          throw missingResult("new");
+        },
+      },
     ],
     client(channel) {
       const methods = defineService$.methods;
@@ -1179,6 +1254,14 @@ export const defineService$: ServiceDescriptor<defineService$Client, defineServi
             [default$],
             options,
           ) as Promise<void>;
+        },
+        new$(new$, options) {
+          return channel.call(
+            "defineService",
+            methods.get("new")!,
+            [new$],
+            options,
+          ) as Promise<number>;
         },
       };
     },
