@@ -69,7 +69,9 @@ export async function layoutLines(text: string, format: FormatUnit): Promise<str
   if (text.includes("prettier-ignore") || text.includes("\r"))
     return refuse("prettier-ignore or CR", -1);
   const lines = text.split("\n");
-  const out: string[] = [];
+  // Lines, and statements being formatted: they do not change the layout of what follows, so
+  // they are awaited at the end (and the formatter may batch them); openers are awaited at once.
+  const out: (string | Promise<string[] | undefined>)[] = [];
   const stack: Frame[] = [];
   let blankPending = false;
   let afterOpener = true;
@@ -145,9 +147,7 @@ export async function layoutLines(text: string, format: FormatUnit): Promise<str
         if (plain && fits(indent, line)) {
           for (const l of unit.split("\n")) out.push(" ".repeat(indent) + l);
         } else {
-          const formatted = await formatAlone(unit, frame, indent, format);
-          if (formatted === undefined) return refuse("a unit prettier cannot format alone", n);
-          out.push(...formatted);
+          out.push(formatAlone(unit, frame, indent, format));
         }
       }
       afterOpener = false;
@@ -191,8 +191,14 @@ export async function layoutLines(text: string, format: FormatUnit): Promise<str
     afterOpener = true;
   }
   if (stack.length > 0) return refuse("an unclosed opener", -1);
+  const laidOut: string[] = [];
+  for (const part of out) {
+    const lines = typeof part === "string" ? [part] : await part;
+    if (lines === undefined) return refuse("a statement prettier cannot format alone", -1);
+    laidOut.push(...lines);
+  }
   layoutStats.laidOut++;
-  return out.join("\n") + "\n";
+  return laidOut.join("\n") + "\n";
 }
 
 /** The indentation of a line in a frame (the top level when there is none). */

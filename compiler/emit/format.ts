@@ -26,7 +26,7 @@ import {
   templateOf,
   verbatim,
 } from "./format-cache.js";
-import type { Template } from "./format-cache.js";
+import type { Skeleton, Template } from "./format-cache.js";
 import { formatFolded } from "./format-fold.js";
 import { layoutLines } from "./format-lines.js";
 
@@ -72,14 +72,101 @@ export async function formatChunk(
   return formatShape(text);
 }
 
-/** Formats one unit of a line layout at a width; undefined when prettier cannot parse it alone. */
+/**
+ * Formats one unit of a line layout at a width; undefined when prettier cannot parse it alone.
+ * A unit missing from the cache waits for the next batch (see `UnitBatch`).
+ */
 async function formatUnit(text: string, printWidth: number): Promise<string | undefined> {
+  const skeleton = skeletonOf(text);
+  const key =
+    skeleton === undefined
+      ? `t${printWidth}:${digest("sha1", text, "base64")}`
+      : `s${printWidth}:${skeletonKey(skeleton)}`;
+  const template = cache.get(key);
+  if (template !== undefined) return fill(template, skeleton?.words ?? []);
+  return batch.add(text, printWidth, key, skeleton);
+}
+
+async function formatUnitAlone(text: string, printWidth: number): Promise<string | undefined> {
   try {
     return await formatShape(text, printWidth);
   } catch {
     return undefined;
   }
 }
+
+/**
+ * Units that missed the cache, collected until the event loop turns, then formatted with one
+ * prettier call per width instead of one each: a prettier call costs milliseconds before it reads
+ * a character. Chunks are laid out concurrently (formatModule), so a batch gathers the units of
+ * every chunk. Units are separated by a comment line, which prettier keeps on its own line before
+ * the statement that follows without changing that statement's layout; when splitting at those
+ * lines does not give one part per unit, each unit is formatted alone.
+ */
+class UnitBatch {
+  private readonly byWidth = new Map<number, Map<string, BatchEntry>>();
+  private scheduled = false;
+
+  add(text: string, printWidth: number, key: string, skeleton: Skeleton | undefined) {
+    let entries = this.byWidth.get(printWidth);
+    if (entries === undefined) this.byWidth.set(printWidth, (entries = new Map()));
+    let entry = entries.get(key);
+    if (entry === undefined) entries.set(key, (entry = { key, skeleton, waiters: [] }));
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => void this.flush());
+    }
+    return new Promise<string | undefined>((resolve) => entry.waiters.push({ text, resolve }));
+  }
+
+  private async flush(): Promise<void> {
+    const batches = [...this.byWidth];
+    this.byWidth.clear();
+    this.scheduled = false;
+    for (const [printWidth, entries] of batches)
+      await this.format([...entries.values()], printWidth);
+  }
+
+  private async format(entries: readonly BatchEntry[], printWidth: number): Promise<void> {
+    const texts = entries.map((e) =>
+      e.skeleton === undefined ? e.waiters[0]!.text : skeletonText(e.skeleton),
+    );
+    let parts: string[] | undefined;
+    try {
+      parts = (await prettierFormat(texts.join(SEPARATOR), printWidth)).split(SEPARATOR);
+    } catch {
+      parts = undefined; // one unit prettier cannot parse: each alone finds which
+    }
+    for (const [k, entry] of entries.entries()) {
+      const part = parts?.length === entries.length ? parts[k]! : undefined;
+      const template =
+        part === undefined
+          ? undefined
+          : entry.skeleton === undefined
+            ? verbatim(part)
+            : templateOf(part, entry.skeleton.placeholders, entry.skeleton.replaced);
+      if (template !== undefined) remember(entry.key, template);
+      for (const { text, resolve } of entry.waiters) {
+        if (template === undefined) resolve(formatUnitAlone(text, printWidth));
+        else resolve(fill(template, skeletonOf(text)?.words ?? []));
+      }
+    }
+  }
+}
+
+interface BatchEntry {
+  readonly key: string;
+  readonly skeleton: Skeleton | undefined;
+  readonly waiters: {
+    text: string;
+    resolve: (formatted: Promise<string | undefined> | string) => void;
+  }[];
+}
+
+const batch = new UnitBatch();
+
+/** The line between the units of a batch (units end with a newline). */
+const SEPARATOR = "//@idlc-unit\n";
 
 /** Formats a chunk through its skeleton, from the cache when another chunk had the same one. */
 async function formatShape(
@@ -121,12 +208,9 @@ function remember(key: string, template: Template): void {
 
 /** Formats the chunks of a module and joins them with one blank line. */
 export async function formatModule(chunks: readonly string[]): Promise<string> {
-  const formatted: string[] = [];
-  for (const chunk of chunks) {
-    const text = await formatChunk(chunk);
-    if (text !== "") formatted.push(text);
-  }
-  return formatted.join("\n");
+  // All at once, so that the units of every chunk share prettier calls (UnitBatch).
+  const formatted = await Promise.all(chunks.map((chunk) => formatChunk(chunk)));
+  return formatted.filter((text) => text !== "").join("\n");
 }
 
 /** Forgets every cached chunk (tests and benchmarks use it to measure cold formatting). */
