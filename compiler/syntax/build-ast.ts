@@ -41,12 +41,45 @@ export function buildDocument(
   docComments: readonly IToken[],
 ): BuildResult {
   const builder = new AstBuilder(file, docComments);
-  const document = builder.document(cst);
-  return { document, diagnostics: builder.diagnostics };
+  const items = cst ? itemsInOrder(cst) : [];
+  // Every definition's name first: a type named `slist` is an error only where it is not one.
+  for (const item of items) {
+    const name = !headerKinds.has(item.name) && token(item.children.Identifier);
+    if (name) builder.defineName(name.image);
+  }
+  for (const item of items) builder.add(item);
+  return builder.finish();
+}
+
+/**
+ * Builds the AST one header or definition at a time, in source order, while the parser goes on
+ * (parse.ts): each item's CST becomes garbage as soon as it is built, while it is young and
+ * cheap to collect. Only for a file without the word `slist`, whose meaning depends on the names
+ * of later definitions; {@link buildDocument} handles every file.
+ */
+export function createDocumentBuilder(
+  file: SourceFile,
+  docComments: readonly IToken[],
+): { add(item: CstNode): void; finish(): BuildResult } {
+  return new AstBuilder(file, docComments);
+}
+
+/** Headers and definitions back in source order (the CST groups children by rule). */
+function itemsInOrder(cst: CstNode): CstNode[] {
+  const items: CstNode[] = [];
+  for (const key in cst.children) {
+    for (const element of cst.children[key]!) {
+      // A rule entered at the top level always starts with a real token (its keyword).
+      if (!isToken(element) && startOf(element) !== undefined) items.push(element);
+    }
+  }
+  return items.sort((a, b) => startOf(a)! - startOf(b)!);
 }
 
 class AstBuilder extends ValueBuilder {
   private readonly docs: DocAttacher;
+  private readonly headers: ast.HeaderNode[] = [];
+  private readonly definitions: ast.Definition[] = [];
 
   constructor(file: SourceFile, docComments: readonly IToken[]) {
     super(file);
@@ -55,46 +88,32 @@ class AstBuilder extends ValueBuilder {
 
   // ---- document and headers ----------------------------------------------------------------
 
-  document(cst: CstNode | undefined): ast.Document {
-    const headers: ast.HeaderNode[] = [];
-    const definitions: ast.Definition[] = [];
-    const items = cst ? this.itemsInOrder(cst) : [];
-    for (const item of items) {
-      const name = !headerKinds.has(item.name) && token(item.children.Identifier);
-      if (name) this.definedNames.add(name.image);
+  defineName(name: string): void {
+    this.definedNames.add(name);
+  }
+
+  /** Builds the next header or definition (a child of the document node, in source order). */
+  add(item: CstNode): void {
+    if (startOf(item) === undefined) return; // as itemsInOrder: only located items
+    if (headerKinds.has(item.name)) {
+      const header = this.header(item, this.definitions[0]);
+      if (header) this.headers.push(header);
+    } else {
+      const definition = this.definition(item);
+      if (definition) this.definitions.push(definition);
     }
-    let firstDefinition: ast.Definition | undefined;
-    for (const item of items) {
-      if (headerKinds.has(item.name)) {
-        const header = this.header(item, firstDefinition);
-        if (header) headers.push(header);
-      } else {
-        const definition = this.definition(item);
-        if (definition) {
-          definitions.push(definition);
-          firstDefinition ??= definition;
-        }
-      }
-    }
-    return {
+  }
+
+  finish(): BuildResult {
+    const { headers, definitions } = this;
+    const document: ast.Document = {
       kind: "document",
       doc: this.docs.programDoc(headers[0]?.span.start, definitions[0]?.span.start),
       headers,
       definitions,
       span: spanOf(this.file, 0, this.file.text.length),
     };
-  }
-
-  /** Headers and definitions back in source order (the CST groups children by rule). */
-  private itemsInOrder(cst: CstNode): CstNode[] {
-    const items: CstNode[] = [];
-    for (const key in cst.children) {
-      for (const element of cst.children[key]!) {
-        // A rule entered at the top level always starts with a real token (its keyword).
-        if (!isToken(element) && startOf(element) !== undefined) items.push(element);
-      }
-    }
-    return items.sort((a, b) => startOf(a)! - startOf(b)!);
+    return { document, diagnostics: this.diagnostics };
   }
 
   private header(

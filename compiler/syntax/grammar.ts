@@ -62,6 +62,14 @@ import {
   XsdOptional,
 } from "./tokens.js";
 
+/**
+ * Whether Chevrotain skips checking the grammar as it builds the parser (a tenth of a second at
+ * every start). The checks only catch mistakes in idlc's own grammar, and every run from source
+ * (tests, `npm run idlc`) still makes them; the bundled bin skips them (scripts/build-cli.js
+ * defines `process.env.IDLC_BUNDLED` as "1").
+ */
+const SKIP_GRAMMAR_CHECKS = process.env.IDLC_BUNDLED === "1";
+
 class IdlParser extends RecoveringCstParser {
   constructor() {
     super(allTokens, {
@@ -69,6 +77,7 @@ class IdlParser extends RecoveringCstParser {
       nodeLocationTracking: "onlyOffset",
       maxLookahead: 1,
       errorMessageProvider,
+      skipValidations: SKIP_GRAMMAR_CHECKS,
     });
     this.performSelfAnalysis();
   }
@@ -478,9 +487,14 @@ export interface CstResult {
   readonly errors: IRecognitionException[];
 }
 
-/** Parses tokens into a concrete syntax tree with the one shared parser instance. */
-export function parseTokens(tokens: IToken[]): CstResult {
+/**
+ * Parses tokens into a concrete syntax tree with the one shared parser instance. With `onItem`,
+ * each header and definition goes there as soon as it is parsed, in source order, and the tree
+ * returned holds none of them.
+ */
+export function parseTokens(tokens: IToken[], onItem?: (node: CstNode) => void): CstResult {
   parser.input = tokens; // also resets the parser's state and error list
+  parser.topLevelSink = onItem;
   setMessageTokens(tokens);
   try {
     const cst = parser.document();
@@ -493,6 +507,7 @@ export function parseTokens(tokens: IToken[]): CstResult {
     // afterwards, except when a parse is cut short.
     while (tokens.length > 0 && tokens[tokens.length - 1]!.tokenType === EOF) tokens.pop();
     parser.input = [];
+    parser.topLevelSink = undefined;
     setMessageTokens([]);
   }
 }

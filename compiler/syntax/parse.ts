@@ -5,7 +5,7 @@ import type { IRecognitionException, IToken, TokenType } from "chevrotain";
 import { error, type Diagnostic } from "../diagnostics.js";
 import { spanOf, type SourceFile, type Span } from "../source.js";
 import type { Document } from "./ast.js";
-import { buildDocument } from "./build-ast.js";
+import { buildDocument, createDocumentBuilder } from "./build-ast.js";
 import { parseTokens } from "./grammar.js";
 import {
   Const,
@@ -43,10 +43,19 @@ export interface ParseResult {
   readonly diagnostics: Diagnostic[];
 }
 
+/** How {@link parseSource} works inside; the result is the same either way (tested). */
+export interface ParseOptions {
+  /**
+   * Build the AST item by item while the parser runs (the default; far less garbage collection
+   * on big files), or from the whole tree afterwards (always so for a file that says `slist`).
+   */
+  readonly buildWhileParsing?: boolean;
+}
+
 /** Parses one IDL file. Never throws: any problem, even an idlc bug, becomes a diagnostic. */
-export function parseSource(file: SourceFile): ParseResult {
+export function parseSource(file: SourceFile, options: ParseOptions = {}): ParseResult {
   try {
-    return parseOrThrow(file);
+    return parseOrThrow(file, options.buildWhileParsing ?? true);
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     return {
@@ -67,14 +76,24 @@ function emptyDocument(file: SourceFile): Document {
   return { kind: "document", doc: undefined, headers: [], definitions: [], span };
 }
 
-function parseOrThrow(file: SourceFile): ParseResult {
+function parseOrThrow(file: SourceFile, buildWhileParsing: boolean): ParseResult {
   const lexed = lexSource(file);
   const diagnostics = [...lexed.diagnostics];
   const holes = [...lexed.holes];
   const tokens = limitNesting(file, lexed.tokens, diagnostics, holes);
-  const { cst, errors } = parseTokens(tokens);
+  // Built item by item, each item's tree is garbage while young, unless the file says `slist`:
+  // whether that is an error depends on the names of later definitions.
+  const builder =
+    buildWhileParsing && !file.text.includes("slist")
+      ? createDocumentBuilder(file, lexed.docComments)
+      : undefined;
+  const { cst, errors } = parseTokens(tokens, builder && ((item) => builder.add(item)));
   for (const d of syntaxErrors(file, tokens, errors, holes, diagnostics)) diagnostics.push(d);
-  const built = buildDocument(file, cst, lexed.docComments);
+  // Parsing cut short (too many errors) leaves no tree, whatever was built on the way.
+  const built =
+    builder !== undefined && cst !== undefined
+      ? builder.finish()
+      : buildDocument(file, cst, lexed.docComments);
   for (const d of built.diagnostics) diagnostics.push(d); // may be many: no spread
   diagnostics.sort((a, b) => a.span.start - b.span.start);
   return { document: built.document, diagnostics };

@@ -1,11 +1,12 @@
 // The parser machinery under the grammar: Chevrotain's CstParser with our error recovery and
 // tree building. Overrides Chevrotain internals (pinned at 11.2.0): a cap on errors, innermost-
 // first resynchronisation with one scan per error, no insertion deep inside nesting (it needs a
-// deep recursive grammar walk), and fast-property tree nodes. None of it runs on valid input
-// except the node factory.
+// deep recursive grammar walk), fast-property tree nodes, and top-level nodes handed out as soon
+// as they are complete. None of it runs on valid input except the last two.
 import {
   CstParser,
   tokenMatcher,
+  type CstNode,
   type IRecognitionException,
   type IToken,
   type TokenType,
@@ -77,6 +78,27 @@ export abstract class RecoveringCstParser extends CstParser {
       this,
       tokType,
       tokIdxInRule,
+    );
+  }
+
+  /**
+   * Where each child of the start rule (a header or definition) goes as soon as it is complete,
+   * instead of into the tree: the AST builder takes it while it is young, so the garbage
+   * collector never has to copy a whole file's tree (parse.ts). Undefined: keep the whole tree.
+   */
+  topLevelSink: ((node: CstNode) => void) | undefined;
+
+  /** Chevrotain adds each finished rule node (or, after an error, partial one) to its parent here. */
+  cstPostNonTerminal(node: CstNode, ruleName: string): void {
+    const self = this as unknown as IdlParserInternals;
+    if (this.topLevelSink !== undefined && self.CST_STACK.length === 1) {
+      this.topLevelSink(node);
+      return;
+    }
+    (CstParser.prototype as unknown as IdlParserInternals).cstPostNonTerminal.call(
+      this,
+      node,
+      ruleName,
     );
   }
 
@@ -166,6 +188,7 @@ interface IdlParserInternals {
   ): TokenType[];
   setInitialNodeLocation(node: object): void;
   CST_STACK: object[];
+  cstPostNonTerminal(this: RecoveringCstParser, node: CstNode, ruleName: string): void;
   SAVE_ERROR(this: RecoveringCstParser, e: IRecognitionException): IRecognitionException;
   buildFullFollowKeyStack(): unknown[];
   getFollowSetFromFollowKey(key: unknown): TokenType[] | undefined;

@@ -1,10 +1,13 @@
 // Token types and the lexer (spec thrift-idl.md §1, `thriftl.ll`). Error conditions are tokens
 // too (unterminated comment, unexpected characters), so the lexer itself never fails and each
 // mistake becomes exactly one diagnostic; literal checks (escapes, int64 range) run afterwards.
+// The token patterns below define the lexer; scanner.ts runs them by hand, faster, and tests
+// hold it to Chevrotain's lexer built from them.
 import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
 import { error, type Diagnostic } from "../diagnostics.js";
 import { spanOf, type SourceFile } from "../source.js";
 import { findBadEscapes, integerTooBig } from "./literals.js";
+import { createScanner, type Scanned } from "./scanner.js";
 
 // ---- categories: abstract token types the grammar consumes -------------------------------
 
@@ -308,8 +311,8 @@ export const allTokens: TokenType[] = [
 
 /**
  * Chevrotain's lexer, making tokens that carry `endOffset` (inclusive, as Chevrotain's own full
- * tokens do) from the start: the parser's node locations need it, and "onlyOffset" tracking
- * (the fast mode) leaves it out. Adding it afterwards would cost a second allocation per token.
+ * tokens and the scanner's do): the parser's node locations need it, and "onlyOffset" tracking
+ * leaves it out.
  */
 class IdlLexer extends Lexer {
   createOffsetOnlyToken(
@@ -328,9 +331,45 @@ class IdlLexer extends Lexer {
   }
 }
 
-const lexer = new IdlLexer(allTokens, {
-  positionTracking: "onlyOffset",
-  ensureOptimizations: true,
+let referenceLexer: IdlLexer | undefined;
+
+/**
+ * Splits text into tokens with Chevrotain's lexer, built from {@link allTokens} on first use: the
+ * definition of what {@link lexSource}'s hand-written scanner must do (tests compare the two).
+ */
+export function tokenizeWithChevrotain(text: string): Scanned {
+  referenceLexer ??= new IdlLexer(allTokens, {
+    positionTracking: "onlyOffset",
+    ensureOptimizations: true,
+  });
+  const result = referenceLexer.tokenize(text);
+  if (result.errors.length > 0) throw new Error("a character no token pattern matches");
+  return {
+    tokens: result.tokens,
+    comments: result.groups["comments"] ?? [],
+    errors: result.groups["errors"] ?? [],
+  };
+}
+
+/** Splits text into tokens (scanner.ts), exactly as {@link tokenizeWithChevrotain} would. */
+export const scanTokens = createScanner({
+  docComment: DocComment,
+  unterminatedComment: UnterminatedComment,
+  stringLiteral: StringLiteral,
+  unterminatedString: UnterminatedString,
+  keywords: new Map(
+    keywords.flatMap((t) => (t.PATTERN as RegExp).source.split("|").map((word) => [word, t])),
+  ),
+  identifier: Identifier,
+  doubleConstant: DoubleConstant,
+  hexInteger: HexInteger,
+  decimalInteger: DecimalInteger,
+  symbols: new Map(
+    [Colon, Semicolon, Comma, LCurly, RCurly, LParen, RParen, Equals]
+      .concat([LAngle, RAngle, LBracket, RBracket, Star, Ampersand])
+      .map((t) => [t.PATTERN as string, t]),
+  ),
+  unexpectedCharacters: UnexpectedCharacters,
 });
 
 /** The lexer's output for one file: parser tokens, doc comments, and what went wrong. */
@@ -367,7 +406,7 @@ function hint(text: string, offset: number): string {
 
 /** Splits a file into tokens; never throws and never fails: bad input becomes diagnostics. */
 export function lexSource(file: SourceFile): LexResult {
-  const result = lexer.tokenize(file.text);
+  const result = scanTokens(file.text);
   const diagnostics: Diagnostic[] = [];
   const holes: { start: number; end: number }[] = [];
   // Each pass below is in source order, so capping each keeps the first errors of the file.
@@ -377,7 +416,7 @@ export function lexSource(file: SourceFile): LexResult {
   };
 
   // Error tokens, adjacent ones merged (e.g. `@.` is one run and one message).
-  const errorTokens = result.groups["errors"] ?? [];
+  const errorTokens = result.errors;
   for (let i = 0; i < errorTokens.length; i++) {
     const first = errorTokens[i]!;
     const start = first.startOffset;
@@ -412,18 +451,6 @@ export function lexSource(file: SourceFile): LexResult {
       ),
     );
   }
-  // Cannot happen (UnexpectedCharacters matches anything), but never lose a lexer error.
-  for (const e of result.errors) {
-    holes.push({ start: e.offset, end: e.offset + e.length });
-    report(
-      error(
-        spanOf(file, e.offset, e.offset + e.length),
-        "unexpected-character",
-        `unexpected characters ${quoteChars(file.text.slice(e.offset, e.offset + e.length))}`,
-      ),
-    );
-  }
-
   const tokens = result.tokens;
   kept = 0;
   for (const token of tokens) {
@@ -472,7 +499,7 @@ export function lexSource(file: SourceFile): LexResult {
   holes.sort((a, b) => a.start - b.start);
   return {
     tokens,
-    docComments: result.groups["comments"] ?? [],
+    docComments: result.comments,
     diagnostics: diagnostics.slice(0, MAX_LEXER_ERRORS),
     holes,
   };
