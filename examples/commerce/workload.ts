@@ -1,6 +1,5 @@
 // Step 3 of the demo: set up a shop, let the shoppers loose, then read back what the platform
 // says happened, for the checks in summary.ts.
-import { setMaxListeners } from "node:events";
 import { NotFound, type Product, type ProductId, type UserId } from "../../generated/commerce.js";
 import { CATALOG, LAUNCH_DROP_SKU, addressOf, isScarce } from "./catalog.js";
 import type { Platform } from "./platform.js";
@@ -65,8 +64,6 @@ export async function runShoppers(
   options: { readonly shoppers: number; readonly seconds: number; readonly signal: AbortSignal },
 ): Promise<void> {
   const until = performance.now() + options.seconds * 1000;
-  // Each shopper's call in flight listens to the signal: more listeners than Node's default 10.
-  setMaxListeners(options.shoppers + 10, options.signal);
   const shoppers = Array.from({ length: options.shoppers }, (_, index) => {
     const { products, scarce, launchDrop } = shop;
     const me = { index, userId: shop.userIds[index]!, products, scarce, launchDrop };

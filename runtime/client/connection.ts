@@ -1,6 +1,6 @@
 // One client connection to one endpoint: connects lazily, pipelines any number of calls matched
-// to replies by seqid (replies may come in any order), encodes every call of an event-loop turn
-// into one buffer written once, and fails every pending call at once when the connection
+// to replies by seqid (replies may come in any order), encodes the calls made together into one
+// buffer written once (see `kick`), and fails every pending call at once when the connection
 // breaks. It reconnects on the next call, after a bounded exponential backoff when connecting
 // failed. One writer, one reader and one decoder per connection, reused for every message.
 import type { Socket } from "node:net";
@@ -207,23 +207,30 @@ export class ClientConnection implements Pickable, CallOwner {
     call.reject(deadlineError(call, this.peer));
   }
 
-  cancel(call: PendingCall): void {
+  cancel(call: PendingCall, signal: AbortSignal): void {
     if (call.done) return;
-    const signal = call.signal?.aborted ? call.signal : call.parentSignal!;
     this.settle(call);
     call.reject(cancelledError(call, this.peer, signal));
   }
 
   // ---- sending ----
 
-  /** Makes sure what was written gets sent: connects if needed, else flushes this turn. */
+  /**
+   * Makes sure what was written gets sent: connects if needed, else flushes. A call alone on its
+   * connection goes out at the end of this tick (after the microtasks, so calls made together
+   * still share one write), as it would without any coalescing: waiting for the event loop's
+   * check phase would add a turn to every call's latency at 1 in flight. With other calls
+   * pending, replies arriving in this turn start further calls (on this connection or its pool
+   * siblings), and the write waits for the check phase to carry them all.
+   */
   private kick(): void {
     switch (this.state) {
       case "open":
         if (this.out.pending >= EARLY_FLUSH_BYTES) this.writeOut();
         if (!this.flushScheduled) {
           this.flushScheduled = true;
-          setImmediate(this.flushNow);
+          if (this.pending.size <= 1) process.nextTick(this.flushNow);
+          else setImmediate(this.flushNow);
         }
         return;
       case "idle": {
@@ -412,8 +419,7 @@ export class ClientConnection implements Pickable, CallOwner {
   private settle(call: PendingCall, stillPending = true): void {
     call.done = true;
     if (call.heapIndex >= 0) this.scheduler.remove(call);
-    if (call.signal !== undefined) call.signal.removeEventListener("abort", call);
-    if (call.parentSignal !== undefined) call.parentSignal.removeEventListener("abort", call);
+    call.unwatch();
     if (call.method.oneway) return;
     if (stillPending) this.pending.remove(call);
     if (this.retiring && this.state !== "closed" && this.pending.size === 0) void this.close();

@@ -1,19 +1,21 @@
 // One call awaiting its reply. It is the only object a call allocates besides the Promise the
-// caller awaits: it is its own deadline-heap entry and its own abort listener (`handleEvent`),
-// so no closure or timer is created per call.
+// caller awaits: it is its own deadline-heap entry and its own abort watcher (abort-watch.ts
+// keeps one listener per signal, shared by all its calls), so no closure or timer is created
+// per call.
 import { resolveDeadline, type Deadlined } from "../deadline.js";
 import type { CallOptions, MethodDescriptor } from "../service.js";
+import { unwatchAbort, watchAbort, type AbortWatcher } from "./abort-watch.js";
 
 /** What settles a pending call when its deadline passes or its signal aborts. */
 export interface CallOwner {
   expire(call: PendingCall): void;
-  cancel(call: PendingCall): void;
+  cancel(call: PendingCall, signal: AbortSignal): void;
 }
 
 function noop(): void {}
 
 /** A call sent (or about to be) on a connection, until it settles. */
-export class PendingCall implements Deadlined {
+export class PendingCall implements Deadlined, AbortWatcher {
   expiresAt = Infinity;
   heapIndex = -1;
   /** The call's time budget, for messages (ms); NaN without a deadline. */
@@ -62,11 +64,11 @@ export class PendingCall implements Deadlined {
       parentDeadline = parent?.deadline;
       if (signal !== undefined) {
         this.signal = signal;
-        signal.addEventListener("abort", this);
+        watchAbort(signal, this);
       }
       if (parentSignal !== undefined) {
         this.parentSignal = parentSignal;
-        parentSignal.addEventListener("abort", this);
+        watchAbort(parentSignal, this);
       }
     }
     if (timeoutMs !== undefined || deadline !== undefined || parentDeadline !== undefined) {
@@ -88,9 +90,15 @@ export class PendingCall implements Deadlined {
     this.owner.expire(this);
   }
 
-  /** A signal aborted (this object is the AbortSignal listener). */
-  handleEvent(): void {
-    this.owner.cancel(this);
+  /** Its signal or its parent's aborted (abort-watch.ts). */
+  aborted(signal: AbortSignal): void {
+    this.owner.cancel(this, signal);
+  }
+
+  /** Stops listening to its signals (the call settled). */
+  unwatch(): void {
+    if (this.signal !== undefined) unwatchAbort(this.signal, this);
+    if (this.parentSignal !== undefined) unwatchAbort(this.parentSignal, this);
   }
 
   /** The Promise the caller awaits, settled through `resolve`/`reject`. */

@@ -1,8 +1,9 @@
 // One accepted connection: detects its transport and protocol from the first bytes, decodes
-// calls, runs them concurrently, and writes each reply as its handler finishes, every reply of
-// an event-loop turn in one socket write. Backpressure: with `maxInFlightPerConnection` calls
-// running it stops reading until one finishes. A stream that cannot be split into messages
-// closes this connection only, with a logged reason.
+// calls, runs them concurrently, and writes each reply as its handler finishes: the replies of
+// synchronous handlers to the calls of one received chunk in one socket write as soon as the
+// chunk is read, later replies coalesced (see `send`). Backpressure: with
+// `maxInFlightPerConnection` calls running it stops reading until one finishes. A stream that
+// cannot be split into messages closes this connection only, with a logged reason.
 import type { Socket } from "node:net";
 import type { DeadlineScheduler } from "../deadline.js";
 import { ApplicationErrorType, RpcError, RpcErrorCode } from "../errors.js";
@@ -96,6 +97,8 @@ export class ServerConnection implements ContextOwner, ReplySink {
   private early: Uint8Array | undefined;
   private readonly out = new OutBuffer();
   private flushScheduled = false;
+  /** Inside `readCalls`: replies wait for its end, which writes them all at once. */
+  private reading = false;
   /** Reading is paused: too many calls running, replies not draining, or closing. */
   private paused = false;
   /** The socket's send buffer is full (a client not reading its replies). */
@@ -205,13 +208,18 @@ export class ServerConnection implements ContextOwner, ReplySink {
   /** Decodes and starts calls until the bytes run out or reading must pause. */
   private readCalls(): void {
     const decoder = this.decoder!;
+    this.reading = true;
     try {
       while (this.mayRead() && decoder.next())
         this.startCall(decoder.bytes, decoder.start, decoder.end);
     } catch (error) {
+      this.reading = false;
       this.rejectStream(error);
       return;
     }
+    this.reading = false;
+    // The replies of synchronous handlers go out now, in this turn, as an echo would answer.
+    if (this.out.pending > 0) this.flush();
     if (this.mayRead()) {
       if (this.paused) {
         this.paused = false;
@@ -329,16 +337,22 @@ export class ServerConnection implements ContextOwner, ReplySink {
     return this.core.options.debug;
   }
 
-  /** Frames the message for this connection's transport; written out at the end of the turn. */
+  /**
+   * Frames the message for this connection's transport. Replies made while reading a chunk are
+   * written when the chunk is done (`readCalls`). A later reply (an asynchronous handler) that
+   * is the connection's only call running goes out at the end of this tick, so an answer never
+   * waits for an extra event-loop turn; with more calls running, replies finishing in the same
+   * turn share one write at its check phase.
+   */
   send(seqid: number, payload: Uint8Array): void {
     if (this.transport === undefined) return;
     writeMessage(this.out, this.transport, this.protocol, payload, seqid, undefined);
     this.active = true;
     if (this.out.pending >= EARLY_FLUSH_BYTES) this.flush();
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(this.flushScheduledNow);
-    }
+    if (this.reading || this.flushScheduled) return;
+    this.flushScheduled = true;
+    if (this.inFlight <= 1) process.nextTick(this.flushScheduledNow);
+    else setImmediate(this.flushScheduledNow);
   }
 
   private readonly flushScheduledNow = (): void => {

@@ -1,7 +1,8 @@
-// Outgoing bytes of one connection. Every message of an event-loop turn is appended here and
-// the lot goes to the socket in one write. Bytes are appended to a large slab and handed out as
-// views that are never written again (the socket may still hold them), so a flush allocates
-// nothing; only when the slab is used up does a new one replace it. Pure: no Node API.
+// Outgoing bytes of one connection. The messages made together (in one tick, one received
+// chunk or one event-loop turn; the connection decides) are appended here and the lot goes to
+// the socket in one write. Bytes are appended to a large slab and handed out as views that are
+// never written again (the socket may still hold them), so a flush allocates nothing; only
+// when the slab is used up does a new one replace it. Pure: no Node API.
 
 /** Size of one slab, in bytes. */
 const SLAB_BYTES = 64 * 1024;
