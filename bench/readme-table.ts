@@ -24,7 +24,7 @@ export function benchSection(results: BenchResults, resultsPath: string): string
     `calibrated to ~${codec.batchMs} ms, ${codec.rounds} interleaved rounds; heap per operation in a ` +
     `separate \`--expose-gc\` process (heap and ArrayBuffer bytes, the output included). RPC: ` +
     `server and client in separate processes (pinned to their own core with taskset), ` +
-    `${rpc.warmupMs / 1000} s warm-up then ${rpc.measureMs / 1000} s measured per scenario, closed loop; ` +
+    `${rpc.warmupMs / 1000} s warm-up (and ${rpc.warmupCalls} calls at least) then ${rpc.measureMs / 1000} s measured per scenario, closed loop; ` +
     `CPU per call from \`process.cpuUsage()\` on each side. The floor, raw-tcp, is a length-prefixed ` +
     `echo of a placeOrder call's bytes in plain \`node:net\`.`;
   return [

@@ -158,7 +158,7 @@ describe("bench runner", () => {
   }, 60_000);
 
   test("RPC server and client processes report every scenario", async () => {
-    const results = await runRpc("raw-tcp", { warmupMs: 50, measureMs: 200 });
+    const results = await runRpc("raw-tcp", { warmupMs: 50, warmupCalls: 100, measureMs: 200 });
     expect([...results.keys()]).toEqual(SCENARIOS.map((s) => s.name));
     for (const result of results.values()) {
       if (result instanceof Error) throw result;
@@ -186,7 +186,7 @@ describe("bench results", () => {
     pinned: true,
     settings: {
       codec: { warmupMs: 1, batchMs: 1, rounds: 1 },
-      rpc: { warmupMs: 1000, measureMs: 3000 },
+      rpc: { warmupMs: 1000, warmupCalls: 2000, measureMs: 3000 },
     },
     skipped: [{ system: "grpc-js", reason: "not installed" }],
     errors: [],

@@ -1,7 +1,8 @@
 // An RPC system's client in its own process (pinned to the other core). For each scenario the
 // parent sends, it opens the connections, checks a reply on each, runs the closed loop for the
-// warm-up (its time, and at least WARMUP_CALLS calls) and then for the measured time, and reports calls/s, latency percentiles and CPU per
-// call, its own and the server's (sampled through the parent at the edges of the measured time).
+// warm-up (its time, and at least `warmupCalls` calls) and then for the measured time, and
+// reports calls/s, latency percentiles and CPU per call, its own and the server's (sampled
+// through the parent at the edges of the measured time).
 import type { RpcConnection, RpcSystem } from "../rpc/rpc.js";
 import { RPC_LOADERS } from "../rpc/index.js";
 import { percentile } from "./stats.js";
@@ -19,6 +20,8 @@ export interface Scenario {
 /** What the parent sends per scenario. */
 export interface ScenarioJob extends Scenario {
   readonly warmupMs: number;
+  /** The warm-up lasts at least this many calls too (see the comment in bench/main.ts). */
+  readonly warmupCalls: number;
   readonly measureMs: number;
 }
 
@@ -38,14 +41,6 @@ class Latencies {
     return this.values.slice(0, this.length).sort();
   }
 }
-
-/**
- * Calls every warm-up makes at least, whatever its time: at 1 in flight on a busy machine a
- * 250 ms warm-up is a few hundred calls, too few for V8 to optimize a system's encode and
- * decode, so systems with more JavaScript per call were measured cold (issue 7: idlc at 0.44×
- * the floor warmed by time alone, 0.89× after 2,000 calls).
- */
-const WARMUP_CALLS = 2_000;
 
 /**
  * Keeps `inFlight` calls going until `durationMs` has passed and `minCalls` have completed;
@@ -96,7 +91,7 @@ async function runScenario(
   try {
     for (let i = 0; i < job.connections; i++) connections.push(await connect());
     for (const connection of connections) checkReply(await connection.call());
-    await closedLoop(connections, job.inFlight, job.warmupMs, undefined, WARMUP_CALLS);
+    await closedLoop(connections, job.inFlight, job.warmupMs, undefined, job.warmupCalls);
     const latencies = new Latencies();
     const server0 = await serverCpu();
     const client0 = process.cpuUsage();

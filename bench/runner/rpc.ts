@@ -19,6 +19,8 @@ export const SCENARIOS: readonly Scenario[] = [
 /** How long each scenario runs. */
 export interface RpcSettings {
   readonly warmupMs: number;
+  /** The warm-up also lasts this many calls at least (V8 must have optimized each system). */
+  readonly warmupCalls: number;
   readonly measureMs: number;
 }
 
