@@ -1,6 +1,8 @@
 // `connect()`: a Channel over one or more endpoints, each with a small pool of connections.
 // A call passes, outermost first: user interceptors → retry → deadline → pick endpoint → send
 // (interceptor.ts); without interceptors or retry it goes straight to the picked connection.
+// Until a discovery source has read its endpoints once (`EndpointSource.ready`), "pick endpoint"
+// parks calls in one shared wait, bounded by each call's own deadline and signal.
 import { DeadlineScheduler } from "../deadline.js";
 import { RpcError, RpcErrorCode } from "../errors.js";
 import {
@@ -18,16 +20,22 @@ import {
 } from "../registry/static.js";
 import type { CallOptions, Channel, MethodDescriptor } from "../service.js";
 import { hostPort } from "../transport/socket.js";
+import { errorText } from "./call-errors.js";
 import { ClientConnection } from "./connection.js";
 import {
   resolveChannelOptions,
   type ConnectOptions,
   type ResolvedChannelOptions,
 } from "./options.js";
+import { PendingCall, type CallOwner } from "./pending-call.js";
 
 /** A Channel that owns connections: close it when done. */
 export interface ClientChannel extends Channel {
-  /** Closes every connection; calls still awaiting replies reject with code "cancelled". */
+  /**
+   * Closes every connection; calls still awaiting replies reject with code "cancelled". Closes
+   * the endpoint source only if the channel made it (from `host`/`port` or `addresses`): a
+   * source passed as `endpoints` is the caller's to close.
+   */
   close(): Promise<void>;
 }
 
@@ -41,9 +49,31 @@ export function connect(options: ConnectOptions): ClientChannel {
   return new PooledChannel(options);
 }
 
-class PooledChannel implements ClientChannel {
+/** A call parked until the endpoint source is ready, with what it needs to be sent then. */
+class WaitingCall extends PendingCall {
+  readonly args: readonly unknown[];
+  readonly options: CallOptions | undefined;
+
+  constructor(
+    owner: CallOwner,
+    service: string,
+    method: MethodDescriptor,
+    args: readonly unknown[],
+    options: CallOptions | undefined,
+  ) {
+    super(owner, service, method);
+    this.args = args;
+    this.options = options;
+  }
+}
+
+const WAITING = "waiting for the endpoint source's first read";
+
+class PooledChannel implements ClientChannel, CallOwner {
   private readonly options: ResolvedChannelOptions;
   private readonly source: EndpointSource;
+  /** Whether the channel made `source` (and so closes it), or was given it. */
+  private readonly ownsSource: boolean;
   private readonly scheduler = new DeadlineScheduler();
   private readonly pick: <T extends Pickable>(items: readonly T[]) => T;
   /** Connections by endpoint (`host:port`), and all of them in one list for picking. */
@@ -55,10 +85,17 @@ class PooledChannel implements ClientChannel {
   private readonly names = new Map<string, Map<MethodDescriptor, string>>();
   private readonly chain: Next<ClientCall> | undefined;
   private readonly unsubscribe: (() => void) | undefined;
+  /** The source said it is ready: from now on no endpoint means "unavailable" at once. */
+  private sourceReady = false;
+  /** A `source.ready()` is in flight, shared by every waiting call. */
+  private readying = false;
+  /** Calls made while there was no endpoint and the source was not ready yet. */
+  private readonly waiting = new Set<WaitingCall>();
   private closed = false;
 
   constructor(options: ConnectOptions) {
     this.options = resolveChannelOptions(options);
+    this.ownsSource = options.endpoints === undefined;
     if (options.endpoints !== undefined) this.source = options.endpoints;
     else if (options.addresses !== undefined) this.source = createStaticSource(options.addresses);
     else if (typeof options.host === "string" && Number.isInteger(options.port))
@@ -98,9 +135,36 @@ class PooledChannel implements ClientChannel {
     this.connections = [];
     this.retired.clear();
     this.byEndpoint.clear();
+    for (const call of [...this.waiting])
+      this.settleWaiting(call).reject(
+        this.waitError(call, RpcErrorCode.CANCELLED, "the channel is closed"),
+      );
     await Promise.all(all.map((c) => c.close()));
     this.scheduler.close();
-    await this.source.close?.();
+    if (this.ownsSource) await this.source.close?.();
+  }
+
+  // ---- CallOwner (of waiting calls) ----
+
+  expire(call: PendingCall): void {
+    if (call.done) return;
+    const budget = Number.isNaN(call.budgetMs) ? "" : ` of ${Math.round(call.budgetMs)} ms`;
+    this.settleWaiting(call as WaitingCall).reject(
+      this.waitError(
+        call,
+        RpcErrorCode.DEADLINE_EXCEEDED,
+        `deadline${budget} exceeded while ${WAITING}`,
+      ),
+    );
+  }
+
+  cancel(call: PendingCall, signal: AbortSignal): void {
+    if (call.done) return;
+    const reason: unknown = signal.reason;
+    const why = reason instanceof Error ? `: ${reason.message}` : "";
+    this.settleWaiting(call as WaitingCall).reject(
+      this.waitError(call, RpcErrorCode.CANCELLED, `cancelled while ${WAITING}${why}`, reason),
+    );
   }
 
   private send(
@@ -110,7 +174,9 @@ class PooledChannel implements ClientChannel {
     options: CallOptions | undefined,
   ): Promise<unknown> {
     const connections = this.connections;
-    if (connections.length === 0)
+    if (connections.length === 0) {
+      if (!this.closed && !this.sourceReady && this.source.ready !== undefined)
+        return this.waitForEndpoints(service, method, args, options);
       return Promise.reject(
         new RpcError(
           this.closed
@@ -119,8 +185,89 @@ class PooledChannel implements ClientChannel {
           { code: this.closed ? RpcErrorCode.CANCELLED : RpcErrorCode.UNAVAILABLE },
         ),
       );
+    }
     const connection = connections.length === 1 ? connections[0]! : this.pick(connections);
     return connection.send(service, this.messageName(service, method), method, args, options);
+  }
+
+  /**
+   * Parks a call until the source is ready (then sends it with what is left of its deadline),
+   * its deadline passes or its signal aborts. No timer per call: the channel's deadline
+   * scheduler and the shared abort watch settle it, and it leaves both when it settles.
+   */
+  private waitForEndpoints(
+    service: string,
+    method: MethodDescriptor,
+    args: readonly unknown[],
+    options: CallOptions | undefined,
+  ): Promise<unknown> {
+    const call = new WaitingCall(this, service, method, args, options);
+    const promise = call.promise();
+    const aborted = call.prepare(options, this.options.timeoutMs);
+    if (aborted !== undefined) {
+      this.cancel(call, aborted);
+      return promise;
+    }
+    this.waiting.add(call);
+    const deadline = call.deadline;
+    if (deadline !== undefined && deadline <= call.startedAt) this.expire(call);
+    else {
+      if (deadline !== undefined) this.scheduler.add(call);
+      this.awaitReady();
+    }
+    return promise;
+  }
+
+  /** Asks the source once whether it is ready; every waiting call shares the answer. */
+  private awaitReady(): void {
+    if (this.readying) return;
+    this.readying = true;
+    // Through a Promise constructor, so a ready() that throws counts as a failed read.
+    new Promise<void>((resolve) => resolve(this.source.ready?.())).then(
+      () => {
+        this.readying = false;
+        if (this.closed) return;
+        this.sourceReady = true;
+        this.sendWaiting();
+      },
+      (error: unknown) => {
+        this.readying = false;
+        // The source retries: a later call asks again and waits for its next read.
+        for (const call of [...this.waiting])
+          this.settleWaiting(call).reject(
+            this.waitError(
+              call,
+              RpcErrorCode.UNAVAILABLE,
+              `no endpoint to call: the endpoint source's first read failed: ${errorText(error)}`,
+              error,
+            ),
+          );
+      },
+    );
+  }
+
+  /** Sends the waiting calls: there are endpoints now, or the source is ready without any. */
+  private sendWaiting(): void {
+    for (const call of [...this.waiting]) {
+      const { resolve, reject } = this.settleWaiting(call);
+      const deadline = call.deadline;
+      // The time spent waiting counts: the call keeps its absolute deadline.
+      const options = deadline === undefined ? call.options : { ...call.options, deadline };
+      this.send(call.service, call.method, call.args, options).then(resolve, reject);
+    }
+  }
+
+  /** Takes a waiting call out of the wait, the deadline scheduler and its signals' watch. */
+  private settleWaiting(call: WaitingCall): WaitingCall {
+    call.done = true;
+    this.waiting.delete(call);
+    if (call.heapIndex >= 0) this.scheduler.remove(call);
+    call.unwatch();
+    return call;
+  }
+
+  private waitError(call: PendingCall, code: RpcErrorCode, why: string, cause?: unknown): RpcError {
+    return new RpcError(`${call.service}.${call.method.name}: ${why}`, { code, cause });
   }
 
   private messageName(service: string, method: MethodDescriptor): string {
@@ -154,6 +301,7 @@ class PooledChannel implements ClientChannel {
       this.byEndpoint.set(key, connections);
     }
     this.connections = [...this.byEndpoint.values()].flat();
+    if (this.connections.length > 0 && this.waiting.size > 0) this.sendWaiting();
   }
 }
 

@@ -24,7 +24,12 @@ export type EndpointOptions =
       readonly endpoints?: never;
     }
   | {
-      /** A source of endpoints that may change (service discovery). */
+      /**
+       * A source of endpoints that may change (service discovery). Until its first read is done
+       * (`ready()`), calls wait for it within their deadlines rather than fail. It stays yours:
+       * `channel.close()` leaves it open (several channels may share it), so close it yourself
+       * after the channels that use it.
+       */
       readonly endpoints: EndpointSource;
       readonly host?: never;
       readonly port?: never;

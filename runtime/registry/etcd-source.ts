@@ -2,7 +2,8 @@
 // watch from the next revision that applies puts and deletes as they happen. When the watch
 // breaks (etcd restarted, unreachable, compacted past our revision) the source keeps its last
 // list, and after a backoff reads the prefix again and watches anew. Plug it into
-// `connect({ endpoints: createEtcdSource(...) })`; closing the channel closes the source.
+// `connect({ endpoints: createEtcdSource(...) })`: calls made before the first read wait for it.
+// The source is its creator's to close (channels using it leave it open).
 import { EtcdClient, type EtcdError, type EtcdOptions, type Watch } from "./etcd-client.js";
 import {
   createReporter,
@@ -36,6 +37,7 @@ export interface EtcdSource extends EndpointSource {
   /**
    * Resolves once the first read of etcd succeeded. Before that it settles with the next read:
    * it rejects with that read's error (the source keeps retrying), or when the source is closed.
+   * A channel's calls made before then wait for it.
    */
   ready(): Promise<void>;
   /** Stops the watch and every timer. */

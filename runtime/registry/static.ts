@@ -13,7 +13,17 @@ export interface EndpointSource {
   endpoints(): readonly Endpoint[];
   /** Calls `listener` whenever the list changes; returns a function that unsubscribes. */
   subscribe?(listener: () => void): () => void;
-  /** Releases what the source holds (watches, sockets). */
+  /**
+   * Resolves once the source has read its endpoints for the first time; rejects when that read
+   * failed (the source may retry: a later call waits for its next read). Until it resolves, a
+   * channel with no endpoint makes calls wait (within their deadlines) instead of failing.
+   * Absent when the list is known from the start, as for a static source.
+   */
+  ready?(): Promise<void>;
+  /**
+   * Releases what the source holds (watches, sockets). A channel calls it only for a source it
+   * made itself; a source passed to `connect({ endpoints })` is closed by whoever made it.
+   */
   close?(): void | Promise<void>;
 }
 

@@ -1,6 +1,8 @@
 // Service discovery through a real etcd (Debian etcd-server) on 127.0.0.1: registrations with
 // leases, discovery by range + watch, and idlc servers and a client balancing over what etcd
-// lists. Waiting is bounded polling of observable state; no test asserts how long anything took.
+// lists; calls made before the first read wait for it; a channel leaves a source passed to it
+// open. Waiting is bounded polling of observable state; no test asserts how long anything took.
+import { getEventListeners } from "node:events";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import {
@@ -9,6 +11,7 @@ import {
   createServer,
   EtcdError,
   registerEndpoint,
+  RpcError,
   type ClientChannel,
   type EtcdSource,
   type Registration,
@@ -101,6 +104,47 @@ describe("etcd discovery without etcd", () => {
       await source.close();
     }
     await expect(source.ready()).rejects.toThrow(/closed/);
+  });
+
+  test("a call on a channel whose etcd is unreachable fails within its timeout, leaving no listener", async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const source = createEtcdSource({
+      etcd: { endpoints: [url], timeoutMs: 1_000 },
+      service: "nowhere",
+      onError: () => {},
+    });
+    const channel = connect({ endpoints: source });
+    const calc = Calc.client(channel);
+    try {
+      const controller = new AbortController();
+      const calls = [
+        calc.add(1, 1, { timeoutMs: 50, signal: controller.signal }),
+        calc.add(1, 1, { timeoutMs: 5_000, signal: controller.signal }),
+      ];
+      const errors = await withTimeout(
+        Promise.all(
+          calls.map((call) =>
+            call.then(
+              () => undefined,
+              (e: unknown) => e,
+            ),
+          ),
+        ),
+        10_000,
+        "calls while etcd is unreachable",
+      );
+      for (const error of errors) {
+        expect(error).toBeInstanceOf(RpcError);
+        const { code, message } = error as RpcError;
+        expect(["deadline-exceeded", "unavailable"]).toContain(code);
+        if (code === "unavailable") expect(message).toContain(`etcd at ${url} is unreachable`);
+        else expect(message).toContain("waiting for the endpoint source's first read");
+      }
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    } finally {
+      await channel.close();
+      await source.close();
+    }
   });
 
   test("bad options are refused with messages that say what is wrong", async () => {
@@ -285,6 +329,43 @@ describeWithTool("etcd", "etcd service discovery (real etcd)", () => {
     await sleep(200);
     expect(found.endpoints().map((e) => e.port)).toEqual([7000, 7002]);
   }, 20_000);
+
+  test("calls made right after connecting wait for the first read instead of failing", async () => {
+    const service = uniqueService("early");
+    const counter = countingCalc();
+    const server = createServer().add(Calc, counter.handler);
+    servers.push(server);
+    await register(service, (await server.listen()).port);
+
+    const channel = connect({ endpoints: source(service), timeoutMs: 5_000 });
+    channels.push(channel);
+    const calc = Calc.client(channel);
+    // No `await ready()`: these calls are made while the first read is still in flight.
+    const sums = await Promise.all(Array.from({ length: 5 }, (_, i) => calc.add(i, 100)));
+    expect(sums).toEqual([100, 101, 102, 103, 104]);
+    expect(counter.calls()).toBe(5);
+  });
+
+  test("closing a channel leaves the source passed to it open for the other channels", async () => {
+    const service = uniqueService("shared");
+    const counter = countingCalc();
+    const server = createServer().add(Calc, counter.handler);
+    servers.push(server);
+    const address = await server.listen();
+    await register(service, address.port);
+
+    const shared = source(service);
+    const [first, second] = [connect({ endpoints: shared }), connect({ endpoints: shared })];
+    channels.push(second);
+    expect(await Calc.client(first).add(1, 1)).toBe(2);
+    await first.close();
+
+    expect(await Calc.client(second).add(2, 2), "the other channel still calls").toBe(4);
+    // The source still follows etcd: an endpoint added now shows up.
+    await register(service, 7300);
+    await eventually("the source to see the addition", () => shared.endpoints().length === 2);
+    expect(counter.calls()).toBe(2);
+  });
 
   test("a value that is not a registration is reported and skipped", async () => {
     const service = uniqueService("garbage");
