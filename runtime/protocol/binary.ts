@@ -1,9 +1,9 @@
 // The binary protocol (binary-protocol.md): fixed-width big-endian values, i32 lengths and
 // sizes, one type byte and an i16 id per field header, strict message headers.
-import type { DecodeLimits } from "./limits.js";
 import type { MessageHeader, ProtocolReader, ProtocolWriter } from "./protocol.js";
 import type { MessageType } from "./ttype.js";
-import { skipMismatch, skipNested } from "./skip.js";
+import { ByteReader } from "./byte-reader.js";
+import { skipNested } from "./skip.js";
 import { TType } from "./ttype.js";
 import {
   INITIAL_CAPACITY,
@@ -15,14 +15,13 @@ import {
   highHalf,
   joinI64,
   lowHalf,
-  plainBytes,
   readDouble,
   splitI64,
   truncated,
   writeDouble,
 } from "./byte-buffer.js";
 import { readUtf8, writeUtf8 } from "./utf8.js";
-import { readUuid, writeUuid } from "./uuid.js";
+import { writeUuid } from "./uuid.js";
 import { BINARY_MIN_BYTES } from "./wire-types.js";
 
 /** Top half of a strict header's first word: sign bit set, version 1 (§5). */
@@ -196,58 +195,8 @@ export class BinaryWriter implements ProtocolWriter {
 }
 
 /** Reads binary-encoded values from `bytes[start, end)`; reuse it with `reset()`. */
-export class BinaryReader implements ProtocolReader {
+export class BinaryReader extends ByteReader implements ProtocolReader {
   readonly protocol = "binary" as const;
-  readonly limits: DecodeLimits;
-  readonly strict: boolean;
-  fieldId = 0;
-  elementType = 0;
-  keyType = 0;
-  valueType = 0;
-  /** The bytes last given to the constructor or `reset`; `buf` views the same memory as a plain
-   * Uint8Array. */
-  private input: Uint8Array;
-  private buf: Uint8Array;
-  private pos: number;
-  private end: number;
-  /** Structs and containers entered and not yet left. */
-  private depth = 0;
-  private readonly maxDepth: number;
-  private readonly maxStringBytes: number;
-  private readonly maxContainerSize: number;
-
-  constructor(bytes: Uint8Array, limits: DecodeLimits, strict: boolean) {
-    this.limits = limits;
-    this.strict = strict;
-    this.maxDepth = limits.maxDepth;
-    this.maxStringBytes = limits.maxStringBytes;
-    this.maxContainerSize = limits.maxContainerSize;
-    this.input = bytes;
-    this.buf = plainBytes(bytes);
-    this.pos = 0;
-    this.end = bytes.length;
-  }
-
-  get position(): number {
-    return this.pos;
-  }
-
-  reset(bytes: Uint8Array, start = 0, end = bytes.length): void {
-    if (!(start >= 0 && start <= end && end <= bytes.length))
-      throw new RangeError(`invalid range [${start}, ${end}) of ${bytes.length} bytes`);
-    if (bytes !== this.input) {
-      // A transport passes the same Buffer again and again: re-view it only when it changes.
-      this.input = bytes;
-      this.buf = plainBytes(bytes);
-    }
-    this.pos = start;
-    this.end = end;
-    this.depth = 0;
-    this.fieldId = 0;
-    this.elementType = 0;
-    this.keyType = 0;
-    this.valueType = 0;
-  }
 
   /** Strict (`80 01 00 TT`, name, seqid) or old (name, type byte, seqid) headers (§5). */
   messageBegin(): MessageHeader {
@@ -266,7 +215,7 @@ export class BinaryReader implements ProtocolReader {
       name = this.string();
     } else {
       // Old format: the word was the name's length.
-      name = this.utf8(this.checkLength(first, at));
+      name = this.utf8(this.length(first, at));
       type = this.byte();
     }
     if (type < 1 || type > 4) fail("invalid-data", `unknown message type ${type}`, at);
@@ -329,10 +278,6 @@ export class BinaryReader implements ProtocolReader {
     return size;
   }
 
-  containerEnd(): void {
-    this.depth--;
-  }
-
   /** Fewest bytes an element of `type` takes; an unknown type is an error unless `size` is 0. */
   private minBytes(type: number, size: number, at: number): number {
     const bytes = type <= 16 ? BINARY_MIN_BYTES[type]! : 0;
@@ -340,29 +285,9 @@ export class BinaryReader implements ProtocolReader {
     return bytes;
   }
 
-  /** Rejects a container size beyond the limit or beyond what the bytes left can hold. */
-  private checkCount(size: number, minBytes: number, what: string, at: number): void {
-    if (size > this.maxContainerSize)
-      fail(
-        "size-limit",
-        `${what} of ${size} elements exceeds maxContainerSize ${this.maxContainerSize}`,
-        at,
-      );
-    if (size * minBytes > this.end - this.pos)
-      fail(
-        "truncated",
-        `${what} of ${size} elements cannot fit in the ${this.end - this.pos} bytes left`,
-        at,
-      );
-  }
-
   /** Any non-zero byte is true, as Apache's Node, Python and C++ readers have it (§1). */
   bool(): boolean {
     return this.byte() !== 0;
-  }
-
-  i8(): number {
-    return (this.byte() << 24) >> 24;
   }
 
   i16(): number {
@@ -399,22 +324,15 @@ export class BinaryReader implements ProtocolReader {
 
   string(): string {
     const at = this.pos;
-    return this.utf8(this.checkLength(this.i32(), at));
+    return this.utf8(this.length(this.i32(), at));
   }
 
   binary(): Uint8Array {
     const at = this.pos;
-    const length = this.checkLength(this.i32(), at);
+    const length = this.length(this.i32(), at);
     const start = this.pos;
     this.pos = start + length;
     return this.buf.slice(start, start + length);
-  }
-
-  uuid(): string {
-    const at = this.pos;
-    if (at + 16 > this.end) truncated(at, 16, this.end);
-    this.pos = at + 16;
-    return readUuid(this.buf, at);
   }
 
   skip(type: number): void {
@@ -435,7 +353,7 @@ export class BinaryReader implements ProtocolReader {
         return;
       case TType.STRING: {
         const at = this.pos;
-        this.skipBytes(this.checkLength(this.i32(), at));
+        this.skipBytes(this.length(this.i32(), at));
         return;
       }
       case TType.UUID:
@@ -446,22 +364,6 @@ export class BinaryReader implements ProtocolReader {
     }
   }
 
-  skipMismatch(type: number, expectedType: number, fieldName: string): void {
-    skipMismatch(this, type, expectedType, fieldName);
-  }
-
-  private byte(): number {
-    const at = this.pos;
-    if (at >= this.end) truncated(at, 1, this.end);
-    this.pos = at + 1;
-    return this.buf[at]!;
-  }
-
-  private skipBytes(count: number): void {
-    if (count > this.end - this.pos) truncated(this.pos, count, this.end);
-    this.pos += count;
-  }
-
   /** Decodes the next `length` bytes (already checked) as UTF-8. */
   private utf8(length: number): string {
     const start = this.pos;
@@ -469,21 +371,10 @@ export class BinaryReader implements ProtocolReader {
     return readUtf8(this.buf, start, start + length);
   }
 
-  /** A string/binary length (read at `at`), checked against the limit and the bytes left. */
-  private checkLength(length: number, at: number): number {
+  /** A string/binary length read at `at`: not negative, within the limit and the bytes left. */
+  private length(length: number, at: number): number {
     if (length < 0) fail("negative-size", `negative length ${length}`, at);
-    if (length > this.maxStringBytes)
-      fail(
-        "size-limit",
-        `string of ${length} bytes exceeds maxStringBytes ${this.maxStringBytes}`,
-        at,
-      );
-    if (length > this.end - this.pos)
-      fail(
-        "truncated",
-        `string of ${length} bytes cannot fit in the ${this.end - this.pos} bytes left`,
-        at,
-      );
+    this.checkLength(length, at);
     return length;
   }
 
@@ -493,9 +384,5 @@ export class BinaryReader implements ProtocolReader {
     const size = this.i32();
     if (size < 0) fail("negative-size", `negative size ${size}`, at);
     return size;
-  }
-
-  private tooDeep(): never {
-    return fail("depth-limit", `nesting deeper than maxDepth ${this.maxDepth}`, this.pos);
   }
 }

@@ -1,9 +1,9 @@
 // The compact protocol (compact-protocol.md): zigzag varints, 4-bit type ids, field ids as
 // deltas from the previous field, bool fields folded into their header, little-endian doubles.
-import type { DecodeLimits } from "./limits.js";
 import type { MessageHeader, ProtocolReader, ProtocolWriter } from "./protocol.js";
 import type { MessageType } from "./ttype.js";
-import { skipMismatch, skipNested } from "./skip.js";
+import { ByteReader } from "./byte-reader.js";
+import { skipNested } from "./skip.js";
 import { TType } from "./ttype.js";
 import {
   INITIAL_CAPACITY,
@@ -15,14 +15,13 @@ import {
   highHalf,
   joinI64,
   lowHalf,
-  plainBytes,
   readDouble,
   splitI64,
   truncated,
   writeDouble,
 } from "./byte-buffer.js";
 import { readUtf8, writeUtf8 } from "./utf8.js";
-import { readUuid, writeUuid } from "./uuid.js";
+import { writeUuid } from "./uuid.js";
 import { COMPACT_MIN_BYTES, COMPACT_TYPE_OF, TTYPE_OF_COMPACT } from "./wire-types.js";
 
 /** First byte of every compact message (§8). */
@@ -265,25 +264,8 @@ export class CompactWriter implements ProtocolWriter {
 }
 
 /** Reads compact-encoded values from `bytes[start, end)`; reuse it with `reset()`. */
-export class CompactReader implements ProtocolReader {
+export class CompactReader extends ByteReader implements ProtocolReader {
   readonly protocol = "compact" as const;
-  readonly limits: DecodeLimits;
-  readonly strict: boolean;
-  fieldId = 0;
-  elementType = 0;
-  keyType = 0;
-  valueType = 0;
-  /** The bytes last given to the constructor or `reset`; `buf` views the same memory as a plain
-   * Uint8Array. */
-  private input: Uint8Array;
-  private buf: Uint8Array;
-  private pos: number;
-  private end: number;
-  /** Structs and containers entered and not yet left. */
-  private depth = 0;
-  private readonly maxDepth: number;
-  private readonly maxStringBytes: number;
-  private readonly maxContainerSize: number;
   /** Id of the last field read in the current struct, and the saved ones of outer structs. */
   private lastId = 0;
   private readonly lastIds: number[] = [];
@@ -294,40 +276,10 @@ export class CompactReader implements ProtocolReader {
   private varLow = 0;
   private varHigh = 0;
 
-  constructor(bytes: Uint8Array, limits: DecodeLimits, strict: boolean) {
-    this.limits = limits;
-    this.strict = strict;
-    this.maxDepth = limits.maxDepth;
-    this.maxStringBytes = limits.maxStringBytes;
-    this.maxContainerSize = limits.maxContainerSize;
-    this.input = bytes;
-    this.buf = plainBytes(bytes);
-    this.pos = 0;
-    this.end = bytes.length;
-  }
-
-  get position(): number {
-    return this.pos;
-  }
-
-  reset(bytes: Uint8Array, start = 0, end = bytes.length): void {
-    if (!(start >= 0 && start <= end && end <= bytes.length))
-      throw new RangeError(`invalid range [${start}, ${end}) of ${bytes.length} bytes`);
-    if (bytes !== this.input) {
-      // A transport passes the same Buffer again and again: re-view it only when it changes.
-      this.input = bytes;
-      this.buf = plainBytes(bytes);
-    }
-    this.pos = start;
-    this.end = end;
-    this.depth = 0;
+  protected override clearState(): void {
     this.lastId = 0;
     this.structDepth = 0;
     this.boolField = 0;
-    this.fieldId = 0;
-    this.elementType = 0;
-    this.keyType = 0;
-    this.valueType = 0;
   }
 
   messageBegin(): MessageHeader {
@@ -424,32 +376,12 @@ export class CompactReader implements ProtocolReader {
     return size;
   }
 
-  containerEnd(): void {
-    this.depth--;
-  }
-
   /** The TType of an element type nibble: bool is 1 or 2; STOP only for an empty container. */
   private elementTypeOf(compactType: number, size: number, at: number): number {
     const type = TTYPE_OF_COMPACT[compactType]!;
     if (type < 0 || (type === TType.STOP && size > 0))
       fail("invalid-data", `unknown compact element type ${compactType}`, at);
     return type;
-  }
-
-  /** Rejects a container size beyond the limit or beyond what the bytes left can hold. */
-  private checkCount(size: number, minBytes: number, what: string, at: number): void {
-    if (size > this.maxContainerSize)
-      fail(
-        "size-limit",
-        `${what} of ${size} elements exceeds maxContainerSize ${this.maxContainerSize}`,
-        at,
-      );
-    if (size * minBytes > this.end - this.pos)
-      fail(
-        "truncated",
-        `${what} of ${size} elements cannot fit in the ${this.end - this.pos} bytes left`,
-        at,
-      );
   }
 
   bool(): boolean {
@@ -459,10 +391,6 @@ export class CompactReader implements ProtocolReader {
       return field === 1;
     }
     return this.byte() === 1; // a bool element: only 01 is true, as every Apache reader does
-  }
-
-  i8(): number {
-    return (this.byte() << 24) >> 24;
   }
 
   i16(): number {
@@ -513,13 +441,6 @@ export class CompactReader implements ProtocolReader {
     return this.buf.slice(start, start + length);
   }
 
-  uuid(): string {
-    const at = this.pos;
-    if (at + 16 > this.end) truncated(at, 16, this.end);
-    this.pos = at + 16;
-    return readUuid(this.buf, at);
-  }
-
   skip(type: number): void {
     switch (type) {
       case TType.BOOL:
@@ -549,38 +470,11 @@ export class CompactReader implements ProtocolReader {
     }
   }
 
-  skipMismatch(type: number, expectedType: number, fieldName: string): void {
-    skipMismatch(this, type, expectedType, fieldName);
-  }
-
-  private byte(): number {
-    const at = this.pos;
-    if (at >= this.end) truncated(at, 1, this.end);
-    this.pos = at + 1;
-    return this.buf[at]!;
-  }
-
-  private skipBytes(count: number): void {
-    if (count > this.end - this.pos) truncated(this.pos, count, this.end);
-    this.pos += count;
-  }
-
   /** A string/binary length, checked against the limit and the bytes left (§10). */
   private length(): number {
     const at = this.pos;
     const length = this.size();
-    if (length > this.maxStringBytes)
-      fail(
-        "size-limit",
-        `string of ${length} bytes exceeds maxStringBytes ${this.maxStringBytes}`,
-        at,
-      );
-    if (length > this.end - this.pos)
-      fail(
-        "truncated",
-        `string of ${length} bytes cannot fit in the ${this.end - this.pos} bytes left`,
-        at,
-      );
+    this.checkLength(length, at);
     return length;
   }
 
@@ -655,10 +549,6 @@ export class CompactReader implements ProtocolReader {
     this.varLow = low >>> 0;
     this.varHigh = high >>> 0;
     this.pos = pos;
-  }
-
-  private tooDeep(): never {
-    return fail("depth-limit", `nesting deeper than maxDepth ${this.maxDepth}`, this.pos);
   }
 }
 

@@ -38,19 +38,3 @@ export function skipNested(r: ProtocolReader, type: number, offset: number): voi
       fail("invalid-data", `cannot skip a value of ${typeName(type)}`, offset);
   }
 }
-
-/** A known field with another wire type: skipped as Apache does, or an error when `strict`. */
-export function skipMismatch(
-  r: ProtocolReader,
-  type: number,
-  expectedType: number,
-  fieldName: string,
-): void {
-  if (r.strict)
-    fail(
-      "invalid-data",
-      `field "${fieldName}" arrived as ${typeName(type)}, expected ${typeName(expectedType)}`,
-      r.position,
-    );
-  r.skip(type);
-}

@@ -22,7 +22,8 @@ const decoder = new codecs.TextDecoder("utf-8");
 
 /** Strings longer than this (UTF-16 units) are encoded with TextEncoder#encodeInto. */
 const ENCODE_IN_JS_MAX = 64;
-/** Byte runs longer than this are decoded with TextDecoder even when they are ASCII. */
+/** Byte runs longer than this are decoded with TextDecoder even when they are ASCII (a
+ * TextDecoder call costs about as much as three String.fromCharCode calls of 16). */
 const DECODE_IN_JS_MAX = 48;
 
 /**
@@ -65,82 +66,120 @@ export function writeUtf8(buf: Uint8Array, pos: number, value: string): number {
 
 /** Decodes `buf[start, end)` as UTF-8 (invalid sequences become U+FFFD). */
 export function readUtf8(buf: Uint8Array, start: number, end: number): string {
-  if (end - start > DECODE_IN_JS_MAX) return decoder.decode(buf.subarray(start, end));
-  // ASCII in JS, 8 bytes per String.fromCharCode call; the first non-ASCII byte hands the whole
-  // range to TextDecoder, which alone knows every replacement rule.
+  // ASCII in JS, up to 16 bytes per String.fromCharCode call; the first non-ASCII byte hands the
+  // whole range to TextDecoder, which alone knows every replacement rule.
+  const length = end - start;
+  if (length <= ASCII_RUN_MAX) return readAscii(buf, start, length) ?? decodeUtf8(buf, start, end);
+  if (length > DECODE_IN_JS_MAX) return decodeUtf8(buf, start, end);
   let out = "";
   let i = start;
-  for (; i + 8 <= end; i += 8) {
-    const a = buf[i]!;
-    const b = buf[i + 1]!;
-    const c = buf[i + 2]!;
-    const d = buf[i + 3]!;
-    const e = buf[i + 4]!;
-    const f = buf[i + 5]!;
-    const g = buf[i + 6]!;
-    const h = buf[i + 7]!;
-    if ((a | b | c | d | e | f | g | h) >= 0x80) return decoder.decode(buf.subarray(start, end));
-    out += String.fromCharCode(a, b, c, d, e, f, g, h);
+  for (; end - i > ASCII_RUN_MAX; i += ASCII_RUN_MAX) {
+    const run = readAscii(buf, i, ASCII_RUN_MAX);
+    if (run === undefined) return decodeUtf8(buf, start, end);
+    out += run;
   }
-  // The 0–7 bytes left, in one call too.
-  switch (end - i) {
+  const run = readAscii(buf, i, end - i);
+  return run === undefined ? decodeUtf8(buf, start, end) : out + run;
+}
+
+function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
+  return decoder.decode(buf.subarray(start, end));
+}
+
+/** Most bytes `readAscii` takes. */
+const ASCII_RUN_MAX = 16;
+
+/**
+ * `buf[i, i + n)` (n ≤ 16) as a string if it is all ASCII, else undefined. One call with n
+ * arguments: a String.fromCharCode call costs as much as some 20 characters, and a single call
+ * gives a flat string where joining 8-byte runs made a cons string to flatten later (as a Map
+ * key, say). Laid out by hand as a table, one case per length.
+ */
+// prettier-ignore
+function readAscii(buf: Uint8Array, i: number, n: number): string | undefined {
+  const from = String.fromCharCode;
+  switch (n) {
     case 0:
-      return out;
+      return "";
     case 1: {
       const a = buf[i]!;
-      if (a < 0x80) return out + String.fromCharCode(a);
-      break;
+      return a < 0x80 ? from(a) : undefined;
     }
     case 2: {
-      const a = buf[i]!;
-      const b = buf[i + 1]!;
-      if ((a | b) < 0x80) return out + String.fromCharCode(a, b);
-      break;
+      const a = buf[i]!, b = buf[i + 1]!;
+      return (a | b) < 0x80 ? from(a, b) : undefined;
     }
     case 3: {
-      const a = buf[i]!;
-      const b = buf[i + 1]!;
-      const c = buf[i + 2]!;
-      if ((a | b | c) < 0x80) return out + String.fromCharCode(a, b, c);
-      break;
+      const a = buf[i]!, b = buf[i + 1]!, c = buf[i + 2]!;
+      return (a | b | c) < 0x80 ? from(a, b, c) : undefined;
     }
     case 4: {
-      const a = buf[i]!;
-      const b = buf[i + 1]!;
-      const c = buf[i + 2]!;
-      const d = buf[i + 3]!;
-      if ((a | b | c | d) < 0x80) return out + String.fromCharCode(a, b, c, d);
-      break;
+      const a = buf[i]!, b = buf[i + 1]!, c = buf[i + 2]!, d = buf[i + 3]!;
+      return (a | b | c | d) < 0x80 ? from(a, b, c, d) : undefined;
     }
     case 5: {
-      const a = buf[i]!;
-      const b = buf[i + 1]!;
-      const c = buf[i + 2]!;
-      const d = buf[i + 3]!;
-      const e = buf[i + 4]!;
-      if ((a | b | c | d | e) < 0x80) return out + String.fromCharCode(a, b, c, d, e);
-      break;
+      const a = buf[i]!, b = buf[i + 1]!, c = buf[i + 2]!, d = buf[i + 3]!, e = buf[i + 4]!;
+      return (a | b | c | d | e) < 0x80 ? from(a, b, c, d, e) : undefined;
     }
     case 6: {
-      const a = buf[i]!;
-      const b = buf[i + 1]!;
-      const c = buf[i + 2]!;
-      const d = buf[i + 3]!;
-      const e = buf[i + 4]!;
+      const a = buf[i]!, b = buf[i + 1]!, c = buf[i + 2]!, d = buf[i + 3]!, e = buf[i + 4]!;
       const f = buf[i + 5]!;
-      if ((a | b | c | d | e | f) < 0x80) return out + String.fromCharCode(a, b, c, d, e, f);
-      break;
+      return (a | b | c | d | e | f) < 0x80 ? from(a, b, c, d, e, f) : undefined;
     }
-    default: {
-      const a = buf[i]!;
-      const b = buf[i + 1]!;
-      const c = buf[i + 2]!;
-      const d = buf[i + 3]!;
-      const e = buf[i + 4]!;
-      const f = buf[i + 5]!;
-      const g = buf[i + 6]!;
-      if ((a | b | c | d | e | f | g) < 0x80) return out + String.fromCharCode(a, b, c, d, e, f, g);
+    case 7: {
+      const a = buf[i]!, b = buf[i + 1]!, c = buf[i + 2]!, d = buf[i + 3]!, e = buf[i + 4]!;
+      const f = buf[i + 5]!, g = buf[i + 6]!;
+      return (a | b | c | d | e | f | g) < 0x80 ? from(a, b, c, d, e, f, g) : undefined;
     }
   }
-  return decoder.decode(buf.subarray(start, end));
+  // 8 to 16 bytes: the first 8, then the rest.
+  const a = buf[i]!, b = buf[i + 1]!, c = buf[i + 2]!, d = buf[i + 3]!, e = buf[i + 4]!;
+  const f = buf[i + 5]!, g = buf[i + 6]!, h = buf[i + 7]!;
+  if ((a | b | c | d | e | f | g | h) >= 0x80) return undefined;
+  switch (n) {
+    case 8:
+      return from(a, b, c, d, e, f, g, h);
+    case 9: {
+      const j = buf[i + 8]!;
+      return j < 0x80 ? from(a, b, c, d, e, f, g, h, j) : undefined;
+    }
+    case 10: {
+      const j = buf[i + 8]!, k = buf[i + 9]!;
+      return (j | k) < 0x80 ? from(a, b, c, d, e, f, g, h, j, k) : undefined;
+    }
+    case 11: {
+      const j = buf[i + 8]!, k = buf[i + 9]!, l = buf[i + 10]!;
+      return (j | k | l) < 0x80 ? from(a, b, c, d, e, f, g, h, j, k, l) : undefined;
+    }
+    case 12: {
+      const j = buf[i + 8]!, k = buf[i + 9]!, l = buf[i + 10]!, m = buf[i + 11]!;
+      return (j | k | l | m) < 0x80 ? from(a, b, c, d, e, f, g, h, j, k, l, m) : undefined;
+    }
+    case 13: {
+      const j = buf[i + 8]!, k = buf[i + 9]!, l = buf[i + 10]!, m = buf[i + 11]!;
+      const o = buf[i + 12]!;
+      return (j | k | l | m | o) < 0x80 ? from(a, b, c, d, e, f, g, h, j, k, l, m, o) : undefined;
+    }
+    case 14: {
+      const j = buf[i + 8]!, k = buf[i + 9]!, l = buf[i + 10]!, m = buf[i + 11]!;
+      const o = buf[i + 12]!, p = buf[i + 13]!;
+      return (j | k | l | m | o | p) < 0x80
+        ? from(a, b, c, d, e, f, g, h, j, k, l, m, o, p)
+        : undefined;
+    }
+    case 15: {
+      const j = buf[i + 8]!, k = buf[i + 9]!, l = buf[i + 10]!, m = buf[i + 11]!;
+      const o = buf[i + 12]!, p = buf[i + 13]!, q = buf[i + 14]!;
+      return (j | k | l | m | o | p | q) < 0x80
+        ? from(a, b, c, d, e, f, g, h, j, k, l, m, o, p, q)
+        : undefined;
+    }
+    default: {
+      const j = buf[i + 8]!, k = buf[i + 9]!, l = buf[i + 10]!, m = buf[i + 11]!;
+      const o = buf[i + 12]!, p = buf[i + 13]!, q = buf[i + 14]!, r = buf[i + 15]!;
+      return (j | k | l | m | o | p | q | r) < 0x80
+        ? from(a, b, c, d, e, f, g, h, j, k, l, m, o, p, q, r)
+        : undefined;
+    }
+  }
 }
