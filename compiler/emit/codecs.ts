@@ -5,7 +5,7 @@
 import { resolveType } from "../check/model.js";
 import type * as model from "../check/model.js";
 import type { EmitContext } from "./context.js";
-import { annotationsLiteral, constExpr, isStringType, objectKey } from "./consts.js";
+import { annotationsLiteral, constExpr, isStringType, objectKey, objectLiteral } from "./consts.js";
 import {
   exceptionPropertyName,
   localName,
@@ -460,11 +460,6 @@ export function emitUnionCodec(u: model.Struct, ctx: EmitContext): string {
 /** A union member's list uses the function-level `i` like a struct field's list does. */
 function rewriteTopList(body: string[]): string[] {
   return body.map((line) => line.replace("let i1 = 0", "i = 0").replace(/\bi1\b/g, "i"));
-}
-
-/** A one-line object literal from `key: value` entries, spelled as prettier prints it. */
-function objectLiteral(entries: readonly string[]): string {
-  return entries.length === 0 ? "{}" : `{ ${entries.join(", ")} }`;
 }
 
 /** A one-line object type from members that end in `;`, spelled as prettier prints it. */

@@ -69,7 +69,7 @@ function structLiteral(
         : propertyName(f.name);
     props.push(`${objectKey(name)}: ${v === undefined ? "undefined" : constExpr(v, f.type, ctx)}`);
   }
-  const literal = props.length === 0 ? "{}" : `{ ${props.join(", ")} }`;
+  const literal = objectLiteral(props);
   return s.kind === "exception" ? `new ${ctx.ref(s, true)}(${literal})` : literal;
 }
 
@@ -83,6 +83,11 @@ function defaultMember(
 /** A key in an object literal: `__proto__` must be computed, or it would set the prototype. */
 export function objectKey(name: string): string {
   return name === "__proto__" ? `["__proto__"]` : name;
+}
+
+/** A one-line object literal from `key: value` entries, spelled as prettier prints it. */
+export function objectLiteral(entries: readonly string[]): string {
+  return entries.length === 0 ? "{}" : `{ ${entries.join(", ")} }`;
 }
 
 /** An `Annotations` array literal: `[{ key: "k", value: "v" }, …]`, in source order. */

@@ -115,7 +115,7 @@ export async function layoutLines(text: string, format: FormatUnit): Promise<str
     const frame = stack[stack.length - 1];
     const scan = scanLine(line, closers.length);
     if (scan === undefined) return refuse("a line this layout does not follow", n);
-    if (closers.length === 0 && frame?.body === "cases" && /^(case\b.*|default):$/.test(line)) {
+    if (closers.length === 0 && frame?.body === "cases" && isCaseLabel(line)) {
       if (blankPending) out.push("");
       out.push(" ".repeat(frame.bodyIndent) + line);
       frame.inCase = true;
@@ -159,14 +159,7 @@ export async function layoutLines(text: string, format: FormatUnit): Promise<str
     if (frame?.body === "elements" && body === "object") frame.expanded = true;
     if (scan.plain && fits(indent, line)) {
       out.push(" ".repeat(indent) + line);
-      stack.push({
-        body,
-        open: scan.opens,
-        bodyIndent: indent + 2,
-        closerIndent: indent,
-        inCase: false,
-        expanded: false,
-      });
+      stack.push(openFrame(body, scan.opens, indent + 2, indent));
     } else if (body === "elements") {
       return refuse("a long array opener", n);
     } else {
@@ -179,14 +172,8 @@ export async function layoutLines(text: string, format: FormatUnit): Promise<str
       const stubAt = formatted.length - 2;
       if (formatted[stubAt]!.trim() !== STUBS[body]) return refuse("an opener prettier closed", n);
       out.push(...formatted.slice(0, stubAt));
-      stack.push({
-        body,
-        open: scan.opens,
-        bodyIndent: indentOf(formatted[stubAt]!),
-        closerIndent: indentOf(formatted[stubAt + 1]!),
-        inCase: false,
-        expanded: false,
-      });
+      const bodyIndent = indentOf(formatted[stubAt]!);
+      stack.push(openFrame(body, scan.opens, bodyIndent, indentOf(formatted[stubAt + 1]!)));
     }
     afterOpener = true;
   }
@@ -201,11 +188,20 @@ export async function layoutLines(text: string, format: FormatUnit): Promise<str
   return laidOut.join("\n") + "\n";
 }
 
+function openFrame(body: Body, open: string, bodyIndent: number, closerIndent: number): Frame {
+  return { body, open, bodyIndent, closerIndent, inCase: false, expanded: false };
+}
+
 /** The indentation of a line in a frame (the top level when there is none). */
 function lineIndent(frame: Frame | undefined, line: string): number {
   if (frame === undefined) return 0;
-  const inCase = frame.body === "cases" && frame.inCase && !/^(case\b.*|default):$/.test(line);
+  const inCase = frame.body === "cases" && frame.inCase && !isCaseLabel(line);
   return frame.bodyIndent + (inCase ? 2 : 0);
+}
+
+/** `case x:` or `default:`: in a switch, the statements after it sit one level deeper. */
+function isCaseLabel(line: string): boolean {
+  return /^(case\b.*|default):$/.test(line);
 }
 
 /** Whether a line (ASCII: one column per character) fits prettier's width at this indentation. */

@@ -78,13 +78,18 @@ export async function formatChunk(
  */
 async function formatUnit(text: string, printWidth: number): Promise<string | undefined> {
   const skeleton = skeletonOf(text);
-  const key =
-    skeleton === undefined
-      ? `t${printWidth}:${digest("sha1", text, "base64")}`
-      : `s${printWidth}:${skeletonKey(skeleton)}`;
+  const key = cacheKey(text, skeleton, printWidth);
+  const words = skeleton?.words ?? [];
   const template = cache.get(key);
-  if (template !== undefined) return fill(template, skeleton?.words ?? []);
-  return batch.add(text, printWidth, key, skeleton);
+  if (template !== undefined) return fill(template, words);
+  return batch.add(text, words, printWidth, key, skeleton);
+}
+
+/** The cache key of a text at a width: its skeleton's hash, or its own when it has none. */
+function cacheKey(text: string, skeleton: Skeleton | undefined, printWidth: number): string {
+  return skeleton === undefined
+    ? `t${printWidth}:${digest("sha1", text, "base64")}`
+    : `s${printWidth}:${skeletonKey(skeleton)}`;
 }
 
 async function formatUnitAlone(text: string, printWidth: number): Promise<string | undefined> {
@@ -107,7 +112,13 @@ class UnitBatch {
   private readonly byWidth = new Map<number, Map<string, BatchEntry>>();
   private scheduled = false;
 
-  add(text: string, printWidth: number, key: string, skeleton: Skeleton | undefined) {
+  add(
+    text: string,
+    words: readonly string[],
+    printWidth: number,
+    key: string,
+    skeleton: Skeleton | undefined,
+  ) {
     let entries = this.byWidth.get(printWidth);
     if (entries === undefined) this.byWidth.set(printWidth, (entries = new Map()));
     let entry = entries.get(key);
@@ -116,7 +127,9 @@ class UnitBatch {
       this.scheduled = true;
       setImmediate(() => void this.flush());
     }
-    return new Promise<string | undefined>((resolve) => entry.waiters.push({ text, resolve }));
+    return new Promise<string | undefined>((resolve) =>
+      entry.waiters.push({ text, words, resolve }),
+    );
   }
 
   private async flush(): Promise<void> {
@@ -146,9 +159,9 @@ class UnitBatch {
             ? verbatim(part)
             : templateOf(part, entry.skeleton.placeholders, entry.skeleton.replaced);
       if (template !== undefined) remember(entry.key, template);
-      for (const { text, resolve } of entry.waiters) {
+      for (const { text, words, resolve } of entry.waiters) {
         if (template === undefined) resolve(formatUnitAlone(text, printWidth));
-        else resolve(fill(template, skeletonOf(text)?.words ?? []));
+        else resolve(fill(template, words));
       }
     }
   }
@@ -159,6 +172,7 @@ interface BatchEntry {
   readonly skeleton: Skeleton | undefined;
   readonly waiters: {
     text: string;
+    words: readonly string[];
     resolve: (formatted: Promise<string | undefined> | string) => void;
   }[];
 }
@@ -175,7 +189,7 @@ async function formatShape(
 ): Promise<string> {
   const skeleton = skeletonOf(text);
   if (skeleton === undefined) return formatExactly(text, printWidth);
-  const key = `s${printWidth}:${skeletonKey(skeleton)}`;
+  const key = cacheKey(text, skeleton, printWidth);
   let template = cache.get(key);
   if (template === undefined) {
     let formatted: string;
@@ -193,7 +207,7 @@ async function formatShape(
 
 /** Formats a chunk as it is (one with syntax the skeleton does not handle), cached by its text. */
 async function formatExactly(text: string, printWidth: number): Promise<string> {
-  const key = `t${printWidth}:${digest("sha1", text, "base64")}`;
+  const key = cacheKey(text, undefined, printWidth);
   const cached = cache.get(key);
   if (cached !== undefined) return fill(cached, []);
   const formatted = await prettierFormat(text, printWidth);
