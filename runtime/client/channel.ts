@@ -259,10 +259,8 @@ class PooledChannel implements ClientChannel, CallOwner {
 
   /** Takes a waiting call out of the wait, the deadline scheduler and its signals' watch. */
   private settleWaiting(call: WaitingCall): WaitingCall {
-    call.done = true;
     this.waiting.delete(call);
-    if (call.heapIndex >= 0) this.scheduler.remove(call);
-    call.unwatch();
+    call.finish(this.scheduler);
     return call;
   }
 

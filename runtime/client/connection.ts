@@ -417,9 +417,7 @@ export class ClientConnection implements Pickable, CallOwner {
 
   /** Marks a call done and lets go of its deadline, listeners and (if `stillPending`) seqid. */
   private settle(call: PendingCall, stillPending = true): void {
-    call.done = true;
-    if (call.heapIndex >= 0) this.scheduler.remove(call);
-    call.unwatch();
+    call.finish(this.scheduler);
     if (call.method.oneway) return;
     if (stillPending) this.pending.remove(call);
     if (this.retiring && this.state !== "closed" && this.pending.size === 0) void this.close();

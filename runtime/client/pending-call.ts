@@ -2,7 +2,7 @@
 // caller awaits: it is its own deadline-heap entry and its own abort watcher (abort-watch.ts
 // keeps one listener per signal, shared by all its calls), so no closure or timer is created
 // per call.
-import { resolveDeadline, type Deadlined } from "../deadline.js";
+import { resolveDeadline, type DeadlineScheduler, type Deadlined } from "../deadline.js";
 import type { CallOptions, MethodDescriptor } from "../service.js";
 import { unwatchAbort, watchAbort, type AbortWatcher } from "./abort-watch.js";
 
@@ -95,8 +95,10 @@ export class PendingCall implements Deadlined, AbortWatcher {
     this.owner.cancel(this, signal);
   }
 
-  /** Stops listening to its signals (the call settled). */
-  unwatch(): void {
+  /** Marks the call settled and takes it off its owner's deadline scheduler and its signals. */
+  finish(scheduler: DeadlineScheduler): void {
+    this.done = true;
+    if (this.heapIndex >= 0) scheduler.remove(this);
     if (this.signal !== undefined) unwatchAbort(this.signal, this);
     if (this.parentSignal !== undefined) unwatchAbort(this.parentSignal, this);
   }
