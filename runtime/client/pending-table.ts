@@ -3,11 +3,12 @@
 //
 // Seqids are handed out in order and replies mostly come back soon, so the calls in flight sit
 // in a small ring indexed by the seqid's low bits; a call still waiting when a newer seqid needs
-// its slot moves to an overflow map. A slot is cleared as its call settles: a JS Map here was
-// rehashed every few dozen calls, and a rehashed-away table that had reached the old generation
-// kept the calls it held (and their promises and replies) alive through every scavenge until the
-// next full collection, which made young-generation GC pauses the p99 latency at many calls in
-// flight.
+// its slot moves to an overflow map. A slot is cleared as its call settles. This replaced a JS
+// Map (a set and a delete per call): with it, at 64 calls in flight the client's scavenges
+// promoted nearly every settled call (with its promise and reply) and took 10-20 ms each, about
+// 15 % of the time in GC, which was the p99 latency; with the ring, GC is 1-2 % of the time. The
+// likely cause is the Map's frequent rehashing, whose discarded tables, once old, still point at
+// the calls they held until a full collection.
 import type { PendingCall } from "./pending-call.js";
 
 const MAX_SEQID = 0x7fffffff;
