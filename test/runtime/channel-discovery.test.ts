@@ -1,7 +1,8 @@
 // A channel over a discovery source that is not ready yet: calls wait for its first read (one
 // shared `ready()`), bounded by their own deadline and signal, and leave no timer or listener
 // behind; a failed first read fails them as "unavailable" naming why; after the first read an
-// empty list fails at once. And a source passed in stays open when the channel closes.
+// empty list fails at once. A source passed in stays open when the channel closes. And an
+// endpoint that leaves the list keeps its connection until its calls are answered.
 // The source here is driven by hand, so every step is explicit; loopback server on port 0.
 import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, test, vi } from "vitest";
@@ -256,5 +257,46 @@ describe("who closes the source", () => {
     expect(await second.calc.add(2, 2), "the other channel still uses it").toBe(4);
     await second.channel.close();
     expect(manual.counts.close).toBe(0);
+  });
+});
+
+describe("an endpoint that leaves the list", () => {
+  test("keeps its connection until the calls on it are answered, then closes it and forgets it", async () => {
+    // Server A answers `add` only when the test opens its gate; B answers at once.
+    let openGate = () => {};
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    let entered = 0;
+    const slow = createServer({ logger: { warn() {}, error() {} } }).add(Calc, {
+      add: async (a: number, b: number) => {
+        entered++;
+        await gate;
+        return a + b;
+      },
+    } as unknown as CalcHandler);
+    servers.push(slow);
+    const a = { host: "127.0.0.1", port: (await slow.listen({ host: "127.0.0.1", port: 0 })).port };
+    const b = await serveCalc();
+    const manual = manualSource();
+    manual.publish([a]);
+    manual.ready();
+    const { channel, calc } = channelOn(manual.source, { timeoutMs: 10_000 });
+
+    const onA = calc.add(20, 22);
+    for (let i = 0; i < 200 && entered === 0; i++) await flush();
+    expect(entered, "the call reached A's handler").toBe(1);
+    manual.publish([b.endpoint]); // A leaves the list while its call runs
+    expect(await calc.add(1, 2), "new calls go to B").toBe(3);
+    expect(b.calls()).toBe(1);
+    expect(slow.connections, "A's connection stays while its call is pending").toBe(1);
+
+    openGate();
+    expect(await onA, "the call on the retired connection is answered").toBe(42);
+    for (let i = 0; i < 200 && slow.connections > 0; i++) await flush();
+    expect(slow.connections, "then the retired connection closes").toBe(0);
+    // White-box: the channel no longer holds the closed connection (it used to, a leak that
+    // grew with every endpoint change). It lets go when its own socket has closed.
+    const retired = (channel as unknown as { retired: Set<unknown> }).retired;
+    for (let i = 0; i < 200 && retired.size > 0; i++) await flush();
+    expect(retired.size).toBe(0);
   });
 });
