@@ -12,7 +12,14 @@ export class SourceFile {
     this.path = path;
     this.text = text;
     this.lineStarts = [0];
-    // Lines split on \r\n, \n or \r, as tsc and editors count them.
+    // Lines split on \r\n, \n or \r, as tsc and editors count them. Without a \r (most files),
+    // the native search for \n finds the same starts several times faster than the loop below.
+    if (!text.includes("\r")) {
+      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) {
+        this.lineStarts.push(i + 1);
+      }
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 13 /* \r */) {
@@ -74,5 +81,7 @@ export interface Span {
 
 /** Makes a span; `end` is clamped so that it is never before `start`. */
 export function spanOf(file: SourceFile, start: number, end: number): Span {
-  return { file, start, end: Math.max(start, end) };
+  // `| 0` keeps both offsets small integers in V8: a result of Math.min/max or a field that
+  // once held a boxed number makes every span's fields boxed numbers (an object more each).
+  return { file, start: start | 0, end: (end > start ? end : start) | 0 };
 }

@@ -82,7 +82,7 @@ export class ValueBuilder extends CstReader {
       );
       return { kind: "base-type", name: "string", annotations: [], span };
     }
-    return { kind: "named-type", name: this.identifier(t), span };
+    return { kind: "named-type", name: this.identifier(t, span), span };
   }
 
   // ---- annotations and constants -------------------------------------------------------------
@@ -130,7 +130,10 @@ export class ValueBuilder extends CstReader {
       return { kind: "string-const", value: stringValue(literal.image), span };
     }
     const name = token(node.children.refValue);
-    if (name) return { kind: "ref-const", name: this.identifier(name), span: this.tokenSpan(name) };
+    if (name) {
+      const span = this.tokenSpan(name);
+      return { kind: "ref-const", name: this.identifier(name, span), span };
+    }
     const collection = child(node.children.collection);
     const span = collection && this.span(collection);
     if (!collection || !span) return undefined;

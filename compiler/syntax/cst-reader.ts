@@ -108,8 +108,9 @@ export class CstReader {
     return start === Infinity ? undefined : spanOf(this.file, start, end);
   }
 
-  protected identifier(t: IToken): ast.Identifier {
-    return { kind: "identifier", text: t.image, span: this.tokenSpan(t) };
+  /** An identifier node; its span may be shared with a node of the same extent. */
+  protected identifier(t: IToken, span: Span = this.tokenSpan(t)): ast.Identifier {
+    return { kind: "identifier", text: t.image, span };
   }
 
   protected report(span: Span, code: string, message: string): void {

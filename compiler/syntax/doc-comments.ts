@@ -11,6 +11,19 @@ import type { DocComment } from "./ast.js";
  * the text with one; we do not). Undefined when nothing is left.
  */
 export function cleanDocText(image: string): string | undefined {
+  // One line (most doc comments in big files): all the steps below come down to trimming it.
+  if (!image.includes("\n")) {
+    const line = image
+      .slice(3, -2)
+      .replace(/\r/g, "")
+      .replace(/^[ \t]+|[ \t]+$/g, "");
+    return line === "" ? undefined : line;
+  }
+  return cleanDocTextByLines(image);
+}
+
+/** {@link cleanDocText} step by step, for any comment (exported to test the one-line path). */
+export function cleanDocTextByLines(image: string): string | undefined {
   // thriftl.ll keeps the text after "/**" and turns the closing "*/" into a blank.
   const text = `${image.slice(3, -2)} `.replace(/\r/g, "");
   const lines = text.split("\n");

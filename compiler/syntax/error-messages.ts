@@ -2,6 +2,7 @@
 // what was expected, after what, and what was found, e.g.
 // `expected ":" after field id 3, found "i32"`.
 import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import type { TokenVector } from "./scanner.js";
 
 /** Names the token a message is about: `"struct"`, `"}"`, `'a string'`, `end of file`. */
 export function describeToken(token: IToken | undefined): string {
@@ -22,32 +23,22 @@ function isReal(token: IToken | undefined): token is IToken {
   return token !== undefined && token.tokenType !== EOF && Number.isFinite(token.startOffset);
 }
 
-// The token vector being parsed. Chevrotain hands the message builder the token *before the
+// The tokens being parsed. Chevrotain hands the message builder the token *before the
 // parser's position*, which after a recovery skip is not the token before the error; we look
 // up the real one.
-let currentTokens: readonly IToken[] = [];
+let currentTokens: TokenVector | undefined;
 
 /** Tells the message builder which tokens the parser is reading (set before each parse). */
-export function setMessageTokens(tokens: readonly IToken[]): void {
+export function setMessageTokens(tokens: TokenVector | undefined): void {
   currentTokens = tokens;
 }
 
 /** The token just before `token` in the input (the last one if `token` is the end of file). */
 function tokenBefore(token: IToken | undefined): IToken | undefined {
-  if (token === undefined || !isReal(token)) {
-    // While parsing, Chevrotain pads the vector with end-of-file sentinels.
-    let last = currentTokens.length - 1;
-    while (last >= 0 && !isReal(currentTokens[last])) last--;
-    return currentTokens[last];
-  }
-  let lo = 0;
-  let hi = currentTokens.length; // first index whose token starts at or after `token`
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (currentTokens[mid]!.startOffset < token.startOffset) lo = mid + 1;
-    else hi = mid;
-  }
-  return currentTokens[lo - 1];
+  const tokens = currentTokens;
+  if (tokens === undefined) return undefined;
+  const index = isReal(token) ? tokens.indexAt(token.startOffset) : tokens.length;
+  return index > 0 ? tokens.at(index - 1) : undefined;
 }
 
 /** ` after "x"`, or ` after field id 3` for the id of a field; empty at the start of the file. */

@@ -1,16 +1,15 @@
 // The IDL grammar (spec thrift-idl.md §2, `thrifty.yy` at 0.18+) as a Chevrotain CstParser.
 // Rules only recognise; build-ast.ts gives the tree its meaning. One instance, built once.
 import {
-  EOF,
   tokenMatcher,
   type CstNode,
   type IOrAlt,
   type IRecognitionException,
   type ISerializedGast,
-  type IToken,
 } from "chevrotain";
 import { errorMessageProvider, setMessageTokens } from "./error-messages.js";
 import { RecoveringCstParser, TooManySyntaxErrors } from "./recovering-parser.js";
+import type { TokenVector } from "./scanner.js";
 import {
   allTokens,
   Ampersand,
@@ -492,8 +491,8 @@ export interface CstResult {
  * each header and definition goes there as soon as it is parsed, in source order, and the tree
  * returned holds none of them.
  */
-export function parseTokens(tokens: IToken[], onItem?: (node: CstNode) => void): CstResult {
-  parser.input = tokens; // also resets the parser's state and error list
+export function parseTokens(tokens: TokenVector, onItem?: (node: CstNode) => void): CstResult {
+  parser.setTokens(tokens); // also resets the parser's state and error list
   parser.topLevelSink = onItem;
   setMessageTokens(tokens);
   try {
@@ -503,11 +502,8 @@ export function parseTokens(tokens: IToken[], onItem?: (node: CstNode) => void):
     if (e instanceof TooManySyntaxErrors) return { cst: undefined, errors: parser.errors };
     throw e;
   } finally {
-    // Chevrotain pads the vector with end-of-file sentinels while it parses and removes them
-    // afterwards, except when a parse is cut short.
-    while (tokens.length > 0 && tokens[tokens.length - 1]!.tokenType === EOF) tokens.pop();
-    parser.input = [];
+    parser.setTokens(undefined);
     parser.topLevelSink = undefined;
-    setMessageTokens([]);
+    setMessageTokens(undefined);
   }
 }

@@ -57,6 +57,8 @@ function endsInEscape(image: string): boolean {
  * applied, as `thriftl.ll` does), or `true`/`false`.
  */
 export function integerValue(image: string): bigint {
+  const small = smallInteger(image);
+  if (small !== undefined) return small;
   if (image === "true") return 1n;
   if (image === "false") return 0n;
   // Signed decimal is BigInt syntax already; only hex (sign first) and huge literals need work.
@@ -70,6 +72,21 @@ export function integerValue(image: string): bigint {
   if (digits.length > 40) return negative ? INT64_MIN - 1n : INT64_MAX + 1n;
   const magnitude = digits === "" ? 0n : BigInt(hex ? `0x${digits}` : digits);
   return negative ? -magnitude : magnitude;
+}
+
+/** Small non-negative integers, made once: field ids and enum values are mostly these. */
+const SMALL_INTEGERS: bigint[] = Array.from({ length: 1000 }, (_, i) => BigInt(i));
+
+/** The value of `0` … `999` (leading zeros allowed: decimal), or undefined for anything else. */
+function smallInteger(image: string): bigint | undefined {
+  if (image.length > 3) return undefined;
+  let value = 0;
+  for (let i = 0; i < image.length; i++) {
+    const digit = image.charCodeAt(i) - 48; // "0"
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return image.length === 0 ? undefined : SMALL_INTEGERS[value];
 }
 
 /** Whether an integer literal is out of int64 range, which Apache rejects ("too big"). */

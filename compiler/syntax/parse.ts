@@ -1,12 +1,13 @@
 // The syntax stage's entry point: text → tokens → CST → AST, with every problem as a
 // diagnostic. Also where "one mistake, one message" is enforced for syntax errors, and where
 // nesting is limited before the (recursive) parser sees it.
-import type { IRecognitionException, IToken, TokenType } from "chevrotain";
+import type { IRecognitionException, IToken } from "chevrotain";
 import { error, type Diagnostic } from "../diagnostics.js";
 import { spanOf, type SourceFile, type Span } from "../source.js";
 import type { Document } from "./ast.js";
 import { buildDocument, createDocumentBuilder } from "./build-ast.js";
 import { parseTokens } from "./grammar.js";
+import type { TokenVector } from "./scanner.js";
 import {
   Const,
   CppInclude,
@@ -101,9 +102,14 @@ function parseOrThrow(file: SourceFile, buildWhileParsing: boolean): ParseResult
 
 // ---- nesting limit ---------------------------------------------------------------------------
 
-const openers = new Set<TokenType>([LAngle, LBracket, LCurly, LParen]);
-const closers = new Set<TokenType>([RAngle, RBracket, RCurly, RParen]);
-const topLevelStarts = new Set<TokenType>([
+// What each token type is to the nesting limit, by `tokenTypeIdx` (a table: this runs per token).
+const OPENER = 1;
+const CLOSER = 2;
+const TOP_LEVEL_START = 4;
+const nestingRoles = new Uint8Array(256);
+for (const type of [LAngle, LBracket, LCurly, LParen]) nestingRoles[type.tokenTypeIdx!] = OPENER;
+for (const type of [RAngle, RBracket, RCurly, RParen]) nestingRoles[type.tokenTypeIdx!] = CLOSER;
+for (const type of [
   Include,
   CppInclude,
   Namespace,
@@ -116,7 +122,9 @@ const topLevelStarts = new Set<TokenType>([
   Union,
   Exception,
   Service,
-]);
+]) {
+  nestingRoles[type.tokenTypeIdx!] = TOP_LEVEL_START;
+}
 
 /**
  * Finds brackets nested deeper than {@link MAX_NESTING_DEPTH} before parsing, reports the first
@@ -126,21 +134,23 @@ const topLevelStarts = new Set<TokenType>([
  */
 function limitNesting(
   file: SourceFile,
-  tokens: IToken[],
+  tokens: TokenVector,
   diagnostics: Diagnostic[],
   holes: { start: number; end: number }[],
-): IToken[] {
+): TokenVector {
   let depth = 0;
   let itemStart = 0;
   const dropped: { from: number; to: number }[] = [];
   for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (depth === 0 && topLevelStarts.has(t.tokenType)) itemStart = i;
-    if (closers.has(t.tokenType)) depth = Math.max(0, depth - 1);
-    if (!openers.has(t.tokenType) || ++depth <= MAX_NESTING_DEPTH) continue;
+    const role = nestingRoles[tokens.typeIdx(i)]!;
+    if (role === 0) continue;
+    if (depth === 0 && role === TOP_LEVEL_START) itemStart = i;
+    if (role === CLOSER) depth = Math.max(0, depth - 1);
+    if (role !== OPENER || ++depth <= MAX_NESTING_DEPTH) continue;
+    const start = tokens.start(i);
     diagnostics.push(
       error(
-        spanOf(file, t.startOffset, t.startOffset + 1),
+        spanOf(file, start, start + 1),
         "nesting-too-deep",
         `brackets are nested too deeply (more than ${MAX_NESTING_DEPTH} levels)`,
       ),
@@ -148,28 +158,21 @@ function limitNesting(
     // Skip to the next header or definition that starts after the brackets have closed.
     let j = i + 1;
     for (; j < tokens.length; j++) {
-      const u = tokens[j]!;
-      if (depth === 0 && topLevelStarts.has(u.tokenType)) break;
-      if (closers.has(u.tokenType)) depth = Math.max(0, depth - 1);
-      else if (openers.has(u.tokenType)) depth++;
+      const next = nestingRoles[tokens.typeIdx(j)]!;
+      if (depth === 0 && next === TOP_LEVEL_START) break;
+      if (next === CLOSER) depth = Math.max(0, depth - 1);
+      else if (next === OPENER) depth++;
     }
     dropped.push({ from: itemStart, to: j });
-    const end = j < tokens.length ? tokens[j]!.startOffset : file.text.length;
-    holes.push({ start: tokens[itemStart]!.startOffset, end });
+    const end = j < tokens.length ? tokens.start(j) : file.text.length;
+    holes.push({ start: tokens.start(itemStart), end });
     depth = 0;
     itemStart = j;
     i = j - 1;
   }
   if (dropped.length === 0) return tokens;
   holes.sort((a, b) => a.start - b.start);
-  const kept: IToken[] = [];
-  let next = 0;
-  for (const { from, to } of dropped) {
-    for (let k = next; k < from; k++) kept.push(tokens[k]!);
-    next = to;
-  }
-  for (let k = next; k < tokens.length; k++) kept.push(tokens[k]!);
-  return kept;
+  return tokens.without(dropped);
 }
 
 // ---- syntax errors -----------------------------------------------------------------------------
@@ -182,7 +185,7 @@ function limitNesting(
  */
 function syntaxErrors(
   file: SourceFile,
-  tokens: readonly IToken[],
+  tokens: TokenVector,
   errors: readonly IRecognitionException[],
   holes: readonly { start: number; end: number }[],
   earlier: readonly Diagnostic[],
@@ -195,7 +198,7 @@ function syntaxErrors(
     const span = errorSpan(file, tokens, e.token);
     const line = file.position(span.start).line;
     const offset = isReal(e.token) ? e.token.startOffset : Infinity; // end of file: after all
-    const index = indexAt(tokens, offset);
+    const index = tokens.indexAt(offset);
     const consequence =
       linesWithErrors.has(line) ||
       index - previousIndex <= 2 || // e.g. `1: void v` then `}`: the parser's guess went wrong
@@ -213,33 +216,20 @@ function isReal(t: IToken | undefined): t is IToken {
 }
 
 /** The offending token's span; the end of the file is shown just after the last token. */
-function errorSpan(file: SourceFile, tokens: readonly IToken[], t: IToken | undefined): Span {
+function errorSpan(file: SourceFile, tokens: TokenVector, t: IToken | undefined): Span {
   if (isReal(t)) return spanOf(file, t.startOffset, t.startOffset + t.image.length);
-  const last = tokens[tokens.length - 1];
-  const end = last ? last.startOffset + last.image.length : file.text.length;
+  const end = tokens.length > 0 ? tokens.end(tokens.length - 1) : file.text.length;
   return spanOf(file, end, end);
-}
-
-/** Index of the first token at or after `offset` (the token count for the end of the file). */
-function indexAt(tokens: readonly IToken[], offset: number): number {
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Whether a hole lies between the token before `offset` and `offset`. */
 function followsHole(
-  tokens: readonly IToken[],
+  tokens: TokenVector,
   holes: readonly { start: number; end: number }[],
   offset: number,
 ): boolean {
-  const before = lastBefore(tokens, offset, (t) => t.startOffset);
-  const from = before ? before.startOffset + before.image.length : 0;
+  const before = tokens.indexAt(offset) - 1;
+  const from = before >= 0 ? tokens.end(before) : 0;
   const hole = lastBefore(holes, offset, (h) => h.start);
   return hole !== undefined && hole.start >= from;
 }

@@ -1,16 +1,20 @@
 // The parser machinery under the grammar: Chevrotain's CstParser with our error recovery and
 // tree building. Overrides Chevrotain internals (pinned at 11.2.0): a cap on errors, innermost-
 // first resynchronisation with one scan per error, no insertion deep inside nesting (it needs a
-// deep recursive grammar walk), fast-property tree nodes, and top-level nodes handed out as soon
-// as they are complete. None of it runs on valid input except the last two.
+// deep recursive grammar walk), fast-property tree nodes, top-level nodes handed out as soon as
+// they are complete, and tokens read from a TokenVector (made into objects as the parser reaches
+// them). None of it runs on valid input except the last three.
 import {
   CstParser,
+  EOF,
+  createTokenInstance,
   tokenMatcher,
   type CstNode,
   type IRecognitionException,
   type IToken,
   type TokenType,
 } from "chevrotain";
+import type { TokenVector } from "./scanner.js";
 
 /** Rule nesting beyond which error recovery stops inserting missing tokens (see below). */
 const INSERTION_RECOVERY_MAX_DEPTH = 40;
@@ -26,8 +30,52 @@ export class TooManySyntaxErrors extends Error {
   }
 }
 
+/** Chevrotain's end-of-file token: what reading past either end of the input gives. */
+const END_OF_FILE = createTokenInstance(EOF, "", NaN, NaN, NaN, NaN, NaN, NaN);
+
+/** Token objects kept for reuse, by index modulo this (a power of two). */
+const RECENT_TOKENS = 16;
+
 /** A CstParser that recovers from errors the way idlc wants (see the file comment). */
 export abstract class RecoveringCstParser extends CstParser {
+  /** The tokens being parsed (Chevrotain's own `input` stays empty). */
+  private tokens: TokenVector | undefined;
+  /** The token objects made most recently, at `index % RECENT_TOKENS`, and their indices. */
+  private readonly recent: IToken[] = [];
+  private readonly recentIndex = new Int32Array(RECENT_TOKENS).fill(-1);
+
+  /**
+   * Sets the tokens to parse. They stay numbers (scanner.ts) until the parser looks at them: a
+   * token object is made when first read and dies young with its definition's tree.
+   */
+  setTokens(tokens: TokenVector | undefined): void {
+    const self = this as unknown as IdlParserInternals;
+    this.input = []; // resets the parser
+    this.tokens = tokens;
+    self.tokVectorLength = tokens?.length ?? 0;
+    this.recentIndex.fill(-1);
+    this.recent.length = 0;
+  }
+
+  /** The token `howMuch` ahead (0: the last one consumed); the end of file past either end. */
+  override LA(howMuch: number): IToken {
+    const self = this as unknown as IdlParserInternals;
+    const index = self.currIdx + howMuch;
+    const tokens = this.tokens;
+    if (tokens === undefined || index < 0 || index >= tokens.length) return END_OF_FILE;
+    const slot = index & (RECENT_TOKENS - 1);
+    if (this.recentIndex[slot] === index) return this.recent[slot]!;
+    const token = tokens.at(index);
+    this.recent[slot] = token;
+    this.recentIndex[slot] = index;
+    return token;
+  }
+
+  /** Chevrotain's unchecked `LA`, which relies on padding the token array: the same here. */
+  override LA_FAST(howMuch: number): IToken {
+    return this.LA(howMuch);
+  }
+
   /**
    * Chevrotain's hook for every recognition error. Recovery can cost a scan ahead per error, so a
    * file of garbage is cut short after {@link MAX_SYNTAX_ERRORS} instead of taking quadratic time.
@@ -106,6 +154,7 @@ export abstract class RecoveringCstParser extends CstParser {
    * Starts a tree node. Chevrotain makes `children` with `Object.create(null)`, a dictionary-mode
    * object in V8; a plain `{}` keeps fast properties and makes parsing about a third faster.
    * Safe because no token, rule or label name here is an `Object.prototype` member (tested).
+   * (Giving each rule's nodes one shape, all keys present from the start, was measured slower.)
    */
   cstInvocationStateUpdate(fullRuleName: string): void {
     const self = this as unknown as IdlParserInternals;
@@ -181,6 +230,7 @@ class ResyncScan {
 interface IdlParserInternals {
   RULE_STACK_IDX: number;
   currIdx: number;
+  tokVectorLength: number;
   getFollowsForInRuleRecovery(
     this: RecoveringCstParser,
     tokType: TokenType,

@@ -2,8 +2,9 @@
 // lexer matches them (first pattern in order wins; a keyword loses to a longer identifier), but
 // one character class test at a time instead of a regular expression or two per token. Chevrotain's
 // own lexer, built from the same token types, is the reference it is tested against
-// (test/compiler/scanner.test.ts). On the 2.2 MB benchmark IDL it runs in half the instructions,
-// and its tokens are a quarter smaller, which the garbage collector feels most.
+// (test/compiler/scanner.test.ts). On the 2.2 MB benchmark IDL it runs in half the instructions.
+// Tokens are kept as numbers in typed arrays (TokenVector) and become objects only when the
+// parser reads them, so they die young instead of being copied by every scavenge of the parse.
 import type { IToken, TokenType } from "chevrotain";
 
 /** The token types the scanner makes, from tokens.ts (passed in: tokens.ts imports this file). */
@@ -25,12 +26,191 @@ export interface ScannerTokenTypes {
 
 /** A file's tokens, as Chevrotain's `tokenize` groups them. */
 export interface Scanned {
-  /** Tokens for the parser. */
-  readonly tokens: IToken[];
+  /** Tokens for the parser, kept as numbers; token objects are made on demand. */
+  readonly tokens: TokenVector;
   /** Doc comments (the "comments" group). */
   readonly comments: IToken[];
   /** Unterminated comments and runs of unexpected characters (the "errors" group). */
   readonly errors: IToken[];
+}
+
+/**
+ * A token as Chevrotain's lexer makes it, but smaller. The end offset (inclusive) and the type
+ * are worked out when asked for.
+ */
+class Token implements IToken {
+  image: string;
+  startOffset: number;
+  tokenTypeIdx: number;
+  constructor(image: string, startOffset: number, tokenTypeIdx: number) {
+    this.image = image;
+    this.startOffset = startOffset;
+    this.tokenTypeIdx = tokenTypeIdx;
+  }
+  get endOffset(): number {
+    return this.startOffset + this.image.length - 1;
+  }
+  get tokenType(): TokenType {
+    return tokenTypes[this.tokenTypeIdx]!;
+  }
+}
+
+/** Every token type the scanner knows, by `tokenTypeIdx`. */
+const tokenTypes: TokenType[] = [];
+/** The `tokenTypeIdx` of identifiers. */
+let identifierIdx = -1;
+/** The image every token of a type has, if there is one (`struct`, `{`), by `tokenTypeIdx`. */
+const fixedImages: (string | undefined)[] = [];
+
+/**
+ * A file's parser tokens as offsets and type numbers in typed arrays. Half a million token
+ * objects that live until parsing ends cost the garbage collector more than making each one
+ * when the parser reaches it (and dropping it with the tree of its definition): the parser reads
+ * them through {@link TokenVector.at}.
+ */
+export class TokenVector {
+  /** The number of tokens. */
+  readonly length: number;
+  private readonly text: string;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly types: Uint8Array;
+  /** Each identifier's image, made once. */
+  private readonly names = new Map<string, string>();
+
+  constructor(text: string, starts: Int32Array, ends: Int32Array, types: Uint8Array) {
+    this.text = text;
+    this.length = starts.length;
+    this.starts = starts;
+    this.ends = ends;
+    this.types = types;
+  }
+
+  /** The `tokenTypeIdx` of token `i`. */
+  typeIdx(i: number): number {
+    return this.types[i]!;
+  }
+
+  /** The token type of token `i`. */
+  type(i: number): TokenType {
+    return tokenTypes[this.types[i]!]!;
+  }
+
+  /** The first offset of token `i`. */
+  start(i: number): number {
+    return this.starts[i]!;
+  }
+
+  /** The offset just past token `i`. */
+  end(i: number): number {
+    return this.ends[i]!;
+  }
+
+  /** The text of token `i`. */
+  image(i: number): string {
+    return fixedImages[this.types[i]!] ?? this.text.slice(this.starts[i]!, this.ends[i]!);
+  }
+
+  /** A new token object for token `i`. */
+  at(i: number): IToken {
+    const type = this.types[i]!;
+    const start = this.starts[i]!;
+    const fixed = fixedImages[type];
+    if (fixed !== undefined) return new Token(fixed, start, type);
+    let image = this.text.slice(start, this.ends[i]!);
+    if (type === identifierIdx) {
+      // One string per distinct name: a name used ten thousand times is kept (by the AST and
+      // the checked model) once, not ten thousand times.
+      const known = this.names.get(image);
+      if (known === undefined) this.names.set(image, image);
+      else image = known;
+    }
+    return new Token(image, start, type);
+  }
+
+  /** Every token as an object (for tests and small files). */
+  toArray(): IToken[] {
+    const out: IToken[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.at(i));
+    return out;
+  }
+
+  /** Index of the first token starting at or after `offset` (the length if none). */
+  indexAt(offset: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid]! < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The tokens without the index ranges `[from, to)` (ascending, disjoint). */
+  without(ranges: readonly { from: number; to: number }[]): TokenVector {
+    let count = this.length;
+    for (const { from, to } of ranges) count -= to - from;
+    const starts = new Int32Array(count);
+    const ends = new Int32Array(count);
+    const types = new Uint8Array(count);
+    let n = 0;
+    let next = 0;
+    const copy = (from: number, to: number): void => {
+      starts.set(this.starts.subarray(from, to), n);
+      ends.set(this.ends.subarray(from, to), n);
+      types.set(this.types.subarray(from, to), n);
+      n += to - from;
+    };
+    for (const { from, to } of ranges) {
+      copy(next, from);
+      next = to;
+    }
+    copy(next, this.length);
+    return new TokenVector(this.text, starts, ends, types);
+  }
+}
+
+/** Collects tokens into growing typed arrays. */
+class TokenVectorBuilder {
+  private starts: Int32Array;
+  private ends: Int32Array;
+  private types: Uint8Array;
+  private count = 0;
+
+  constructor(capacity: number) {
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.types = new Uint8Array(capacity);
+  }
+
+  push(typeIdx: number, start: number, end: number): void {
+    const n = this.count;
+    if (n === this.starts.length) {
+      const grow = <T extends Int32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+        const bigger = make(old.length * 2);
+        bigger.set(old);
+        return bigger;
+      };
+      this.starts = grow(this.starts, (k) => new Int32Array(k));
+      this.ends = grow(this.ends, (k) => new Int32Array(k));
+      this.types = grow(this.types, (k) => new Uint8Array(k));
+    }
+    this.starts[n] = start;
+    this.ends[n] = end;
+    this.types[n] = typeIdx;
+    this.count = n + 1;
+  }
+
+  finish(text: string): TokenVector {
+    const n = this.count;
+    return new TokenVector(
+      text,
+      this.starts.subarray(0, n),
+      this.ends.subarray(0, n),
+      this.types.subarray(0, n),
+    );
+  }
 }
 
 // Character classes, by UTF-16 code unit.
@@ -82,47 +262,37 @@ export function createScanner(types: ScannerTokenTypes): (text: string) => Scann
       if (a !== b && b.startsWith(a)) throw new Error(`keyword "${a}" is a prefix of "${b}"`);
     }
   }
-  // A keyword token's image is the keyword's own string, not a copy per token.
-  const keywords = new Map([...types.keywords].map(([word, type]) => [word, { word, type }]));
-  // By character code: whether a keyword starts with it (most names need no keyword lookup),
+  // By character code: the keywords that start with it (most names need no comparison at all),
   // and the symbol it is, if any.
-  const keywordStart = new Uint8Array(128);
-  for (const word of words) keywordStart[word.charCodeAt(0)] = 1;
+  const keywordsByFirst: { word: string; typeIdx: number }[][] = [];
+  for (const [word, type] of types.keywords) {
+    (keywordsByFirst[word.charCodeAt(0)] ??= []).push({ word, typeIdx: type.tokenTypeIdx! });
+  }
   const symbols: (TokenType | undefined)[] = [];
   for (const [char, type] of types.symbols) symbols[char.charCodeAt(0)] = type;
-  const byIndex: TokenType[] = [];
   for (const type of [
     ...Object.values(types).filter((v): v is TokenType => !(v instanceof Map)),
     ...types.keywords.values(),
     ...types.symbols.values(),
   ]) {
-    byIndex[type.tokenTypeIdx!] = type;
+    if (type.tokenTypeIdx! > 255) throw new Error("token type numbers must fit in a byte");
+    tokenTypes[type.tokenTypeIdx!] = type;
   }
+  // A keyword type with one word (not `true|false`), and each symbol, has one image.
+  const wordsByType = new Map<TokenType, string[]>();
+  for (const [word, type] of types.keywords) {
+    wordsByType.set(type, [...(wordsByType.get(type) ?? []), word]);
+  }
+  for (const [type, typeWords] of wordsByType) {
+    if (typeWords.length === 1) fixedImages[type.tokenTypeIdx!] = typeWords[0];
+  }
+  for (const [char, type] of types.symbols) fixedImages[type.tokenTypeIdx!] = char;
 
-  /**
-   * A token as Chevrotain's lexer makes it, but smaller: half a million of them live until the
-   * end of parsing on a big file, and every byte of them is copied by the garbage collector.
-   * The end offset (inclusive) and the type are worked out when asked for.
-   */
-  class Token implements IToken {
-    image: string;
-    startOffset: number;
-    tokenTypeIdx: number;
-    constructor(image: string, startOffset: number, tokenTypeIdx: number) {
-      this.image = image;
-      this.startOffset = startOffset;
-      this.tokenTypeIdx = tokenTypeIdx;
-    }
-    get endOffset(): number {
-      return this.startOffset + this.image.length - 1;
-    }
-    get tokenType(): TokenType {
-      return byIndex[this.tokenTypeIdx]!;
-    }
-  }
+  identifierIdx = types.identifier.tokenTypeIdx!;
 
   return function scan(text: string): Scanned {
-    const tokens: IToken[] = [];
+    // About one token per five characters in typical IDL; the arrays grow if need be.
+    const tokens = new TokenVectorBuilder(64 + (text.length >> 2));
     const comments: IToken[] = [];
     const errors: IToken[] = [];
     const length = text.length;
@@ -150,19 +320,23 @@ export function createScanner(types: ScannerTokenTypes): (text: string) => Scann
             i += 2;
           else break;
         }
-        const image = text.slice(start, i);
-        const keyword = keywordStart[c] === 1 ? keywords.get(image) : undefined;
-        tokens.push(
-          keyword === undefined
-            ? new Token(image, start, types.identifier.tokenTypeIdx!)
-            : new Token(keyword.word, start, keyword.type.tokenTypeIdx!),
-        );
+        let typeIdx = identifierIdx;
+        const candidates = keywordsByFirst[c];
+        if (candidates !== undefined) {
+          for (const { word, typeIdx: keywordIdx } of candidates) {
+            if (word.length === i - start && text.startsWith(word, start)) {
+              typeIdx = keywordIdx;
+              break;
+            }
+          }
+        }
+        tokens.push(typeIdx, start, i);
         continue;
       }
 
       const symbol = symbols[c];
       if (symbol !== undefined) {
-        push(tokens, symbol, start, ++i);
+        tokens.push(symbol.tokenTypeIdx!, start, ++i);
         continue;
       }
 
@@ -190,7 +364,8 @@ export function createScanner(types: ScannerTokenTypes): (text: string) => Scann
           }
           i++;
         }
-        push(tokens, closed ? types.stringLiteral : types.unterminatedString, start, i);
+        const type = closed ? types.stringLiteral : types.unterminatedString;
+        tokens.push(type.tokenTypeIdx!, start, i);
         continue;
       }
 
@@ -257,7 +432,7 @@ export function createScanner(types: ScannerTokenTypes): (text: string) => Scann
           type = types.decimalInteger;
         }
         if (type !== undefined) {
-          push(tokens, type, start, end);
+          tokens.push(type.tokenTypeIdx!, start, end);
           i = end;
           continue;
         }
@@ -272,6 +447,6 @@ export function createScanner(types: ScannerTokenTypes): (text: string) => Scann
       }
       push(errors, types.unexpectedCharacters, start, i);
     }
-    return { tokens, comments, errors };
+    return { tokens: tokens.finish(text), comments, errors };
   };
 }

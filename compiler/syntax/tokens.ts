@@ -7,7 +7,7 @@ import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
 import { error, type Diagnostic } from "../diagnostics.js";
 import { spanOf, type SourceFile } from "../source.js";
 import { findBadEscapes, integerTooBig } from "./literals.js";
-import { createScanner, type Scanned } from "./scanner.js";
+import { createScanner, type TokenVector } from "./scanner.js";
 
 // ---- categories: abstract token types the grammar consumes -------------------------------
 
@@ -337,7 +337,11 @@ let referenceLexer: IdlLexer | undefined;
  * Splits text into tokens with Chevrotain's lexer, built from {@link allTokens} on first use: the
  * definition of what {@link lexSource}'s hand-written scanner must do (tests compare the two).
  */
-export function tokenizeWithChevrotain(text: string): Scanned {
+export function tokenizeWithChevrotain(text: string): {
+  tokens: IToken[];
+  comments: IToken[];
+  errors: IToken[];
+} {
   referenceLexer ??= new IdlLexer(allTokens, {
     positionTracking: "onlyOffset",
     ensureOptimizations: true,
@@ -374,8 +378,8 @@ export const scanTokens = createScanner({
 
 /** The lexer's output for one file: parser tokens, doc comments, and what went wrong. */
 export interface LexResult {
-  /** Tokens for the parser, each with `endOffset` (inclusive). */
-  readonly tokens: IToken[];
+  /** Tokens for the parser; `at(i)` makes one with `endOffset` (inclusive). */
+  readonly tokens: TokenVector;
   /** `/** … *\/` comments in source order. */
   readonly docComments: IToken[];
   readonly diagnostics: Diagnostic[];
@@ -453,12 +457,17 @@ export function lexSource(file: SourceFile): LexResult {
   }
   const tokens = result.tokens;
   kept = 0;
-  for (const token of tokens) {
-    const start = token.startOffset;
-    const type = token.tokenType;
-    if (type === StringLiteral || type === UnterminatedString) {
-      for (const bad of findBadEscapes(token.image)) {
-        const char = token.image[bad + 1]!;
+  const stringIdx = StringLiteral.tokenTypeIdx!;
+  const unterminatedIdx = UnterminatedString.tokenTypeIdx!;
+  const decimalIdx = DecimalInteger.tokenTypeIdx!;
+  const hexIdx = HexInteger.tokenTypeIdx!;
+  for (let i = 0; i < tokens.length; i++) {
+    const type = tokens.typeIdx(i);
+    const start = tokens.start(i);
+    if (type === stringIdx || type === unterminatedIdx) {
+      const image = tokens.image(i);
+      for (const bad of findBadEscapes(image)) {
+        const char = image[bad + 1]!;
         const shown = /[\x20-\x7e]/.test(char) ? char : JSON.stringify(char).slice(1, -1);
         report(
           error(
@@ -468,28 +477,29 @@ export function lexSource(file: SourceFile): LexResult {
           ),
         );
       }
-      if (type === UnterminatedString) {
-        const atEnd = start + token.image.length >= file.text.length;
+      if (type === unterminatedIdx) {
+        const atEnd = start + image.length >= file.text.length;
         report(
           error(
             spanOf(file, start, start + 1),
             "unterminated-string",
             atEnd
-              ? `string is not closed: missing ${token.image[0]} before the end of the file`
-              : `string is not closed: missing ${token.image[0]} before the end of the line (strings cannot span lines)`,
+              ? `string is not closed: missing ${image[0]} before the end of the file`
+              : `string is not closed: missing ${image[0]} before the end of the line (strings cannot span lines)`,
           ),
         );
       }
     } else if (
-      (type === DecimalInteger || type === HexInteger) &&
-      token.image.length > 17 && // shorter ones always fit: int64 has 19 decimal digits
-      integerTooBig(token.image)
+      (type === decimalIdx || type === hexIdx) &&
+      tokens.end(i) - start > 17 && // shorter ones always fit: int64 has 19 decimal digits
+      integerTooBig(tokens.image(i))
     ) {
+      const image = tokens.image(i);
       report(
         error(
-          spanOf(file, start, start + token.image.length),
+          spanOf(file, start, start + image.length),
           "integer-too-big",
-          `integer ${token.image} does not fit in 64 bits (i64 is -9223372036854775808 to 9223372036854775807)`,
+          `integer ${image} does not fit in 64 bits (i64 is -9223372036854775808 to 9223372036854775807)`,
         ),
       );
     }

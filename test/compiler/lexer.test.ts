@@ -15,11 +15,13 @@ import {
 function lex(text: string) {
   const file = new SourceFile("t.thrift", text);
   const result = lexSource(file);
+  const tokens = result.tokens.toArray();
   return {
     ...result,
+    tokens,
     file,
     /** `Type:image` per token, the compact form the tests compare. */
-    kinds: result.tokens.map((t) => `${t.tokenType.name}:${t.image}`),
+    kinds: tokens.map((t) => `${t.tokenType.name}:${t.image}`),
     errors: result.diagnostics.map((d) => {
       const { line, column } = file.position(d.span.start);
       return `${d.code}@${line}:${column}`;
@@ -151,6 +153,13 @@ describe("numbers", () => {
       "DecimalInteger:123",
     ]);
     expect(tokens.map((t) => integerValue(t.image))).toEqual([0n, 10n, -5n, 7n, 123n]);
+  });
+
+  test("short decimals (looked up, not parsed) have the value BigInt gives them", () => {
+    for (const image of ["0", "00", "007", "9", "42", "999", "1000", "0999", "-1", "+5"]) {
+      expect([image, integerValue(image)]).toEqual([image, BigInt(image)]);
+    }
+    for (let n = 0; n < 1000; n++) expect(integerValue(String(n))).toBe(BigInt(n));
   });
 
   test("hex integers take a lower-case x only; the sign applies after", () => {

@@ -346,7 +346,7 @@ function parse(text: string) {
 /** Whether each kind of bracket is balanced in the file's tokens; a valid file always is. */
 function bracketsBalanced(text: string): boolean {
   const counts = new Map<string, number>();
-  for (const t of lexSource(new SourceFile("b.thrift", text)).tokens) {
+  for (const t of lexSource(new SourceFile("b.thrift", text)).tokens.toArray()) {
     const i = "<[{(>]})".indexOf(t.image);
     if (i === -1 || t.image.length !== 1) continue;
     const kind = "<[{(<[{("[i]!;
@@ -439,9 +439,9 @@ describe("hostile input never breaks the parser", () => {
   test("deleting one bracket of a valid document is always reported", () => {
     fc.assert(
       fc.property(documentArb, fc.nat(), ({ text }, pick) => {
-        const brackets = lexSource(new SourceFile("d.thrift", text)).tokens.filter((t) =>
-          "{}()<>[]".includes(t.image),
-        );
+        const brackets = lexSource(new SourceFile("d.thrift", text))
+          .tokens.toArray()
+          .filter((t) => "{}()<>[]".includes(t.image));
         fc.pre(brackets.length > 0);
         const victim = brackets[pick % brackets.length]!;
         const mutated =

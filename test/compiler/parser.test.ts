@@ -5,10 +5,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SourceFile } from "../../compiler/source.js";
 import type * as ast from "../../compiler/syntax/ast.js";
-import { cleanDocText } from "../../compiler/syntax/doc-comments.js";
+import { cleanDocText, cleanDocTextByLines } from "../../compiler/syntax/doc-comments.js";
 import { serializedGrammar } from "../../compiler/syntax/grammar.js";
 import { MAX_NESTING_DEPTH, parseSource } from "../../compiler/syntax/parse.js";
 import { allTokens } from "../../compiler/syntax/tokens.js";
@@ -665,6 +666,17 @@ describe("doc comments", () => {
     expect(cleanDocText("/** */")).toBeUndefined();
     expect(cleanDocText("/**\n *\n */")).toBeUndefined();
   });
+
+  test("a one-line comment is cleaned as the line-by-line steps clean it", () => {
+    const char = fc.constantFrom(..." \t\r*/ax.");
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 12 }), (chars) => {
+        const image = `/**${chars.join("")}*/`;
+        expect(cleanDocText(image)).toBe(cleanDocTextByLines(image));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describeWithTool("thrift", "doc comments agree with Apache Thrift (thrift --gen json)", () => {
@@ -967,11 +979,13 @@ service Shop extends base.Base {
 });
 
 describe("implementation safety", () => {
-  // grammar.ts builds tree nodes with `children: {}`: no key may be an Object.prototype member.
+  // recovering-parser.ts builds tree nodes with plain objects for `children`: no key may be an
+  // Object.prototype member.
   test("no token, rule or label name is an Object.prototype member", () => {
     const names = new Set<string>(allTokens.map((t) => t.name));
     JSON.stringify(serializedGrammar(), (key, value: unknown) => {
-      if ((key === "name" || key === "label") && typeof value === "string") names.add(value);
+      const isName = key === "name" || key === "label" || key === "terminalLabel";
+      if (isName && typeof value === "string") names.add(value);
       return value;
     });
     expect(names.size).toBeGreaterThan(60);
