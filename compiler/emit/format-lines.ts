@@ -13,8 +13,18 @@
 // whole. test/compiler/format.test.ts compares the result with plain prettier on every golden,
 // on commerce.idl and on random IDLs; the emitter must keep its lines in prettier's spelling.
 
-/** Formats a unit of TypeScript (top-level statements) at a print width; undefined on failure. */
-export type FormatUnit = (text: string, printWidth: number) => Promise<string | undefined>;
+/**
+ * Formats a unit of TypeScript (top-level statements) at a print width; undefined on failure.
+ * `body` names the wrapper the unit sits in (see WRAPPERS), undefined at the top level.
+ */
+export type FormatUnit = (
+  text: string,
+  printWidth: number,
+  body?: WrappedBody,
+) => Promise<string | undefined>;
+
+/** The bodies a unit is wrapped in to be formatted alone. */
+export type WrappedBody = Exclude<Body, "elements">;
 
 /** What a bracket opened on an opener line contains, which picks the unit's wrapper. */
 type Body = "statements" | "cases" | "class" | "members" | "object" | "elements";
@@ -33,7 +43,7 @@ interface Frame {
 }
 
 /** How each kind of body is wrapped to be formatted alone: the lines before and after, and the indent they add. */
-const WRAPPERS: Record<
+export const WRAPPERS: Record<
   Exclude<Body, "elements">,
   { readonly head: string; readonly tail: string; readonly indent: number }
 > = {
@@ -338,7 +348,7 @@ async function formatAlone(
   const width = PRINT_WIDTH - indent + added;
   if (width < 20) return undefined;
   const text = wrapper === undefined ? unit : `${wrapper.head}\n${unit}\n${wrapper.tail}`;
-  const formatted = await format(text + "\n", width);
+  const formatted = await format(text + "\n", width, frame?.body);
   if (formatted === undefined) return undefined;
   let lines = formatted.replace(/\n$/, "").split("\n");
   if (wrapper !== undefined) {

@@ -3,8 +3,10 @@
 // makes ~90 MB of it, so the output must be prettier's without prettier reading all of it:
 //   0. A chunk is laid out line by line (format-lines.ts): the emitter writes its lines as prettier
 //      spells them, so only indentation is added, and only the lines too long for their
-//      indentation go to prettier (one statement at a time, through the cache of step 2). A chunk
-//      of a shape the line layout does not follow falls through to the steps below.
+//      indentation are formatted (one statement at a time, through the cache of step 2): those of
+//      the emitter's usual shapes by print-unit.ts, which builds prettier's document for them and
+//      prints it with prettier's doc printer (`prettier/doc`, a small module), the others by
+//      prettier. A chunk of a shape the line layout does not follow falls through to the steps below.
 //   1. A module is formatted one top-level chunk at a time: prettier keeps one blank line between
 //      statements, so formatting chunks apart and joining them with a blank line gives the same
 //      text as formatting the whole module (test/compiler/emit.test.ts checks it).
@@ -15,7 +17,9 @@
 //      per shape before that (format-fold.ts), and the formatted list is rebuilt item by item.
 // The output is byte for byte what prettier gives for the chunk: test/compiler/format.test.ts
 // compares both on every golden, on commerce.idl and on random IDLs. Prettier is imported on the
-// first cache miss, not with the emitter, and a `--watch` recompile that hits the cache skips it.
+// first text that must go to it (a unit print-unit.ts declines, a chunk the line layout refuses),
+// not with the emitter: commerce.idl and the generated large IDL never load it, so a cold
+// `idlc compile` skips its start-up cost.
 import { hash as digest } from "node:crypto";
 import type * as Prettier from "prettier";
 import {
@@ -29,6 +33,8 @@ import {
 import type { Skeleton, Template } from "./format-cache.js";
 import { formatFolded } from "./format-fold.js";
 import { layoutLines } from "./format-lines.js";
+import type { WrappedBody } from "./format-lines.js";
+import { printWrappedUnit } from "./print-unit.js";
 
 /** The prettier options; must match the repository's `.prettierrc.json`. */
 export const PRETTIER_OPTIONS = { parser: "typescript", printWidth: 100 } as const;
@@ -74,15 +80,53 @@ export async function formatChunk(
 
 /**
  * Formats one unit of a line layout at a width; undefined when prettier cannot parse it alone.
- * A unit missing from the cache waits for the next batch (see `UnitBatch`).
+ * A unit missing from the cache is printed by print-unit.ts when it is of the emitter's usual
+ * shapes (its skeleton is: placeholders keep every width it looks at), else it waits for the
+ * next batch (see `UnitBatch`) to go to prettier.
  */
-async function formatUnit(text: string, printWidth: number): Promise<string | undefined> {
+async function formatUnit(
+  text: string,
+  printWidth: number,
+  body?: WrappedBody,
+): Promise<string | undefined> {
   const skeleton = skeletonOf(text);
   const key = cacheKey(text, skeleton, printWidth);
   const words = skeleton?.words ?? [];
-  const template = cache.get(key);
+  let template = cache.get(key);
+  if (template !== undefined) return fill(template, words);
+  // Chunks are laid out concurrently: units of one shape wait for the first one's print.
+  let printed = printing.get(key);
+  if (printed === undefined) {
+    printed = printTemplate(text, skeleton, printWidth, body, key);
+    printing.set(key, printed);
+    const done = () => void printing.delete(key);
+    void printed.then(done, done);
+  }
+  template = await printed;
   if (template !== undefined) return fill(template, words);
   return batch.add(text, words, printWidth, key, skeleton);
+}
+
+/** Templates being printed by print-unit.ts, by cache key. */
+const printing = new Map<string, Promise<Template | undefined>>();
+
+/** The template of a unit printed by print-unit.ts, remembered; undefined when it declines. */
+async function printTemplate(
+  text: string,
+  skeleton: Skeleton | undefined,
+  printWidth: number,
+  body: WrappedBody | undefined,
+  key: string,
+): Promise<Template | undefined> {
+  const shape = skeleton === undefined ? text : skeletonText(skeleton);
+  const printed = await printWrappedUnit(shape, printWidth, body);
+  if (printed === undefined) return undefined;
+  const template =
+    skeleton === undefined
+      ? verbatim(printed)
+      : templateOf(printed, skeleton.placeholders, skeleton.replaced);
+  if (template !== undefined) remember(key, template);
+  return template;
 }
 
 /** The cache key of a text at a width: its skeleton's hash, or its own when it has none. */
