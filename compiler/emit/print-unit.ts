@@ -13,6 +13,7 @@ import { parseUnit, type Expr, type Param, type Type, type Unit } from "./print-
 type Doc = PrettierDoc.builders.Doc;
 
 type Builders = typeof PrettierDoc.builders;
+type Utils = typeof PrettierDoc.utils;
 
 let docModule: Promise<typeof PrettierDoc> | undefined;
 
@@ -30,8 +31,8 @@ export async function printUnit(
   const parsed = parseUnit(unit, body);
   if (parsed === undefined) return undefined;
   docModule ??= import("prettier/doc");
-  const { builders, printer } = await docModule;
-  const doc = new DocBuilder(builders, printWidth).unit(parsed);
+  const { builders, utils, printer } = await docModule;
+  const doc = new DocBuilder(builders, utils, printWidth).unit(parsed);
   if (doc === undefined) return undefined;
   const { formatted } = printer.printDocToString(doc, {
     printWidth: printWidth - wrapperIndent,
@@ -78,10 +79,13 @@ const DECLINE = new Error("outside the printed grammar");
 
 class DocBuilder {
   private readonly b: Builders;
+  /** prettier's `willBreak` and `canBreak`, which its printer's layout choices use. */
+  private readonly utils: Utils;
   /** The width prettier is given (thresholds are fractions of it, not of what is left). */
   private readonly printWidth: number;
-  constructor(builders: Builders, printWidth: number) {
+  constructor(builders: Builders, utils: Utils, printWidth: number) {
     this.b = builders;
+    this.utils = utils;
     this.printWidth = printWidth;
   }
 
@@ -189,7 +193,7 @@ class DocBuilder {
     if (right.kind === "string" || this.isPoorlyBreakableChain(right, false))
       return "break-after-operator";
     const literal = right.kind === "number" || (right.kind === "name" && BOOLEANS.has(right.text));
-    if (literal && !canBreak(left)) return "never-break-after-operator";
+    if (literal && !this.utils.canBreak(left)) return "never-break-after-operator";
     return "fluid";
   }
 
@@ -334,7 +338,7 @@ class DocBuilder {
   /** printCallArguments (call-arguments.js), without function arguments. */
   private args(args: readonly Expr[]): Doc {
     const { group, indent, softline, line, ifBreak, conditionalGroup, breakParent } = this.b;
-    const willBreak = willBreakDoc;
+    const { willBreak } = this.utils;
     if (args.length === 0) return "()";
     const printed = args.map((a) => this.expr(a));
     const withCommas = printed.map((d, k) => (k === printed.length - 1 ? d : [d, ",", line]));
@@ -470,27 +474,6 @@ function unparen(e: Expr): Expr {
   return e.kind === "paren" ? e.expression : e;
 }
 
-/** canBreak (prettier/doc utils): the doc holds a line. */
-function canBreak(doc: Doc): boolean {
-  if (typeof doc === "string") return false;
-  if (Array.isArray(doc)) return doc.some(canBreak);
-  switch (doc.type) {
-    case "line":
-      return true;
-    case "group":
-    case "indent":
-    case "align":
-    case "label":
-      return canBreak(doc.contents);
-    case "indent-if-break":
-      return canBreak((doc as unknown as { contents: Doc }).contents);
-    case "if-break":
-      return canBreak(doc.breakContents) || canBreak(doc.flatContents);
-    default:
-      return false;
-  }
-}
-
 /** Keyword types (not named types, for shouldHugUnionType). */
 const TYPE_KEYWORDS = new Set(
   "string number boolean bigint void undefined null unknown never any object symbol".split(" "),
@@ -537,31 +520,4 @@ function isComplexTypeAnnotation(t: Type): boolean {
 /** isSimpleType (utilities): a keyword type, or a type name without arguments. */
 function isSimpleType(t: Type): boolean {
   return t.kind === "ref" && t.args === undefined;
-}
-
-/** willBreak for the docs built here: a group that must break, or a hard line. */
-function willBreakDoc(doc: Doc): boolean {
-  if (typeof doc === "string") return false;
-  if (Array.isArray(doc)) return doc.some(willBreakDoc);
-  switch (doc.type) {
-    case "group":
-      return doc.break === true || willBreakDoc(doc.contents);
-    case "line":
-      return doc.hard === true;
-    case "break-parent":
-      return true;
-    case "indent":
-    case "align":
-    case "label":
-    case "line-suffix":
-      return willBreakDoc(doc.contents);
-    case "indent-if-break":
-      return willBreakDoc((doc as unknown as { contents: Doc }).contents);
-    case "if-break":
-      return willBreakDoc(doc.breakContents) || willBreakDoc(doc.flatContents);
-    case "fill":
-      return doc.parts.some(willBreakDoc);
-    default:
-      return false;
-  }
 }
