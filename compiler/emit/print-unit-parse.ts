@@ -108,8 +108,8 @@ function tokenize(text: string): Token[] | undefined {
   const tokens: Token[] = [];
   TOKEN.lastIndex = 0;
   let at = 0;
-  while (at < text.length) {
-    if (/^\s*$/.test(text.slice(at))) break;
+  const end = text.trimEnd().length;
+  while (at < end) {
     const match = TOKEN.exec(text);
     if (match === null) return undefined;
     const kind = match[1] ? "word" : match[2] ? "string" : match[3] ? "number" : "punct";
@@ -301,11 +301,12 @@ class Parser {
     return this.list(")", () => this.expression());
   }
 
-  private list<T>(close: string, item: () => T): T[] {
+  /** Items up to `close`, each followed by `separator` (optional after the last). */
+  private list<T>(close: string, item: () => T, separator = ","): T[] {
     const items: T[] = [];
     while (!this.eat(close)) {
       items.push(item());
-      if (!this.eat(",")) {
+      if (!this.eat(separator)) {
         this.expect(close);
         break;
       }
@@ -381,14 +382,7 @@ class Parser {
     if (this.eat("typeof")) return { kind: "typeof", name: this.word() };
     if (this.eat("{")) {
       if (this.peek()?.newline) throw DECLINE;
-      const members: Param[] = [];
-      while (!this.eat("}")) {
-        members.push(this.param());
-        if (!this.eat(";")) {
-          this.expect("}");
-          break;
-        }
-      }
+      const members = this.list("}", () => this.param(), ";");
       if (members.length === 0) throw DECLINE;
       return { kind: "object", members };
     }
@@ -417,7 +411,7 @@ const KEYWORDS = new Set(
 const VALUE_KEYWORDS = new Set(["true", "false", "null", "undefined"]);
 
 /** Keywords that are types on their own. */
-const TYPE_KEYWORDS = new Set(
+export const TYPE_KEYWORDS: ReadonlySet<string> = new Set(
   "string number boolean bigint void undefined null unknown never any object symbol".split(" "),
 );
 

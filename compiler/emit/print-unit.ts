@@ -8,7 +8,14 @@
 // test/compiler/print-unit.test.ts compares both on every shape, across the widths where it breaks.
 import type * as PrettierDoc from "prettier/doc";
 import { WRAPPERS, type WrappedBody } from "./format-lines.js";
-import { parseUnit, type Expr, type Param, type Type, type Unit } from "./print-unit-parse.js";
+import {
+  parseUnit,
+  TYPE_KEYWORDS,
+  type Expr,
+  type Param,
+  type Type,
+  type Unit,
+} from "./print-unit-parse.js";
 
 type Doc = PrettierDoc.builders.Doc;
 
@@ -473,11 +480,6 @@ type Parent = "logical" | "binary" | "other";
 function unparen(e: Expr): Expr {
   return e.kind === "paren" ? e.expression : e;
 }
-
-/** Keyword types (not named types, for shouldHugUnionType). */
-const TYPE_KEYWORDS = new Set(
-  "string number boolean bigint void undefined null unknown never any object symbol".split(" "),
-);
 
 /** Literals the parser reads as names. */
 const BOOLEANS = new Set(["true", "false"]);
