@@ -44,7 +44,7 @@ interface Frame {
 
 /** How each kind of body is wrapped to be formatted alone: the lines before and after, and the indent they add. */
 export const WRAPPERS: Record<
-  Exclude<Body, "elements">,
+  WrappedBody,
   { readonly head: string; readonly tail: string; readonly indent: number }
 > = {
   statements: { head: "function _() {", tail: "}", indent: 2 },
@@ -55,7 +55,7 @@ export const WRAPPERS: Record<
 };
 
 /** The one-line body an opener unit is given so prettier keeps it open, by the body it opens. */
-const STUBS: Record<Exclude<Body, "elements">, string> = {
+const STUBS: Record<WrappedBody, string> = {
   statements: "_;",
   cases: "case 0:",
   class: "_;",
