@@ -3,7 +3,8 @@ import type { RpcLoader, RpcSystem } from "./rpc.js";
 
 /** How to load each RPC system. */
 export const RPC_LOADERS: Record<RpcSystem, RpcLoader> = {
-  "raw-tcp": async () => (await import("./raw-tcp.js")).loadRawTcp(),
+  "echo-batched": async () => (await import("./raw-tcp.js")).loadRawTcp(true),
+  "raw-tcp": async () => (await import("./raw-tcp.js")).loadRawTcp(false),
   idlc: async () => (await import("./idlc.js")).loadIdlcRpc(),
   thrift: async () => (await import("./thrift.js")).loadThriftRpc(),
   "grpc-js": async () => (await import("./grpc-js.js")).loadGrpcJs(),

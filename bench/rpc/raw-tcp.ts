@@ -1,6 +1,10 @@
-// The floor: plain node:net, 4-byte big-endian length prefix, the server echoes each frame.
+// The floors: plain node:net, 4-byte big-endian length prefix, the server echoes the frames.
 // No codec and no RPC layer; the payload is a placeOrder call's size (a Compact call message
-// around the sample order), so only the cost of moving those bytes remains.
+// around the sample order), so only the cost of moving those bytes remains. Two clients:
+// `raw-tcp` writes once per frame (the first floor, kept so the history reads);
+// `echo-batched` writes as a fast RPC stack does: it corks its socket on the first call of an
+// event-loop turn and uncorks it in `setImmediate`, so a turn's calls leave in one write. Both
+// servers answer all complete frames of one read with one write of that very slice.
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { CODEC_LOADERS } from "../codecs/index.js";
 import type { CodecSystem } from "../codecs/codec.js";
@@ -91,8 +95,11 @@ async function startEchoServer(): Promise<RpcServerHandle> {
   };
 }
 
-/** One client socket; replies come back in order, so a FIFO of waiters matches them. */
-async function connectEcho(port: number, frame: Buffer): Promise<RpcConnection> {
+/**
+ * One client socket; replies come back in order, so a FIFO of waiters matches them. With
+ * `batched`, the calls of one event-loop turn are corked into one write.
+ */
+async function connectEcho(port: number, frame: Buffer, batched: boolean): Promise<RpcConnection> {
   const socket = createConnection({ host: HOST, port, noDelay: true });
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", resolve);
@@ -107,6 +114,11 @@ async function connectEcho(port: number, frame: Buffer): Promise<RpcConnection> 
     failure ??= error;
     for (let i = head; i < rejecters.length; i++) rejecters[i]!(failure);
     head = waiters.length = rejecters.length = 0;
+  };
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    socket.uncork();
   };
   socket.on("error", fail);
   socket.on("close", () => fail(new Error("raw-tcp: connection closed")));
@@ -127,6 +139,11 @@ async function connectEcho(port: number, frame: Buffer): Promise<RpcConnection> 
       return new Promise<Buffer>((resolve, reject) => {
         waiters.push(resolve);
         rejecters.push(reject);
+        if (batched && !corked) {
+          corked = true;
+          socket.cork();
+          setImmediate(uncork);
+        }
         socket.write(frame);
       });
     },
@@ -139,20 +156,25 @@ async function connectEcho(port: number, frame: Buffer): Promise<RpcConnection> 
   };
 }
 
-/** The raw TCP echo floor. */
-export async function loadRawTcp(): Promise<RpcAdapter> {
+/** A raw TCP echo floor: `batched` corks each event-loop turn's calls into one write. */
+export async function loadRawTcp(batched: boolean): Promise<RpcAdapter> {
   const payload = compactCallPayload(await compactOrderBytes());
   const frame = Buffer.alloc(4 + payload.length);
   frame.writeUInt32BE(payload.length, 0);
   payload.copy(frame, 4);
+  const what = `node:net length-prefixed echo of ${payload.length} bytes (a Compact placeOrder call's size)`;
   return {
-    system: "raw-tcp",
-    description: `node:net length-prefixed echo of ${payload.length} bytes (a Compact placeOrder call's size)`,
+    system: batched ? "echo-batched" : "raw-tcp",
+    description: batched
+      ? `${what}, the client corking each event-loop turn's calls into one write`
+      : `${what}, the client writing once per frame`,
     startServer: startEchoServer,
-    connect: (port) => connectEcho(port, frame),
+    connect: (port) => connectEcho(port, frame, batched),
     checkReply(reply) {
       if (!(reply instanceof Uint8Array) || Buffer.compare(Buffer.from(reply), payload) !== 0) {
-        throw new Error("raw-tcp: the echo differs from the payload sent");
+        throw new Error(
+          `${batched ? "echo-batched" : "raw-tcp"}: the echo differs from the payload sent`,
+        );
       }
     },
   };
