@@ -241,7 +241,12 @@ export function summarize(raw: RawResults): BenchResults {
   }
   for (const { system } of rpc) {
     if (system === FLOOR) continue;
-    const references = system === "idlc" ? [FLOOR, FRAME_FLOOR, "thrift", "grpc-js"] : [FLOOR];
+    const references =
+      system === "idlc"
+        ? [FLOOR, FRAME_FLOOR, "thrift", "grpc-js"]
+        : system === "idlc-hop-parent"
+          ? [FLOOR, "idlc-hop"]
+          : [FLOOR];
     for (const scenario of SCENARIOS) {
       const mine = scenarioPerRun.get(key(system, scenario.name));
       for (const reference of references) {
@@ -378,6 +383,13 @@ function evaluateTargets(
     "<=",
     3,
     ratio("p99", "idlc", FLOOR, sixtyFour),
+  );
+  add(
+    `idlc-hop-parent ${sixtyFour} vs idlc-hop (cost of parent: context)`,
+    "×",
+    ">=",
+    0.9,
+    ratio("calls/s", "idlc-hop-parent", "idlc-hop", sixtyFour),
   );
   const idlc64 = scenarioPerRun.get(key("idlc", sixtyFour));
   add(

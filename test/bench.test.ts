@@ -51,6 +51,8 @@ const PEER_OF: Record<CodecSystem | RpcSystem, Part[]> = {
   "raw-tcp": ["thrift", "idlc"],
   "echo-batched": ["thrift", "idlc"],
   idlc: ["idlc"],
+  "idlc-hop": ["idlc"],
+  "idlc-hop-parent": ["idlc"],
   thrift: ["thrift"],
   "grpc-js": ["protobufjs"],
 };
@@ -141,6 +143,8 @@ describe("bench RPC adapters", () => {
   rpcTest("raw-tcp");
   rpcTest("echo-batched");
   rpcTest("idlc");
+  rpcTest("idlc-hop");
+  rpcTest("idlc-hop-parent");
   rpcTest("grpc-js");
 });
 
@@ -243,6 +247,24 @@ describe("bench results", () => {
         },
       ],
       [
+        "idlc-hop",
+        {
+          description: "hop",
+          runs: [0, 1, 2].map(
+            () => new Map(SCENARIOS.map((s) => [s.name, scenario(300 * s.inFlight, 100)])),
+          ),
+        },
+      ],
+      [
+        "idlc-hop-parent",
+        {
+          description: "hop with parent",
+          runs: [0, 1, 2].map(
+            () => new Map(SCENARIOS.map((s) => [s.name, scenario(280 * s.inFlight, 100)])),
+          ),
+        },
+      ],
+      [
         "idlc",
         {
           description: "idlc",
@@ -293,6 +315,9 @@ describe("bench results", () => {
     );
     expect(targets.get("idlc 1 in flight vs the floor")?.met).toBe(false); // 0.5 < 0.9
     expect(targets.get("idlc 64 in flight vs the floor")?.met).toBe(true); // 0.5 ≥ 0.5
+    const hop = targets.get("idlc-hop-parent 64 in flight vs idlc-hop (cost of parent: context)");
+    expect(hop?.measured?.median).toBeCloseTo(280 / 300);
+    expect(hop?.met).toBe(true);
     expect(targets.get("idlc p99 at 64 in flight vs the floor's")?.met).toBe(true); // 3 ≤ 3
     expect(targets.get("idlc-binary encode vs protobufjs")?.met).toBeNull();
   });

@@ -5,7 +5,15 @@
  * The RPC systems, in report order. echo-batched is the floor the others are compared to;
  * raw-tcp, the first floor (one write per frame), stays as a second reference row.
  */
-export const RPC_SYSTEMS = ["echo-batched", "raw-tcp", "idlc", "thrift", "grpc-js"] as const;
+export const RPC_SYSTEMS = [
+  "echo-batched",
+  "raw-tcp",
+  "idlc",
+  "idlc-hop",
+  "idlc-hop-parent",
+  "thrift",
+  "grpc-js",
+] as const;
 
 /** One RPC system's name. */
 export type RpcSystem = (typeof RPC_SYSTEMS)[number];
