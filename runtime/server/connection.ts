@@ -3,7 +3,10 @@
 // synchronous handlers to the calls of one received chunk in one socket write as soon as the
 // chunk is read, later replies coalesced (see `send`). Backpressure: with
 // `maxInFlightPerConnection` calls running it stops reading until one finishes. A stream that
-// cannot be split into messages closes this connection only, with a logged reason.
+// cannot be split into messages closes this connection only, with a logged reason. Slow peers:
+// the connection notes when a partly received message started (`frameStartedAt`) and how many
+// bytes its decoder holds (`held`, part of the server's `maxBufferedFrameBytes` budget); the
+// server's sweep, not a timer per connection or per byte, closes one that dribbles.
 import type { Socket } from "node:net";
 import type { DeadlineScheduler } from "../deadline.js";
 import { ApplicationErrorType, RpcError, RpcErrorCode } from "../errors.js";
@@ -20,6 +23,7 @@ import { EARLY_FLUSH_BYTES, OutBuffer } from "../transport/out-buffer.js";
 import { peerName } from "../transport/socket.js";
 import { createMessageDecoder, writeMessage } from "../transport/wire.js";
 import { NO_HEADERS, ServerCallContext, type ContextOwner } from "./context.js";
+import type { LogLimiter } from "./log-limiter.js";
 import type { Logger, ResolvedServerOptions } from "./options.js";
 import { replyError, replyException, replyValue, type ReplySink } from "./replies.js";
 
@@ -34,6 +38,10 @@ export interface Route {
 export interface ServerCore {
   readonly options: ResolvedServerOptions;
   readonly scheduler: DeadlineScheduler;
+  /** Rate-limited warnings about connections. */
+  readonly log: LogLimiter;
+  /** Bytes held by all connections' decoders (partly received messages), in bytes. */
+  bufferedFrameBytes: number;
   /** The route of a message name, or undefined. */
   route(name: string): Route | undefined;
   /** Why a message name has no route, for the UNKNOWN_METHOD reply. */
@@ -85,6 +93,13 @@ export class ServerConnection implements ContextOwner, ReplySink {
   active = true;
   /** When the idle sweep last saw this connection without traffic (epoch ms). */
   idleSince = 0;
+  /**
+   * When the message being received started (epoch ms): its first byte, or for the first message
+   * the accept. 0 while no message is partly received or while the server is not reading.
+   */
+  frameStartedAt: number;
+  /** The remote address (no port), for the per-peer connection limit. */
+  readonly remoteAddress: string;
 
   private readonly socket: Socket;
   private readonly core: ServerCore;
@@ -95,6 +110,10 @@ export class ServerConnection implements ContextOwner, ReplySink {
   private protocolWriter: ProtocolWriter | undefined;
   /** Bytes received before the transport was known. */
   private early: Uint8Array | undefined;
+  /** Bytes this connection's decoder holds, as counted in `core.bufferedFrameBytes`. */
+  private held = 0;
+  /** A whole message has arrived on this connection. */
+  private gotMessage = false;
   private readonly out = new OutBuffer();
   private flushScheduled = false;
   /** Inside `readCalls`: replies wait for its end, which writes them all at once. */
@@ -113,6 +132,8 @@ export class ServerConnection implements ContextOwner, ReplySink {
     this.socket = socket;
     this.core = core;
     this.peer = peerName(socket);
+    this.remoteAddress = socket.remoteAddress ?? "";
+    this.frameStartedAt = Date.now(); // the first message must arrive within frameTimeoutMs too
     socket.on("data", this.onData);
     socket.on("error", () => {}); // the close that follows handles it
     socket.on("close", this.onClose);
@@ -160,10 +181,61 @@ export class ServerConnection implements ContextOwner, ReplySink {
     let decoder = this.decoder;
     if (decoder === undefined) {
       decoder = this.detect(chunk);
-      if (decoder === undefined) return;
+      if (decoder === undefined) {
+        if (this.early !== undefined) this.account(this.early.length);
+        return;
+      }
     } else decoder.push(chunk);
     this.readCalls();
   };
+
+  /**
+   * After reading: counts what the decoder holds against the server's budget (closing this
+   * connection if it would go over), and starts or stops the clock of a partly received message.
+   * A message that completed restarts the clock for the next one.
+   */
+  private account(buffered: number, completed = false): void {
+    if (this.closed) return; // onClose already gave the bytes back
+    const core = this.core;
+    const grown = buffered - this.held;
+    if (grown > 0 && core.bufferedFrameBytes + grown > core.options.maxBufferedFrameBytes) {
+      this.reject(
+        `partly received messages would hold ${core.bufferedFrameBytes + grown} bytes on this server, over maxBufferedFrameBytes (${core.options.maxBufferedFrameBytes}); raise the server's maxBufferedFrameBytes option`,
+        "buffer-budget",
+      );
+      return;
+    }
+    core.bufferedFrameBytes += grown;
+    this.held = buffered;
+    if (completed) this.gotMessage = true;
+    if (!this.mayRead())
+      this.frameStartedAt = 0; // the server, not the peer, is holding back
+    else if (buffered === 0) {
+      if (this.gotMessage) this.frameStartedAt = 0; // between messages: the idle sweep's business
+    } else if (completed || this.frameStartedAt === 0) this.frameStartedAt = Date.now();
+  }
+
+  /** The server's sweep found the message being received older than frameTimeoutMs. */
+  frameTimedOut(now: number): void {
+    const { frameTimeoutMs } = this.core.options;
+    const waited = now - this.frameStartedAt;
+    this.reject(
+      this.gotMessage
+        ? `a message still incomplete after ${waited} ms (${this.held} bytes received; frameTimeoutMs is ${frameTimeoutMs}); a slow or stalled client`
+        : `no complete message ${waited} ms after connecting (${this.held} bytes received; frameTimeoutMs is ${frameTimeoutMs}); a slow or stalled client`,
+      "frame-timeout",
+    );
+  }
+
+  /** The connection was quiet for a sweep interval: lets go of its output slab. */
+  releaseIdleBuffers(): void {
+    if (this.socket.writableLength === 0) this.out.release();
+  }
+
+  /** Bytes held by this connection's output slab (for tests and measurements). */
+  get outputCapacity(): number {
+    return this.out.capacity;
+  }
 
   /** Picks the decoder from the first bytes; undefined while more are needed or on failure. */
   private detect(chunk: Buffer): MessageDecoder | undefined {
@@ -181,7 +253,7 @@ export class ServerConnection implements ContextOwner, ReplySink {
     }
     this.early = undefined;
     if (detection.kind === "unknown") {
-      this.reject(detection.reason);
+      this.reject(detection.reason, "unknown-wire");
       return undefined;
     }
     const { transport, protocol } = detection;
@@ -191,7 +263,10 @@ export class ServerConnection implements ContextOwner, ReplySink {
       (wanted.protocol !== "auto" && wanted.protocol !== protocol)
     ) {
       const accepted = [wanted.transport, wanted.protocol].filter((w) => w !== "auto").join(" ");
-      this.reject(`client speaks ${transport} ${protocol}; this server accepts only ${accepted}`);
+      this.reject(
+        `client speaks ${transport} ${protocol}; this server accepts only ${accepted}`,
+        "wrong-wire",
+      );
       return undefined;
     }
     const { maxFrameBytes, limits } = wanted;
@@ -208,10 +283,13 @@ export class ServerConnection implements ContextOwner, ReplySink {
   /** Decodes and starts calls until the bytes run out or reading must pause. */
   private readCalls(): void {
     const decoder = this.decoder!;
+    let completed = false;
     this.reading = true;
     try {
-      while (this.mayRead() && decoder.next())
+      while (this.mayRead() && decoder.next()) {
+        completed = true;
         this.startCall(decoder.bytes, decoder.start, decoder.end);
+      }
     } catch (error) {
       this.reading = false;
       this.rejectStream(error);
@@ -229,6 +307,7 @@ export class ServerConnection implements ContextOwner, ReplySink {
       this.paused = true;
       this.socket.pause();
     }
+    this.account(decoder.buffered, completed);
   }
 
   /** Backpressure: no new calls while at the in-flight limit or while replies do not drain. */
@@ -282,7 +361,7 @@ export class ServerConnection implements ContextOwner, ReplySink {
       args = method.readArgs(r);
     } catch (error) {
       const why = `cannot decode the arguments of ${route.service}.${method.name}: ${errorText(error)}`;
-      this.core.options.logger.warn(`${why} (from ${this.peer})`);
+      this.core.log.warn("bad-arguments", `${why} (from ${this.peer})`);
       if (!method.oneway)
         replyException(this, method.name, header.seqid, why, ApplicationErrorType.PROTOCOL_ERROR);
       return;
@@ -396,15 +475,26 @@ export class ServerConnection implements ContextOwner, ReplySink {
       why += "; raise the server's maxFrameBytes option";
     if (error instanceof HeaderError && this.protocolWriter !== undefined)
       replyException(this, "", error.seqid, why, error.applicationType);
-    this.reject(why);
+    this.reject(why, error instanceof FrameError ? `frame-${error.code}` : "bad-stream");
   }
 
-  /** Logs why the connection is refused and closes it after what is already written. */
-  private reject(why: string): void {
-    this.core.options.logger.warn(`closing connection from ${this.peer}: ${why}`);
+  /**
+   * Logs why the connection is refused (rate-limited per `kind`) and closes it after what is
+   * already written.
+   */
+  private reject(why: string, kind: string): void {
+    this.core.log.warn(kind, `closing connection from ${this.peer}: ${why}`);
     this.draining = true;
+    this.frameStartedAt = 0;
+    this.releaseHeld();
     this.socket.pause();
     this.endAfterFlush();
+  }
+
+  /** Gives this connection's share of the buffer budget back (closing). */
+  private releaseHeld(): void {
+    this.core.bufferedFrameBytes -= this.held;
+    this.held = 0;
   }
 
   private endAfterFlush(): void {
@@ -416,7 +506,10 @@ export class ServerConnection implements ContextOwner, ReplySink {
 
   private readonly onClose = (): void => {
     this.closed = true;
+    this.frameStartedAt = 0;
+    this.releaseHeld();
     this.out.clear();
+    this.out.release();
     this.abortWatched(
       new RpcError(`connection from ${this.peer} closed`, { code: RpcErrorCode.CANCELLED }),
     );

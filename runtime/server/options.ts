@@ -45,6 +45,28 @@ export interface ServerOptions {
   readonly maxConnections?: number;
   /** A connection with no traffic and no call running this long is closed, in ms. Default 300_000; 0 never. */
   readonly idleTimeoutMs?: number;
+  /**
+   * Time a frame (or unframed message) may take to arrive once its first byte came, and a new
+   * connection's first message from accept, in ms; a slower (dribbling) connection is closed
+   * with a logged reason. Not counted while the server itself stops reading (backpressure).
+   * Default 10_000; 0 never.
+   */
+  readonly frameTimeoutMs?: number;
+  /**
+   * Bytes that partly received messages may hold across all connections, in bytes; the
+   * connection whose bytes would exceed it is closed with a logged reason. Default 268_435_456
+   * (256 MiB, 16 frames of the default maxFrameBytes).
+   */
+  readonly maxBufferedFrameBytes?: number;
+  /** Connections one remote address may hold; more are closed on arrival. Default 0: no limit. */
+  readonly maxConnectionsPerPeer?: number;
+  /** TCP keepalive: idle time before the first probe on accepted sockets, in ms. Default 60_000; 0 off. */
+  readonly keepAliveMs?: number;
+  /**
+   * Repeated warnings of one kind (refused connection, bad frame, …) are logged once per this
+   * interval, the next line saying how many were left out, in ms. Default 10_000; 0 logs all.
+   */
+  readonly logIntervalMs?: number;
   /** Send handler errors' stack traces to clients (never in production). Default false. */
   readonly debug?: boolean;
   /** Where problems are reported. Default consoleLogger. */
@@ -63,6 +85,11 @@ export interface ResolvedServerOptions {
   readonly maxInFlightPerConnection: number;
   readonly maxConnections: number;
   readonly idleTimeoutMs: number;
+  readonly frameTimeoutMs: number;
+  readonly maxBufferedFrameBytes: number;
+  readonly maxConnectionsPerPeer: number;
+  readonly keepAliveMs: number;
+  readonly logIntervalMs: number;
   readonly debug: boolean;
   readonly logger: Logger;
 }
@@ -74,11 +101,16 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
+/** A value where 0 turns the feature off. */
+function zeroOrMore(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(value >= 0))
+    throw new RangeError(`createServer(): ${name} must be 0 or more, got ${value}`);
+  return value;
+}
+
 /** Fills in defaults and checks values; throws a RangeError naming a bad option. */
 export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
-  const idle = options.idleTimeoutMs ?? 300_000;
-  if (!(idle >= 0))
-    throw new RangeError(`createServer(): idleTimeoutMs must be 0 or more, got ${idle}`);
   return {
     protocol: options.protocol ?? "auto",
     transport: options.transport ?? "auto",
@@ -91,7 +123,16 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
       1024,
     ),
     maxConnections: positive("maxConnections", options.maxConnections, 10_000),
-    idleTimeoutMs: idle,
+    idleTimeoutMs: zeroOrMore("idleTimeoutMs", options.idleTimeoutMs, 300_000),
+    frameTimeoutMs: zeroOrMore("frameTimeoutMs", options.frameTimeoutMs, 10_000),
+    maxBufferedFrameBytes: positive(
+      "maxBufferedFrameBytes",
+      options.maxBufferedFrameBytes,
+      268_435_456,
+    ),
+    maxConnectionsPerPeer: zeroOrMore("maxConnectionsPerPeer", options.maxConnectionsPerPeer, 0),
+    keepAliveMs: zeroOrMore("keepAliveMs", options.keepAliveMs, 60_000),
+    logIntervalMs: zeroOrMore("logIntervalMs", options.logIntervalMs, 10_000),
     debug: options.debug ?? false,
     logger: options.logger ?? consoleLogger,
   };

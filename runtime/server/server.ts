@@ -1,13 +1,15 @@
 // `createServer()`: many services on one port, routed by multiplexed name (`Service:method`, or
-// a bare method name when the server hosts one service), with interceptors, connection limits,
-// an idle sweep and a graceful close.
+// a bare method name when the server hosts one service), with interceptors, connection limits
+// (in all and per remote address), one sweep timer for idle and dribbling connections, and a
+// graceful close.
 import type { Server as NetServer, Socket } from "node:net";
 import { DeadlineScheduler } from "../deadline.js";
 import { composeInterceptors, type ServerCall, type ServerInterceptor } from "../interceptor.js";
 import { multiplexedName, splitMessageName } from "../message.js";
 import type { ServiceDescriptor } from "../service.js";
-import { createListener } from "../transport/socket.js";
+import { createListener, peerName } from "../transport/socket.js";
 import { ServerConnection, type Route, type ServerCore } from "./connection.js";
+import { LogLimiter } from "./log-limiter.js";
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from "./options.js";
 
 /** Where a server listens. */
@@ -57,19 +59,24 @@ export function createServer(options: ServerOptions = {}): Server {
 class RpcServer implements Server, ServerCore {
   readonly options: ResolvedServerOptions;
   readonly scheduler = new DeadlineScheduler();
+  readonly log: LogLimiter;
+  bufferedFrameBytes = 0;
   chain: ((call: ServerCall) => Promise<unknown>) | undefined;
 
   private readonly services = new Map<string, { service: ServiceDescriptor; handler: unknown }>();
   private readonly routes = new Map<string, Route>();
   private readonly interceptors: ServerInterceptor[];
   private readonly live = new Set<ServerConnection>();
+  /** Open connections per remote address, for maxConnectionsPerPeer. */
+  private readonly perPeer = new Map<string, number>();
   private listener: NetServer | undefined;
-  private idleTimer: ReturnType<typeof setInterval> | undefined;
+  private sweepTimer: ReturnType<typeof setInterval> | undefined;
   private closing: Promise<void> | undefined;
   private allClosed: (() => void) | undefined;
 
   constructor(options: ServerOptions) {
     this.options = resolveServerOptions(options);
+    this.log = new LogLimiter(this.options.logger, this.options.logIntervalMs);
     this.interceptors = [...(options.interceptors ?? [])];
     this.buildChain();
   }
@@ -105,16 +112,13 @@ class RpcServer implements Server, ServerCore {
     if (this.closing !== undefined) return Promise.reject(new Error("server is closed"));
     const listener = createListener(this.options.tls, (socket) => this.accept(socket));
     this.listener = listener;
-    if (this.options.idleTimeoutMs > 0) {
-      const every = Math.max(10, Math.min(this.options.idleTimeoutMs / 2, 30_000));
-      this.idleTimer = setInterval(() => this.sweepIdle(), every);
-      this.idleTimer.unref();
-    }
+    this.sweepTimer = setInterval(() => this.sweep(), sweepIntervalMs(this.options));
+    this.sweepTimer.unref();
     return new Promise((resolve, reject) => {
       const failed = (error: Error): void => {
         // Not listening after all (e.g. EADDRINUSE): listen() may be tried again.
         this.listener = undefined;
-        if (this.idleTimer !== undefined) clearInterval(this.idleTimer);
+        if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
         reject(error);
       };
       listener.once("error", failed);
@@ -159,7 +163,11 @@ class RpcServer implements Server, ServerCore {
   }
 
   connectionClosed(connection: ServerConnection): void {
-    this.live.delete(connection);
+    if (!this.live.delete(connection)) return;
+    const peer = connection.remoteAddress;
+    const count = this.perPeer.get(peer) ?? 1;
+    if (count <= 1) this.perPeer.delete(peer);
+    else this.perPeer.set(peer, count - 1);
     if (this.live.size === 0) this.allClosed?.();
   }
 
@@ -179,24 +187,49 @@ class RpcServer implements Server, ServerCore {
       socket.destroy();
       return;
     }
-    if (this.live.size >= this.options.maxConnections) {
-      this.options.logger.warn(
-        `refusing a connection from ${socket.remoteAddress}:${socket.remotePort}: maxConnections (${this.options.maxConnections}) reached; raise the server's maxConnections option`,
+    const { maxConnections, maxConnectionsPerPeer, keepAliveMs } = this.options;
+    if (this.live.size >= maxConnections) {
+      this.log.warn(
+        "max-connections",
+        `refusing a connection from ${peerName(socket)}: maxConnections (${maxConnections}) reached; raise the server's maxConnections option`,
       );
       socket.destroy();
       return;
     }
+    const peer = socket.remoteAddress ?? "";
+    const fromPeer = this.perPeer.get(peer) ?? 0;
+    if (maxConnectionsPerPeer > 0 && fromPeer >= maxConnectionsPerPeer) {
+      this.log.warn(
+        "max-connections-per-peer",
+        `refusing a connection from ${peerName(socket)}: maxConnectionsPerPeer (${maxConnectionsPerPeer}) reached for ${peer}; raise the server's maxConnectionsPerPeer option`,
+      );
+      socket.destroy();
+      return;
+    }
+    // A peer that vanished without a FIN (power loss, a dropped NAT entry) is found by the OS.
+    if (keepAliveMs > 0) socket.setKeepAlive(true, keepAliveMs);
+    this.perPeer.set(peer, fromPeer + 1);
     this.live.add(new ServerConnection(socket, this));
   }
 
-  private sweepIdle(): void {
+  /**
+   * One pass over all connections, every sweepIntervalMs: closes those whose message has taken
+   * longer than frameTimeoutMs, lets go of the output slab of those quiet since the last pass,
+   * and drains those idle for idleTimeoutMs. O(connections) per pass, nothing per byte.
+   */
+  private sweep(): void {
     const now = Date.now();
+    const { idleTimeoutMs, frameTimeoutMs } = this.options;
     for (const connection of this.live) {
-      if (connection.active || connection.inFlight > 0) {
+      const started = connection.frameStartedAt;
+      if (frameTimeoutMs > 0 && started > 0 && now - started >= frameTimeoutMs) {
+        connection.frameTimedOut(now);
+      } else if (connection.active || connection.inFlight > 0) {
         connection.active = false;
         connection.idleSince = now;
-      } else if (now - connection.idleSince >= this.options.idleTimeoutMs) {
-        connection.drain();
+      } else {
+        connection.releaseIdleBuffers();
+        if (idleTimeoutMs > 0 && now - connection.idleSince >= idleTimeoutMs) connection.drain();
       }
     }
   }
@@ -207,7 +240,7 @@ class RpcServer implements Server, ServerCore {
       if (listener === undefined || !listener.listening) resolve();
       else listener.close(() => resolve());
     });
-    if (this.idleTimer !== undefined) clearInterval(this.idleTimer);
+    if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
     if (this.live.size > 0) {
       const drained = new Promise<void>((resolve) => (this.allClosed = resolve));
       for (const connection of this.live) connection.drain();
@@ -220,5 +253,18 @@ class RpcServer implements Server, ServerCore {
     }
     await stopped;
     this.scheduler.close();
+    this.log.close();
   }
+}
+
+/**
+ * How often the sweep runs, in ms: often enough that a dribbling connection is closed within
+ * 1.25 × frameTimeoutMs and an idle one within 1.5 × idleTimeoutMs; at most 30 s (the output
+ * slabs of idle connections are released at that pace even with both timeouts off).
+ */
+function sweepIntervalMs({ idleTimeoutMs, frameTimeoutMs }: ResolvedServerOptions): number {
+  let every = 30_000;
+  if (idleTimeoutMs > 0) every = Math.min(every, idleTimeoutMs / 2);
+  if (frameTimeoutMs > 0) every = Math.min(every, frameTimeoutMs / 4);
+  return Math.max(10, every);
 }

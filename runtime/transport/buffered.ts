@@ -70,7 +70,14 @@ export class BufferedDecoder implements MessageDecoder {
 
   next(): boolean {
     const pending = this.tail - this.head;
-    if (pending === 0 || pending < this.needed) return false;
+    if (pending === 0) {
+      // All handed out: hold no reference to the chunk, so an idle connection keeps no memory.
+      this.buf = this.bytes = EMPTY;
+      this.head = this.tail = 0;
+      this.owned = false;
+      return false;
+    }
+    if (pending < this.needed) return false;
     const end = this.scanner.scan(this.buf, this.head, this.tail);
     if (end >= 0) {
       this.bytes = this.buf;

@@ -2,6 +2,7 @@
 // port serves framed, unframed and THeader clients in compact or binary (binary-protocol.md §6,
 // rpc.md §10, as Python's THeaderTransport.readFrame does). Pure: no Node API.
 import type { ProtocolName } from "../protocol/ttype.js";
+import { readInt32 } from "./frame-decoder.js";
 
 /** The three transports idlc speaks. */
 export type TransportName = "framed" | "buffered" | "header";
@@ -38,7 +39,13 @@ export function detectWire(bytes: Uint8Array): Detection {
     if (bytes.length < 2) return MORE;
     if ((bytes[1]! & 0x1f) === 1) return detected("buffered", "compact");
   } else {
-    // Framed (or THeader): a length, then the message header or the THeader magic.
+    // Framed (or THeader): a length, then the message header or the THeader magic. A length
+    // that can never be valid is refused from its 4 bytes, not waited on (rpc.md §8.2).
+    if (bytes.length >= 4) {
+      const size = readInt32(bytes, 0);
+      if (size === 0) return { kind: "unknown", reason: "empty frame (length 0)" };
+      if (size < 0) return { kind: "unknown", reason: `invalid frame size ${size} (negative)` };
+    }
     if (bytes.length < 6) return MORE;
     const b4 = bytes[4]!;
     const b5 = bytes[5]!;

@@ -1,7 +1,10 @@
 // Framed transport, receiving side: bytes arrive in chunks of any size; whole frames come out.
 // A frame is an i32 big-endian length, then that many payload bytes (rpc.md §8.2). The length
 // is checked against the limit before any byte of the frame is buffered, and a frame lying
-// wholly inside one chunk is handed out as a view of that chunk (no copy). Pure: no Node API.
+// wholly inside one chunk is handed out as a view of that chunk (no copy). A frame split across
+// chunks is assembled in a buffer that grows with the bytes received (doubling, up to the
+// declared size), never allocated from the declared size alone: a peer that claims 16 MB and
+// sends 10 bytes costs 10 bytes, not 16 MB. Pure: no Node API.
 
 /** Why a byte stream cannot be split into messages. */
 export type FrameErrorCode =
@@ -46,6 +49,8 @@ export interface MessageDecoder {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Smallest buffer a split frame starts with, in bytes: tiny chunks need not regrow each time. */
+const MIN_PARTIAL_BYTES = 256;
 
 /** A plain Uint8Array over the same memory, so readers stay monomorphic (Node gives Buffers). */
 export function plainView(bytes: Uint8Array): Uint8Array {
@@ -68,8 +73,10 @@ export class FrameDecoder implements MessageDecoder {
   // Length prefix split across chunks: the bytes seen so far.
   private readonly prefix = new Uint8Array(4);
   private prefixLength = 0;
-  // A frame split across chunks: its buffer (exactly its size) and how much is filled.
+  // A frame split across chunks: its declared size, its buffer (grown as bytes arrive, at most
+  // `partialSize`) and how much of it is filled.
   private partial: Uint8Array | undefined;
+  private partialSize = 0;
   private filled = 0;
 
   constructor(maxFrameBytes: number) {
@@ -105,7 +112,10 @@ export class FrameDecoder implements MessageDecoder {
       while (this.prefixLength < 4 && offset < chunk.length)
         this.prefix[this.prefixLength++] = chunk[offset++]!;
       this.offset = offset;
-      if (this.prefixLength < 4) return false;
+      if (this.prefixLength < 4) {
+        this.releaseChunk();
+        return false;
+      }
       this.prefixLength = 0;
       size = readInt32(this.prefix, 0);
     } else {
@@ -113,7 +123,7 @@ export class FrameDecoder implements MessageDecoder {
       if (left < 4) {
         for (let i = 0; i < left; i++) this.prefix[i] = chunk[offset + i]!;
         this.prefixLength = left;
-        this.offset = chunk.length;
+        this.releaseChunk();
         return false;
       }
       size = readInt32(chunk, offset);
@@ -129,24 +139,43 @@ export class FrameDecoder implements MessageDecoder {
       this.offset = offset + size;
       return true;
     }
-    this.partial = new Uint8Array(size); // size checked above, before this allocation
+    this.partial = EMPTY; // grown by fillPartial to what has arrived, never to `size` up front
+    this.partialSize = size;
     this.filled = 0;
     return this.fillPartial();
   }
 
   private fillPartial(): boolean {
-    const partial = this.partial!;
-    const take = Math.min(partial.length - this.filled, this.chunk.length - this.offset);
+    const size = this.partialSize;
+    const available = this.chunk.length - this.offset;
+    const take = Math.min(size - this.filled, available);
+    let partial = this.partial!;
+    if (this.filled + take > partial.length) {
+      // Doubling keeps the copies linear in the frame's size; the cap keeps it exact at the end.
+      const grown = new Uint8Array(
+        Math.min(size, Math.max(this.filled + take, partial.length * 2, MIN_PARTIAL_BYTES)),
+      );
+      grown.set(partial.subarray(0, this.filled));
+      partial = this.partial = grown;
+    }
     partial.set(this.chunk.subarray(this.offset, this.offset + take), this.filled);
     this.filled += take;
     this.offset += take;
-    if (this.filled < partial.length) return false;
+    if (take === available) this.releaseChunk();
+    if (this.filled < size) return false;
     this.partial = undefined;
     this.filled = 0;
     this.bytes = partial;
     this.start = 0;
-    this.end = partial.length;
+    this.end = size;
     return true;
+  }
+
+  /** Drops the references to a fully consumed chunk, so an idle connection holds none. */
+  private releaseChunk(): void {
+    this.chunk = EMPTY;
+    this.offset = 0;
+    this.bytes = EMPTY; // the last message handed out is no longer valid (see MessageDecoder)
   }
 
   private checkSize(size: number): void {

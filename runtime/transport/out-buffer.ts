@@ -2,12 +2,15 @@
 // chunk or one event-loop turn; the connection decides) are appended here and the lot goes to
 // the socket in one write. Bytes are appended to a large slab and handed out as views that are
 // never written again (the socket may still hold them), so a flush allocates nothing; only
-// when the slab is used up does a new one replace it. Pure: no Node API.
+// when the slab is used up does a new one replace it. The slab is allocated on the first append
+// and dropped by `release()` when the connection goes idle, so an idle connection holds no slab.
+// Pure: no Node API.
 
 /** Size of one slab, in bytes. */
 const SLAB_BYTES = 64 * 1024;
 /** Largest slab kept for reuse after a rewind, in bytes. */
 const MAX_KEPT_SLAB_BYTES = 1024 * 1024;
+const NO_SLAB = new Uint8Array(0);
 
 /**
  * Pending bytes at which a connection writes at once instead of at the end of the event-loop
@@ -18,7 +21,7 @@ export const EARLY_FLUSH_BYTES = 256 * 1024;
 
 /** Accumulates outgoing bytes; `take()` hands out what was appended since the last take. */
 export class OutBuffer {
-  private slab = new Uint8Array(SLAB_BYTES);
+  private slab = NO_SLAB;
   private start = 0;
   private end = 0;
 
@@ -89,5 +92,20 @@ export class OutBuffer {
   /** Forgets pending bytes (connection gone). */
   clear(): void {
     this.start = this.end;
+  }
+
+  /** Bytes of slab held now (0 before the first append and after a release). */
+  get capacity(): number {
+    return this.slab.length;
+  }
+
+  /**
+   * Drops the slab (the next append allocates a new one). Only when everything taken has been
+   * written out and nothing is pending, as for `rewind`; an idle connection calls it.
+   */
+  release(): void {
+    if (this.end !== this.start) return;
+    this.slab = NO_SLAB;
+    this.start = this.end = 0;
   }
 }

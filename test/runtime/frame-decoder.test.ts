@@ -13,6 +13,10 @@ function framesOf(payloads: readonly Uint8Array[]): Uint8Array {
   return Uint8Array.from(out.take() ?? []);
 }
 
+function int32(n: number): number[] {
+  return [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+}
+
 /** Splits `bytes` at the given cut points (any order, duplicates allowed). */
 function split(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
   const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
@@ -169,6 +173,40 @@ describe("FrameDecoder", () => {
   });
 });
 
+describe("memory grows with the bytes received, not with a declared size", () => {
+  test("32 frames claiming 16,000,000 bytes each and sending 10 hold a few KiB, not 490 MiB", () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const decoders: FrameDecoder[] = [];
+    for (let i = 0; i < 32; i++) {
+      const decoder = new FrameDecoder(16_384_000);
+      decoder.push(
+        Uint8Array.of(...int32(16_000_000), 0x82, 0x21, 1, 3, 0x61, 0x64, 0x64, 0, 0, 0),
+      );
+      expect(decoder.next()).toBe(false);
+      expect(decoder.buffered).toBe(10);
+      decoders.push(decoder);
+    }
+    const grown = process.memoryUsage().arrayBuffers - before;
+    expect(grown).toBeLessThan(1 << 20); // before: 32 × 16,000,000 bytes allocated up front
+    expect(decoders).toHaveLength(32); // kept alive until the measurement
+  });
+
+  test("a frame arriving in pieces is assembled by doubling, exact at the end", () => {
+    const payload = new Uint8Array(100_000).map((_, i) => i * 7);
+    const bytes = framesOf([payload]);
+    const decoder = new FrameDecoder(1 << 20);
+    for (let at = 0; at < bytes.length; at += 999) {
+      decoder.push(bytes.subarray(at, at + 999));
+      if (at + 999 < bytes.length) expect(decoder.next()).toBe(false);
+    }
+    expect(decoder.next()).toBe(true);
+    expect(decoder.bytes.length).toBe(100_000);
+    expect(decoder.bytes.slice(decoder.start, decoder.end)).toEqual(payload);
+    expect(decoder.next()).toBe(false);
+    expect(decoder.buffered).toBe(0);
+  });
+});
+
 describe("OutBuffer", () => {
   test("views already taken are never overwritten by later appends", () => {
     const out = new OutBuffer();
@@ -188,6 +226,20 @@ describe("OutBuffer", () => {
       }
     }
     expect(out.pending).toBeGreaterThan(0);
+  });
+
+  test("the slab is allocated on the first append and dropped by release() when idle", () => {
+    const out = new OutBuffer();
+    expect(out.capacity).toBe(0);
+    writeFrame(out, Uint8Array.of(1, 2));
+    expect(out.capacity).toBe(64 * 1024);
+    out.release(); // pending bytes: kept
+    expect(out.capacity).toBe(64 * 1024);
+    expect([...out.take()!]).toEqual([0, 0, 0, 2, 1, 2]);
+    out.release();
+    expect(out.capacity).toBe(0);
+    writeFrame(out, Uint8Array.of(3));
+    expect([...out.take()!]).toEqual([0, 0, 0, 1, 3]);
   });
 
   test("rewind reuses the slab only when nothing is pending", () => {

@@ -279,6 +279,18 @@ describe("detectWire", () => {
     expect(detectWire(hex("00 00 00 16 0f ff 00 00"))).toEqual({ kind: "more" });
   });
 
+  test("a zero or negative frame length is refused from its 4 bytes, not waited on", () => {
+    expect(detectWire(hex("00 00 00 00"))).toEqual({
+      kind: "unknown",
+      reason: "empty frame (length 0)",
+    });
+    expect(detectWire(hex("ff ff ff fe"))).toEqual({
+      kind: "unknown",
+      reason: "invalid frame size -2 (negative)",
+    });
+    expect(detectWire(hex("00 00 00"))).toEqual({ kind: "more" });
+  });
+
   test("anything else is unknown, with the bytes in the reason", () => {
     const result = detectWire(new TextEncoder().encode("GET / HTTP/1.1\r\n"));
     expect(result.kind).toBe("unknown");
