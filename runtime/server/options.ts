@@ -43,6 +43,25 @@ export interface ServerOptions {
   readonly maxInFlightPerConnection?: number;
   /** Connections served at once; more are closed on arrival. Default 10_000. */
   readonly maxConnections?: number;
+  /**
+   * Longest a handler may run, in ms, whatever the caller's deadline: then its signal aborts, its
+   * downstream calls are cancelled, its slot is released and the caller gets a TIMEOUT
+   * ApplicationError (a late result is discarded). The only bound on framed and unframed calls,
+   * which carry no deadline. Default 60_000; 0 never.
+   */
+  readonly maxHandlerMs?: number;
+  /**
+   * Handlers running at once on the whole server; a call beyond it is shed (LOADSHEDDING, the
+   * client's "overloaded") before it runs. Default 10_000.
+   */
+  readonly maxConcurrentCalls?: number;
+  /**
+   * Shed calls while the event loop's mean delay over a sample is above this, in ms. Default
+   * 500; 0 never.
+   */
+  readonly maxEventLoopDelayMs?: number;
+  /** How often the event-loop delay is sampled, in ms. Default 1_000. */
+  readonly eventLoopSampleMs?: number;
   /** A connection with no traffic and no call running this long is closed, in ms. Default 300_000; 0 never. */
   readonly idleTimeoutMs?: number;
   /** Send handler errors' stack traces to clients (never in production). Default false. */
@@ -62,6 +81,10 @@ export interface ResolvedServerOptions {
   readonly limits: DecodeLimits;
   readonly maxInFlightPerConnection: number;
   readonly maxConnections: number;
+  readonly maxHandlerMs: number;
+  readonly maxConcurrentCalls: number;
+  readonly maxEventLoopDelayMs: number;
+  readonly eventLoopSampleMs: number;
   readonly idleTimeoutMs: number;
   readonly debug: boolean;
   readonly logger: Logger;
@@ -74,11 +97,16 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
+function zeroOrMore(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(value >= 0))
+    throw new RangeError(`createServer(): ${name} must be 0 or more, got ${value}`);
+  return value;
+}
+
 /** Fills in defaults and checks values; throws a RangeError naming a bad option. */
 export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
-  const idle = options.idleTimeoutMs ?? 300_000;
-  if (!(idle >= 0))
-    throw new RangeError(`createServer(): idleTimeoutMs must be 0 or more, got ${idle}`);
+  const idle = zeroOrMore("idleTimeoutMs", options.idleTimeoutMs, 300_000);
   return {
     protocol: options.protocol ?? "auto",
     transport: options.transport ?? "auto",
@@ -91,6 +119,10 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
       1024,
     ),
     maxConnections: positive("maxConnections", options.maxConnections, 10_000),
+    maxHandlerMs: zeroOrMore("maxHandlerMs", options.maxHandlerMs, 60_000),
+    maxConcurrentCalls: positive("maxConcurrentCalls", options.maxConcurrentCalls, 10_000),
+    maxEventLoopDelayMs: zeroOrMore("maxEventLoopDelayMs", options.maxEventLoopDelayMs, 500),
+    eventLoopSampleMs: positive("eventLoopSampleMs", options.eventLoopSampleMs, 1_000),
     idleTimeoutMs: idle,
     debug: options.debug ?? false,
     logger: options.logger ?? consoleLogger,
