@@ -17,6 +17,8 @@ export const RpcErrorCode = {
   PROTOCOL_ERROR: "protocol-error",
   /** The server answered with a TApplicationException; see `ApplicationError.type`. */
   APPLICATION_ERROR: "application-error",
+  /** The server shed the call (LOADSHEDDING): it never ran, so it is safe to retry elsewhere. */
+  OVERLOADED: "overloaded",
 } as const;
 /** One of the runtime error codes. */
 export type RpcErrorCode = (typeof RpcErrorCode)[keyof typeof RpcErrorCode];
@@ -40,7 +42,11 @@ export class RpcError extends Error {
   }
 }
 
-/** TApplicationException's type codes, numbered as Apache numbers them (rpc.md §6). */
+/**
+ * TApplicationException's type codes, numbered as Apache numbers them (rpc.md §6), then the two
+ * fbthrift added that idlc sends: LOADSHEDDING (a shed call, never run) and TIMEOUT (a handler
+ * that ran past the server's maxHandlerMs).
+ */
 export const ApplicationErrorType = {
   UNKNOWN: 0,
   UNKNOWN_METHOD: 1,
@@ -53,6 +59,8 @@ export const ApplicationErrorType = {
   INVALID_TRANSFORM: 8,
   INVALID_PROTOCOL: 9,
   UNSUPPORTED_CLIENT_TYPE: 10,
+  LOADSHEDDING: 11,
+  TIMEOUT: 12,
 } as const;
 /** A TApplicationException type code (other numbers may arrive from peers and are kept). */
 export type ApplicationErrorType = (typeof ApplicationErrorType)[keyof typeof ApplicationErrorType];

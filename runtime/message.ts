@@ -19,6 +19,8 @@ const APPLICATION_TYPE_NAMES: readonly string[] = [
   "INVALID_TRANSFORM",
   "INVALID_PROTOCOL",
   "UNSUPPORTED_CLIENT_TYPE",
+  "LOADSHEDDING", // fbthrift's 11 and 12
+  "TIMEOUT",
 ];
 
 /** The Apache name of a TApplicationException type (`UNKNOWN_METHOD`), or `type N`. */

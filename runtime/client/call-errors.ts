@@ -1,6 +1,12 @@
 // The errors a client call rejects with, each naming service, method and peer, so a message
 // alone says which call failed where: `Calc.add on 10.0.0.7:9090: deadline of 500 ms exceeded`.
-import { ApplicationError, RpcError, RpcErrorCode, ThriftException } from "../errors.js";
+import {
+  ApplicationError,
+  ApplicationErrorType,
+  RpcError,
+  RpcErrorCode,
+  ThriftException,
+} from "../errors.js";
 import { applicationTypeName, type ApplicationException } from "../message.js";
 import type { PendingCall } from "./pending-call.js";
 
@@ -31,9 +37,8 @@ export function deadlineError(call: PendingCall, peer: string): RpcError {
   return callError(call, peer, RpcErrorCode.DEADLINE_EXCEEDED, `deadline${budget} exceeded`);
 }
 
-/** The call's (or its parent's) signal aborted; the reason's message is kept. */
-export function cancelledError(call: PendingCall, peer: string, signal: AbortSignal): RpcError {
-  const reason: unknown = signal.reason;
+/** The call's signal or its parent aborted with `reason`; the reason's message is kept. */
+export function cancelledError(call: PendingCall, peer: string, reason: unknown): RpcError {
   const why = reason instanceof Error ? `: ${reason.message}` : "";
   return callError(call, peer, RpcErrorCode.CANCELLED, `cancelled${why}`, reason);
 }
@@ -66,12 +71,22 @@ export function replyError(call: PendingCall, peer: string, error: unknown): Err
   );
 }
 
-/** A TApplicationException the server sent instead of a result. */
+/**
+ * A TApplicationException the server sent instead of a result. LOADSHEDDING (fbthrift's type 11)
+ * becomes code "overloaded": the server answered before running the call.
+ */
 export function applicationError(
   call: PendingCall,
   peer: string,
   ex: ApplicationException,
-): ApplicationError {
+): RpcError {
+  if (ex.type === ApplicationErrorType.LOADSHEDDING)
+    return callError(
+      call,
+      peer,
+      RpcErrorCode.OVERLOADED,
+      `server overloaded, the call did not run: ${ex.message}`,
+    );
   return new ApplicationError(
     `${callName(call, peer)} failed: ${applicationTypeName(ex.type)}: ${ex.message}`,
     { type: ex.type },

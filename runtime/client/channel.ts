@@ -158,9 +158,8 @@ class PooledChannel implements ClientChannel, CallOwner {
     );
   }
 
-  cancel(call: PendingCall, signal: AbortSignal): void {
+  cancel(call: PendingCall, reason: unknown): void {
     if (call.done) return;
-    const reason: unknown = signal.reason;
     const why = reason instanceof Error ? `: ${reason.message}` : "";
     this.settleWaiting(call as WaitingCall).reject(
       this.waitError(call, RpcErrorCode.CANCELLED, `cancelled while ${WAITING}${why}`, reason),
@@ -205,7 +204,7 @@ class PooledChannel implements ClientChannel, CallOwner {
     const promise = call.promise();
     const aborted = call.prepare(options, this.options.timeoutMs);
     if (aborted !== undefined) {
-      this.cancel(call, aborted);
+      this.cancel(call, aborted.reason);
       return promise;
     }
     this.waiting.add(call);

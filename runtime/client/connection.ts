@@ -13,6 +13,7 @@ import { MessageType } from "../protocol/ttype.js";
 import type { Pickable } from "../registry/static.js";
 import type { CallOptions, MethodDescriptor } from "../service.js";
 import { FrameError, type MessageDecoder } from "../transport/frame-decoder.js";
+import { HeaderDecoder, THeaderKey } from "../transport/header.js";
 import { EARLY_FLUSH_BYTES, OutBuffer } from "../transport/out-buffer.js";
 import { hostPort, openSocket } from "../transport/socket.js";
 import { createMessageDecoder, writeMessage } from "../transport/wire.js";
@@ -62,6 +63,11 @@ export class ClientConnection implements Pickable, CallOwner {
   private lastError: Error | undefined;
   private closed: Promise<void> | undefined;
   private retiring = false;
+  /**
+   * The server said it is draining (a THeader reply with `idlc-draining: 1`): pick others for
+   * new calls. Cleared when a new connection opens (the server restarted).
+   */
+  private peerDraining = false;
   /** Told when a retired connection has closed, so the channel can forget it. */
   private onRetiredClose: (() => void) | undefined;
 
@@ -91,9 +97,9 @@ export class ClientConnection implements Pickable, CallOwner {
     return this.pending.size;
   }
 
-  /** False while backing off after failed connects. */
+  /** False while backing off after failed connects, or while its server drains. */
   get available(): boolean {
-    return this.failures === 0 || this.state === "open";
+    return !this.peerDraining && (this.failures === 0 || this.state === "open");
   }
 
   /**
@@ -117,7 +123,7 @@ export class ClientConnection implements Pickable, CallOwner {
     const aborted = call.prepare(options, this.options.timeoutMs);
     if (aborted !== undefined) {
       call.done = true;
-      call.reject(cancelledError(call, this.peer, aborted));
+      call.reject(cancelledError(call, this.peer, aborted.reason));
       return promise;
     }
     const deadline = call.deadline;
@@ -207,10 +213,10 @@ export class ClientConnection implements Pickable, CallOwner {
     call.reject(deadlineError(call, this.peer));
   }
 
-  cancel(call: PendingCall, signal: AbortSignal): void {
+  cancel(call: PendingCall, reason: unknown): void {
     if (call.done) return;
     this.settle(call);
-    call.reject(cancelledError(call, this.peer, signal));
+    call.reject(cancelledError(call, this.peer, reason));
   }
 
   // ---- sending ----
@@ -297,6 +303,7 @@ export class ClientConnection implements Pickable, CallOwner {
     this.socket!.setTimeout(0);
     this.state = "open";
     this.failures = 0;
+    this.peerDraining = false;
     this.flushNow();
   };
 
@@ -389,6 +396,9 @@ export class ClientConnection implements Pickable, CallOwner {
     const r = this.reader;
     r.reset(bytes, start, end);
     const header = r.messageBegin(); // throws: the stream is corrupt, onData abandons it
+    const decoder = this.decoder;
+    if (decoder instanceof HeaderDecoder && decoder.headers?.get(THeaderKey.DRAINING) === "1")
+      this.peerDraining = true;
     const call = this.pending.take(header.seqid);
     if (call === undefined) return; // a late reply (timed out or cancelled): dropped
     this.settle(call, false);

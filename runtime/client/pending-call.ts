@@ -1,7 +1,9 @@
 // One call awaiting its reply. It is the only object a call allocates besides the Promise the
 // caller awaits: it is its own deadline-heap entry and its own abort watcher (abort-watch.ts
-// keeps one listener per signal, shared by all its calls), so no closure or timer is created
+// keeps one listener per signal, shared by all its calls) and its own link in its parent
+// context's cancel scope (cancel-scope.ts), so no closure, timer or AbortController is created
 // per call.
+import { CancelScope, type ScopeLink } from "../cancel-scope.js";
 import { resolveDeadline, type DeadlineScheduler, type Deadlined } from "../deadline.js";
 import type { CallOptions, MethodDescriptor } from "../service.js";
 import { unwatchAbort, watchAbort, type AbortWatcher } from "./abort-watch.js";
@@ -9,13 +11,19 @@ import { unwatchAbort, watchAbort, type AbortWatcher } from "./abort-watch.js";
 /** What settles a pending call when its deadline passes or its signal aborts. */
 export interface CallOwner {
   expire(call: PendingCall): void;
-  cancel(call: PendingCall, signal: AbortSignal): void;
+  /** Its signal or its parent aborted, with `reason` (the signal's, or the parent scope's). */
+  cancel(call: PendingCall, reason: unknown): void;
+}
+
+/** Why a call was cancelled before it started (its signal or parent was already aborted). */
+export interface Cancelled {
+  readonly reason: unknown;
 }
 
 function noop(): void {}
 
 /** A call sent (or about to be) on a connection, until it settles. */
-export class PendingCall implements Deadlined, AbortWatcher {
+export class PendingCall implements Deadlined, AbortWatcher, ScopeLink {
   expiresAt = Infinity;
   heapIndex = -1;
   /** The call's time budget, for messages (ms); NaN without a deadline. */
@@ -30,6 +38,10 @@ export class PendingCall implements Deadlined, AbortWatcher {
   /** Signals this call listens to (its own and its parent's), to unsubscribe when it settles. */
   signal: AbortSignal | undefined = undefined;
   parentSignal: AbortSignal | undefined = undefined;
+  /** The parent context's cancel scope this call is linked into (an idlc server context). */
+  scope: CancelScope | undefined = undefined;
+  scopePrev: ScopeLink | undefined = undefined;
+  scopeNext: ScopeLink | undefined = undefined;
 
   readonly owner: CallOwner;
   readonly service: string;
@@ -43,22 +55,29 @@ export class PendingCall implements Deadlined, AbortWatcher {
 
   /**
    * Applies the call's options: computes its deadline (`expiresAt`, from its timeout, deadline,
-   * parent or the channel's default) and listens to its signal and its parent's. Returns an
-   * already aborted signal instead, in which case nothing is listened to.
+   * parent or the channel's default) and listens to its signal and its parent. An idlc server
+   * context as parent is a CancelScope: the call links into it and no AbortSignal is made; any
+   * other CallContext is followed through its `signal`. Returns why, when the signal or parent is
+   * already aborted, in which case nothing is listened to.
    */
   prepare(
     options: CallOptions | undefined,
     defaultTimeoutMs: number | undefined,
-  ): AbortSignal | undefined {
+  ): Cancelled | undefined {
     let timeoutMs = defaultTimeoutMs;
     let deadline: number | undefined;
     let parentDeadline: number | undefined;
     if (options !== undefined) {
       const signal = options.signal;
       const parent = options.parent;
-      const parentSignal = parent?.signal; // made on first use: only calls with a parent pay
-      if (signal?.aborted) return signal;
-      if (parentSignal?.aborted) return parentSignal;
+      if (signal?.aborted) return { reason: signal.reason };
+      let parentSignal: AbortSignal | undefined;
+      if (parent instanceof CancelScope) {
+        if (parent.cancelReason !== undefined) return { reason: parent.cancelReason };
+      } else if (parent !== undefined) {
+        parentSignal = parent.signal;
+        if (parentSignal.aborted) return { reason: parentSignal.reason };
+      }
       timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
       deadline = options.deadline;
       parentDeadline = parent?.deadline;
@@ -66,7 +85,8 @@ export class PendingCall implements Deadlined, AbortWatcher {
         this.signal = signal;
         watchAbort(signal, this);
       }
-      if (parentSignal !== undefined) {
+      if (parent instanceof CancelScope) parent.link(this);
+      else if (parentSignal !== undefined) {
         this.parentSignal = parentSignal;
         watchAbort(parentSignal, this);
       }
@@ -92,7 +112,12 @@ export class PendingCall implements Deadlined, AbortWatcher {
 
   /** Its signal or its parent's aborted (abort-watch.ts). */
   aborted(signal: AbortSignal): void {
-    this.owner.cancel(this, signal);
+    this.owner.cancel(this, signal.reason);
+  }
+
+  /** Its parent context was cancelled (cancel-scope.ts). */
+  scopeCancelled(reason: Error): void {
+    this.owner.cancel(this, reason);
   }
 
   /** Marks the call settled and takes it off its owner's deadline scheduler and its signals. */
@@ -101,6 +126,7 @@ export class PendingCall implements Deadlined, AbortWatcher {
     if (this.heapIndex >= 0) scheduler.remove(this);
     if (this.signal !== undefined) unwatchAbort(this.signal, this);
     if (this.parentSignal !== undefined) unwatchAbort(this.parentSignal, this);
+    this.scope?.unlink(this);
   }
 
   /** The Promise the caller awaits, settled through `resolve`/`reject`. */

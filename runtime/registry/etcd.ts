@@ -31,6 +31,17 @@ export interface RegisterOptions {
    * console.warn per outage.
    */
   readonly onError?: (error: EtcdError) => void;
+  /**
+   * The server behind `address` (from `createServer()`): its `close()` then deregisters first,
+   * before it stops accepting and drains, so clients stop picking it at once. Default: none
+   * (call `registration.close()` before `server.close()` yourself).
+   */
+  readonly server?: ClosingServer;
+}
+
+/** What `registerEndpoint` needs of a server: a hook that its `close()` runs first. */
+export interface ClosingServer {
+  beforeClose(hook: () => void | Promise<void>): () => void;
 }
 
 /** A live registration in etcd. */
@@ -132,6 +143,7 @@ export async function registerEndpoint(options: RegisterOptions): Promise<Regist
     client.close();
     throw error;
   }
+  registration.detach = options.server?.beforeClose(() => registration.close());
   return registration;
 }
 
@@ -150,6 +162,8 @@ class EtcdRegistration implements Registration {
   /** The renewal running now, if any. */
   private running: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
+  /** Removes the before-close hook of the server this registration is tied to. */
+  detach: (() => void) | undefined;
 
   constructor(
     client: EtcdClient,
@@ -215,6 +229,7 @@ class EtcdRegistration implements Registration {
   }
 
   private async shutDown(): Promise<void> {
+    this.detach?.();
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running; // never rejects: renew() catches

@@ -2,7 +2,9 @@
 // calls, runs them concurrently, and writes each reply as its handler finishes: the replies of
 // synchronous handlers to the calls of one received chunk in one socket write as soon as the
 // chunk is read, later replies coalesced (see `send`). Backpressure: with
-// `maxInFlightPerConnection` calls running it stops reading until one finishes. A stream that
+// `maxInFlightPerConnection` calls running it stops reading until one finishes. A running call
+// is abandoned when its time is up (`expired`): its slot is released at once and a late result
+// is discarded, so handlers that never settle cannot wedge the connection. A stream that
 // cannot be split into messages closes this connection only, with a logged reason. Slow peers:
 // the connection notes when a partly received message started (`frameStartedAt`) and how many
 // bytes its decoder holds (`held`, part of the server's `maxBufferedFrameBytes` budget); the
@@ -18,7 +20,7 @@ import { MessageType, type ProtocolName } from "../protocol/ttype.js";
 import type { MethodDescriptor } from "../service.js";
 import { detectWire, type TransportName } from "../transport/detect.js";
 import { FrameError, type MessageDecoder } from "../transport/frame-decoder.js";
-import { HeaderDecoder, HeaderError, THeaderKey } from "../transport/header.js";
+import { HeaderDecoder, HeaderError, THeaderKey, type HeaderEntry } from "../transport/header.js";
 import { EARLY_FLUSH_BYTES, OutBuffer } from "../transport/out-buffer.js";
 import { peerName } from "../transport/socket.js";
 import { createMessageDecoder, writeMessage } from "../transport/wire.js";
@@ -26,12 +28,15 @@ import { NO_HEADERS, ServerCallContext, type ContextOwner } from "./context.js";
 import type { LogLimiter } from "./log-limiter.js";
 import type { Logger, ResolvedServerOptions } from "./options.js";
 import { replyError, replyException, replyValue, type ReplySink } from "./replies.js";
+import { CallOutcome, type MethodCounters, type ServerCounters } from "./stats.js";
 
 /** A registered method: where calls named `Service:method` (or `method`) go. */
 export interface Route {
   readonly service: string;
   readonly method: MethodDescriptor;
   readonly handler: unknown;
+  /** Its counters in `server.stats()`. */
+  readonly counters: MethodCounters;
 }
 
 /** What connections need from their server. */
@@ -48,11 +53,19 @@ export interface ServerCore {
   explainUnknown(name: string): string;
   /** The interceptor chain, when there are interceptors. */
   readonly chain: ((call: ServerCall) => Promise<unknown>) | undefined;
+  /** Calls, outcomes and calls running on the whole server. */
+  readonly counters: ServerCounters;
+  /** Why a call arriving now is shed (admission control), or undefined to run it. */
+  shedReason(): string | undefined;
+  /** The server is shutting down: THeader replies tell clients to send no new calls. */
+  readonly draining: boolean;
   /** The connection has closed (socket gone). */
   connectionClosed(connection: ServerConnection): void;
 }
 
 const EMPTY = new Uint8Array(0);
+/** Carried by every THeader reply of a draining server (clients stop picking the connection). */
+const DRAINING_HEADERS: readonly HeaderEntry[] = [[THeaderKey.DRAINING, "1"]];
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -66,7 +79,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-/** Waits for an asynchronous handler, then answers. */
+/** Waits for an asynchronous handler, then answers, unless the call was abandoned meanwhile. */
 async function answerLater(
   connection: ServerConnection,
   context: ServerCallContext,
@@ -76,10 +89,12 @@ async function answerLater(
   try {
     value = await result;
   } catch (error) {
+    if (!connection.endCall(context)) return; // abandoned: its slot is already free
     replyError(connection, context, error);
     connection.callFinished();
     return;
   }
+  if (!connection.endCall(context)) return;
   replyValue(connection, context, value);
   connection.callFinished();
 }
@@ -91,6 +106,8 @@ export class ServerConnection implements ContextOwner, ReplySink {
   inFlight = 0;
   /** Set on traffic; the idle sweep clears it. */
   active = true;
+  /** Set when a call starts; the drain sweep clears it (a quiet connection is ended). */
+  called = false;
   /** When the idle sweep last saw this connection without traffic (epoch ms). */
   idleSince = 0;
   /**
@@ -125,8 +142,8 @@ export class ServerConnection implements ContextOwner, ReplySink {
   /** Graceful close: no new calls are read; the socket ends once running calls are answered. */
   private draining = false;
   private closed = false;
-  /** Contexts whose signal was made, to abort them when the connection goes. */
-  private readonly watchedContexts = new Set<ServerCallContext>();
+  /** The first of the calls running (asynchronous, not yet answered or abandoned). */
+  private running: ServerCallContext | undefined;
 
   constructor(socket: Socket, core: ServerCore) {
     this.socket = socket;
@@ -147,30 +164,89 @@ export class ServerConnection implements ContextOwner, ReplySink {
     if (this.inFlight === 0) this.endAfterFlush();
   }
 
-  /** Closes at once; running calls' signals abort with `reason`. */
+  /** Closes at once; running calls are cancelled with `reason`. */
   destroy(reason: string): void {
     if (this.closed) return;
-    this.abortWatched(new RpcError(reason, { code: RpcErrorCode.CANCELLED }));
+    this.cancelRunning(new RpcError(reason, { code: RpcErrorCode.CANCELLED }));
     this.socket.destroy();
   }
 
-  // ---- ContextOwner ----
+  // ---- running calls (ContextOwner) ----
 
-  watch(context: ServerCallContext): AbortController {
-    const controller = new AbortController();
-    if (this.closed) {
-      const reason = `connection from ${this.peer} closed`;
-      controller.abort(new RpcError(reason, { code: RpcErrorCode.CANCELLED }));
-      return controller;
+  /**
+   * Tracks a call whose handler went asynchronous: it holds a slot here and on the server until
+   * it is answered or abandoned, at the earlier of its deadline and `maxHandlerMs` from now.
+   */
+  private track(context: ServerCallContext): void {
+    const head = this.running;
+    context.runningNext = head;
+    if (head !== undefined) head.runningPrev = context;
+    this.running = context;
+    this.inFlight++;
+    this.core.counters.inFlight++;
+    let at = context.deadline ?? Infinity;
+    const maxHandlerMs = this.core.options.maxHandlerMs;
+    if (maxHandlerMs > 0) {
+      const bound = Date.now() + maxHandlerMs;
+      if (bound < at) at = bound;
     }
-    this.watchedContexts.add(context);
-    if (context.deadline !== undefined) this.core.scheduler.add(context);
-    return controller;
+    if (at !== Infinity) {
+      context.expiresAt = at;
+      this.core.scheduler.add(context);
+    }
   }
 
-  unwatch(context: ServerCallContext): void {
-    this.watchedContexts.delete(context);
+  /** Stops tracking a call; false if it was already answered or abandoned. */
+  endCall(context: ServerCallContext): boolean {
+    if (context.done) return false;
+    context.done = true;
+    const { runningPrev: prev, runningNext: next } = context;
+    if (prev === undefined) this.running = next;
+    else prev.runningNext = next;
+    if (next !== undefined) next.runningPrev = prev;
+    context.runningPrev = context.runningNext = undefined;
     if (context.heapIndex >= 0) this.core.scheduler.remove(context);
+    this.core.counters.inFlight--;
+    return true;
+  }
+
+  /**
+   * A call's time is up: abandoned (signal aborted, downstream calls cancelled, slot released).
+   * Past the caller's deadline nobody waits for an answer, so none is sent (as gRPC's client
+   * has given up by then); past `maxHandlerMs` the caller may still be waiting, so it gets a
+   * TIMEOUT ApplicationError.
+   */
+  expired(context: ServerCallContext): void {
+    if (!this.endCall(context)) return;
+    const name = `${context.service}.${context.method}`;
+    const atDeadline = context.endsAtDeadline;
+    const maxHandlerMs = this.core.options.maxHandlerMs;
+    const why = atDeadline
+      ? `deadline of ${name} (call from ${this.peer}) passed`
+      : `${name} (call from ${this.peer}) ran longer than maxHandlerMs (${maxHandlerMs} ms)`;
+    context.cancel(new RpcError(why, { code: RpcErrorCode.DEADLINE_EXCEEDED }));
+    this.core.counters.record(
+      context.counters,
+      atDeadline ? CallOutcome.DEADLINE_EXCEEDED : CallOutcome.TIMEOUT,
+    );
+    if (!atDeadline && !context.descriptor.oneway)
+      replyException(
+        this,
+        context.method,
+        context.seqid,
+        `${name} ran longer than the server's maxHandlerMs (${maxHandlerMs} ms) and was abandoned`,
+        ApplicationErrorType.TIMEOUT,
+      );
+    this.callFinished();
+  }
+
+  /** Cancels every running call (they stay tracked until they settle or their time is up). */
+  private cancelRunning(reason: Error): void {
+    for (let context = this.running; context !== undefined;) {
+      const next = context.runningNext;
+      context.cancel(reason);
+      context = next;
+    }
   }
 
   // ---- reading ----
@@ -342,8 +418,25 @@ export class ServerConnection implements ContextOwner, ReplySink {
         cause: error,
       });
     }
+    const counters = this.core.counters;
+    if (header.type !== MessageType.CALL && header.type !== MessageType.ONEWAY) {
+      // A REPLY or EXCEPTION is a client's message: it never reaches a handler.
+      counters.record(undefined, CallOutcome.INVALID_MESSAGE_TYPE);
+      const type = header.type === MessageType.REPLY ? "REPLY" : "EXCEPTION";
+      replyException(
+        this,
+        splitMessageName(header.name).method,
+        header.seqid,
+        `a server accepts only CALL and ONEWAY messages, not ${type}`,
+        ApplicationErrorType.INVALID_MESSAGE_TYPE,
+      );
+      return;
+    }
+    counters.calls++;
+    this.called = true;
     const route = this.core.route(header.name);
     if (route === undefined) {
+      counters.record(undefined, CallOutcome.UNKNOWN_METHOD);
       // The args need no skipping: the transport already delimited the message.
       if (header.type !== MessageType.ONEWAY)
         replyException(
@@ -356,10 +449,20 @@ export class ServerConnection implements ContextOwner, ReplySink {
       return;
     }
     const method = route.method;
+    route.counters.calls++;
+    const shed = this.core.shedReason();
+    if (shed !== undefined) {
+      // Answered before its arguments are even decoded: shedding must cost next to nothing.
+      counters.record(route.counters, CallOutcome.OVERLOADED);
+      if (!method.oneway)
+        replyException(this, method.name, header.seqid, shed, ApplicationErrorType.LOADSHEDDING);
+      return;
+    }
     let args: unknown[];
     try {
       args = method.readArgs(r);
     } catch (error) {
+      counters.record(route.counters, CallOutcome.PROTOCOL_ERROR);
       const why = `cannot decode the arguments of ${route.service}.${method.name}: ${errorText(error)}`;
       this.core.log.warn("bad-arguments", `${why} (from ${this.peer})`);
       if (!method.oneway)
@@ -376,6 +479,7 @@ export class ServerConnection implements ContextOwner, ReplySink {
       this,
       route.service,
       method,
+      route.counters,
       header.seqid,
       this.peer,
       deadline,
@@ -393,7 +497,7 @@ export class ServerConnection implements ContextOwner, ReplySink {
       return;
     }
     if (isThenable(result)) {
-      this.inFlight++;
+      this.track(context);
       void answerLater(this, context, result);
     } else replyValue(this, context, result);
   }
@@ -416,6 +520,10 @@ export class ServerConnection implements ContextOwner, ReplySink {
     return this.core.options.debug;
   }
 
+  get counters(): ServerCounters {
+    return this.core.counters;
+  }
+
   /**
    * Frames the message for this connection's transport. Replies made while reading a chunk are
    * written when the chunk is done (`readCalls`). A later reply (an asynchronous handler) that
@@ -424,8 +532,10 @@ export class ServerConnection implements ContextOwner, ReplySink {
    * turn share one write at its check phase.
    */
   send(seqid: number, payload: Uint8Array): void {
-    if (this.transport === undefined) return;
-    writeMessage(this.out, this.transport, this.protocol, payload, seqid, undefined);
+    const transport = this.transport;
+    if (transport === undefined) return;
+    const headers = this.core.draining && transport === "header" ? DRAINING_HEADERS : undefined;
+    writeMessage(this.out, transport, this.protocol, payload, seqid, headers);
     this.active = true;
     if (this.out.pending >= EARLY_FLUSH_BYTES) this.flush();
     if (this.reading || this.flushScheduled) return;
@@ -457,7 +567,7 @@ export class ServerConnection implements ContextOwner, ReplySink {
     if (this.decoder !== undefined && !this.closed && !this.draining) this.readCalls();
   };
 
-  /** An asynchronous call finished (after its reply was written). */
+  /** An asynchronous call finished (after its reply was written) or was abandoned. */
   callFinished(): void {
     this.inFlight--;
     if (this.closed) return;
@@ -510,13 +620,9 @@ export class ServerConnection implements ContextOwner, ReplySink {
     this.releaseHeld();
     this.out.clear();
     this.out.release();
-    this.abortWatched(
+    this.cancelRunning(
       new RpcError(`connection from ${this.peer} closed`, { code: RpcErrorCode.CANCELLED }),
     );
     this.core.connectionClosed(this);
   };
-
-  private abortWatched(reason: Error): void {
-    for (const context of this.watchedContexts) context.abort(reason);
-  }
 }

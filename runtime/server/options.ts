@@ -43,6 +43,25 @@ export interface ServerOptions {
   readonly maxInFlightPerConnection?: number;
   /** Connections served at once; more are closed on arrival. Default 10_000. */
   readonly maxConnections?: number;
+  /**
+   * Longest a handler may run, in ms, whatever the caller's deadline: then its signal aborts, its
+   * downstream calls are cancelled, its slot is released and the caller gets a TIMEOUT
+   * ApplicationError (a late result is discarded). The only bound on framed and unframed calls,
+   * which carry no deadline. Default 60_000; 0 never.
+   */
+  readonly maxHandlerMs?: number;
+  /**
+   * Handlers running at once on the whole server; a call beyond it is shed (LOADSHEDDING, the
+   * client's "overloaded") before it runs. Default 10_000.
+   */
+  readonly maxConcurrentCalls?: number;
+  /**
+   * Shed calls while the event loop's mean delay over a sample is above this, in ms. Default
+   * 500; 0 never.
+   */
+  readonly maxEventLoopDelayMs?: number;
+  /** How often the event-loop delay is sampled, in ms. Default 1_000. */
+  readonly eventLoopSampleMs?: number;
   /** A connection with no traffic and no call running this long is closed, in ms. Default 300_000; 0 never. */
   readonly idleTimeoutMs?: number;
   /**
@@ -84,6 +103,10 @@ export interface ResolvedServerOptions {
   readonly limits: DecodeLimits;
   readonly maxInFlightPerConnection: number;
   readonly maxConnections: number;
+  readonly maxHandlerMs: number;
+  readonly maxConcurrentCalls: number;
+  readonly maxEventLoopDelayMs: number;
+  readonly eventLoopSampleMs: number;
   readonly idleTimeoutMs: number;
   readonly frameTimeoutMs: number;
   readonly maxBufferedFrameBytes: number;
@@ -123,6 +146,10 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
       1024,
     ),
     maxConnections: positive("maxConnections", options.maxConnections, 10_000),
+    maxHandlerMs: zeroOrMore("maxHandlerMs", options.maxHandlerMs, 60_000),
+    maxConcurrentCalls: positive("maxConcurrentCalls", options.maxConcurrentCalls, 10_000),
+    maxEventLoopDelayMs: zeroOrMore("maxEventLoopDelayMs", options.maxEventLoopDelayMs, 500),
+    eventLoopSampleMs: positive("eventLoopSampleMs", options.eventLoopSampleMs, 1_000),
     idleTimeoutMs: zeroOrMore("idleTimeoutMs", options.idleTimeoutMs, 300_000),
     frameTimeoutMs: zeroOrMore("frameTimeoutMs", options.frameTimeoutMs, 10_000),
     maxBufferedFrameBytes: positive(

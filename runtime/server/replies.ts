@@ -9,6 +9,7 @@ import type { ProtocolWriter } from "../protocol/protocol.js";
 import { MessageType } from "../protocol/ttype.js";
 import type { ServerCallContext } from "./context.js";
 import type { Logger } from "./options.js";
+import { CallOutcome, type ServerCounters } from "./stats.js";
 
 /** Where answers go: a connection's writer and its outgoing bytes. */
 export interface ReplySink {
@@ -21,13 +22,17 @@ export interface ReplySink {
   readonly writer: ProtocolWriter;
   /** Sends the message just written to `writer`. */
   send(seqid: number, payload: Uint8Array): void;
+  /** Where outcomes are counted (`server.stats()`). */
+  readonly counters: ServerCounters;
 }
 
 /** Answers with the handler's return value. */
 export function replyValue(sink: ReplySink, context: ServerCallContext, value: unknown): void {
-  context.release();
   const method = context.descriptor;
-  if (method.oneway || !sink.open) return;
+  if (method.oneway || !sink.open) {
+    sink.counters.record(context.counters, CallOutcome.OK);
+    return;
+  }
   const w = sink.writer;
   try {
     w.reset();
@@ -41,12 +46,12 @@ export function replyValue(sink: ReplySink, context: ServerCallContext, value: u
     replyInternal(sink, context, error);
     return;
   }
+  sink.counters.record(context.counters, CallOutcome.OK);
   sink.send(context.seqid, w.bytes());
 }
 
 /** Answers a handler (or interceptor) that threw `error`. */
 export function replyError(sink: ReplySink, context: ServerCallContext, error: unknown): void {
-  context.release();
   const method = context.descriptor;
   const w = sink.writer;
   let declared = false;
@@ -60,10 +65,12 @@ export function replyError(sink: ReplySink, context: ServerCallContext, error: u
     }
   }
   if (declared) {
+    sink.counters.record(context.counters, CallOutcome.EXCEPTION);
     if (sink.open) sink.send(context.seqid, w.bytes());
     return;
   }
   if (error instanceof ApplicationError) {
+    sink.counters.record(context.counters, CallOutcome.APPLICATION_ERROR);
     if (!method.oneway) replyException(sink, method.name, context.seqid, error.message, error.type);
     return;
   }
@@ -71,10 +78,12 @@ export function replyError(sink: ReplySink, context: ServerCallContext, error: u
     `${method.oneway ? "oneway " : ""}handler of ${context.service}.${method.name} failed (call from ${sink.peer})`,
     error,
   );
-  if (!method.oneway) replyInternal(sink, context, error);
+  if (method.oneway) sink.counters.record(context.counters, CallOutcome.INTERNAL_ERROR);
+  else replyInternal(sink, context, error);
 }
 
 function replyInternal(sink: ReplySink, context: ServerCallContext, error: unknown): void {
+  sink.counters.record(context.counters, CallOutcome.INTERNAL_ERROR);
   const name = `${context.service}.${context.method}`;
   const message =
     sink.debug && error instanceof Error

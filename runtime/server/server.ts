@@ -1,7 +1,8 @@
 // `createServer()`: many services on one port, routed by multiplexed name (`Service:method`, or
 // a bare method name when the server hosts one service), with interceptors, connection limits
-// (in all and per remote address), one sweep timer for idle and dribbling connections, and a
-// graceful close.
+// (in all and per remote address), admission control (maxConcurrentCalls, event-loop delay),
+// one sweep timer for idle and dribbling connections, counters (`stats()`) and a graceful
+// drain on close.
 import type { Server as NetServer, Socket } from "node:net";
 import { DeadlineScheduler } from "../deadline.js";
 import { composeInterceptors, type ServerCall, type ServerInterceptor } from "../interceptor.js";
@@ -10,7 +11,15 @@ import type { ServiceDescriptor } from "../service.js";
 import { createListener, peerName } from "../transport/socket.js";
 import { ServerConnection, type Route, type ServerCore } from "./connection.js";
 import { LogLimiter } from "./log-limiter.js";
+import { LoadMonitor } from "./load-monitor.js";
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from "./options.js";
+import {
+  CallOutcome,
+  MethodCounters,
+  methodRecord,
+  ServerCounters,
+  type ServerStats,
+} from "./stats.js";
 
 /** Where a server listens. */
 export interface ListenOptions {
@@ -28,9 +37,21 @@ export interface ServerAddress {
 
 /** Options of `server.close()`. */
 export interface CloseOptions {
-  /** Time running calls get to finish before connections are closed hard, in ms. Default 5_000. */
+  /**
+   * Time the whole close may take, in ms: before-close hooks, then running calls finishing;
+   * what is left then is closed hard. Default 5_000.
+   */
   readonly graceMs?: number;
+  /**
+   * While draining, a connection with no call running that started none for this long is
+   * ended, in ms: longer than a round trip, so calls a client sent before it saw the draining
+   * mark still arrive and are answered. Default 100.
+   */
+  readonly quietMs?: number;
 }
+
+/** Work `server.close()` does first, before it stops accepting (e.g. deregistering). */
+export type BeforeCloseHook = () => void | Promise<void>;
 
 /** An idlc RPC server. */
 export interface Server {
@@ -44,8 +65,18 @@ export interface Server {
   address(): ServerAddress;
   /** Connections open now. */
   readonly connections: number;
+  /** A snapshot of the server's counters, cheap enough to poll. */
+  stats(): ServerStats;
   /**
-   * Stops accepting, lets running calls finish for up to `graceMs`, then closes what is left;
+   * Adds work for `close()` to do first, before it stops accepting (hooks run together, and
+   * are waited for within `graceMs`); `registerEndpoint({ server })` deregisters this way.
+   * Returns a function that removes the hook.
+   */
+  beforeClose(hook: BeforeCloseHook): () => void;
+  /**
+   * Drains: runs the before-close hooks (deregistration), stops accepting, keeps answering the
+   * calls connections send (THeader replies carry `idlc-draining: 1`, so idlc clients send no
+   * new ones), ends each connection once it is quiet, and after `graceMs` closes what is left;
    * resolves when every connection is closed.
    */
   close(options?: CloseOptions): Promise<void>;
@@ -61,7 +92,9 @@ class RpcServer implements Server, ServerCore {
   readonly scheduler = new DeadlineScheduler();
   readonly log: LogLimiter;
   bufferedFrameBytes = 0;
+  readonly counters = new ServerCounters();
   chain: ((call: ServerCall) => Promise<unknown>) | undefined;
+  draining = false;
 
   private readonly services = new Map<string, { service: ServiceDescriptor; handler: unknown }>();
   private readonly routes = new Map<string, Route>();
@@ -69,6 +102,10 @@ class RpcServer implements Server, ServerCore {
   private readonly live = new Set<ServerConnection>();
   /** Open connections per remote address, for maxConnectionsPerPeer. */
   private readonly perPeer = new Map<string, number>();
+  /** Counters by `Service.method`, kept when routes are rebuilt. */
+  private readonly methodCounters = new Map<string, MethodCounters>();
+  private readonly monitor: LoadMonitor;
+  private readonly hooks = new Set<BeforeCloseHook>();
   private listener: NetServer | undefined;
   private sweepTimer: ReturnType<typeof setInterval> | undefined;
   private closing: Promise<void> | undefined;
@@ -77,6 +114,10 @@ class RpcServer implements Server, ServerCore {
   constructor(options: ServerOptions) {
     this.options = resolveServerOptions(options);
     this.log = new LogLimiter(this.options.logger, this.options.logIntervalMs);
+    this.monitor = new LoadMonitor(
+      this.options.maxEventLoopDelayMs,
+      this.options.eventLoopSampleMs,
+    );
     this.interceptors = [...(options.interceptors ?? [])];
     this.buildChain();
   }
@@ -93,7 +134,10 @@ class RpcServer implements Server, ServerCore {
     const single = this.services.size === 1;
     for (const [name, { service: s, handler: h }] of this.services)
       for (const method of s.methods.values()) {
-        const route: Route = { service: name, method, handler: h };
+        const key = `${name}.${method.name}`;
+        let counters = this.methodCounters.get(key);
+        if (counters === undefined) this.methodCounters.set(key, (counters = new MethodCounters()));
+        const route: Route = { service: name, method, handler: h, counters };
         this.routes.set(multiplexedName(name, method.name), route);
         if (single) this.routes.set(method.name, route);
       }
@@ -124,6 +168,7 @@ class RpcServer implements Server, ServerCore {
       listener.once("error", failed);
       listener.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
         listener.off("error", failed);
+        this.monitor.start();
         resolve(this.address());
       });
     });
@@ -136,8 +181,28 @@ class RpcServer implements Server, ServerCore {
     return { host: address.address, port: address.port };
   }
 
+  stats(): ServerStats {
+    const counters = this.counters;
+    return {
+      calls: counters.calls,
+      inFlight: counters.inFlight,
+      shed: counters.count(CallOutcome.OVERLOADED),
+      connections: this.live.size,
+      connectionsAccepted: counters.connectionsAccepted,
+      overloaded: this.monitor.overloaded,
+      eventLoopDelayMs: this.monitor.delayMs,
+      outcomes: counters.outcomeRecord(),
+      methods: methodRecord(this.methodCounters),
+    };
+  }
+
+  beforeClose(hook: BeforeCloseHook): () => void {
+    this.hooks.add(hook);
+    return () => this.hooks.delete(hook);
+  }
+
   close(options: CloseOptions = {}): Promise<void> {
-    this.closing ??= this.shutDown(options.graceMs ?? 5_000);
+    this.closing ??= this.shutDown(options.graceMs ?? 5_000, options.quietMs ?? 100);
     return this.closing;
   }
 
@@ -145,6 +210,15 @@ class RpcServer implements Server, ServerCore {
 
   route(name: string): Route | undefined {
     return this.routes.get(name);
+  }
+
+  shedReason(): string | undefined {
+    const { maxConcurrentCalls, maxEventLoopDelayMs } = this.options;
+    if (this.counters.inFlight >= maxConcurrentCalls)
+      return `${maxConcurrentCalls} calls are running (maxConcurrentCalls)`;
+    if (this.monitor.overloaded)
+      return `event-loop delay of ${Math.round(this.monitor.delayMs)} ms is above maxEventLoopDelayMs (${maxEventLoopDelayMs})`;
+    return undefined;
   }
 
   explainUnknown(name: string): string {
@@ -209,6 +283,7 @@ class RpcServer implements Server, ServerCore {
     // A peer that vanished without a FIN (power loss, a dropped NAT entry) is found by the OS.
     if (keepAliveMs > 0) socket.setKeepAlive(true, keepAliveMs);
     this.perPeer.set(peer, fromPeer + 1);
+    this.counters.connectionsAccepted++;
     this.live.add(new ServerConnection(socket, this));
   }
 
@@ -234,7 +309,15 @@ class RpcServer implements Server, ServerCore {
     }
   }
 
-  private async shutDown(graceMs: number): Promise<void> {
+  /**
+   * Drain, in order: before-close hooks (deregistration: clients stop picking this server),
+   * stop accepting, answer what connections still send (marked draining) and end each one once
+   * it is quiet, then, at `graceMs`, close what is left hard.
+   */
+  private async shutDown(graceMs: number, quietMs: number): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    this.draining = true; // from now on THeader replies tell clients to go elsewhere
+    await this.runHooks(graceMs);
     const listener = this.listener;
     const stopped = new Promise<void>((resolve) => {
       if (listener === undefined || !listener.listening) resolve();
@@ -243,17 +326,54 @@ class RpcServer implements Server, ServerCore {
     if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
     if (this.live.size > 0) {
       const drained = new Promise<void>((resolve) => (this.allClosed = resolve));
-      for (const connection of this.live) connection.drain();
-      const timer = setTimeout(() => {
-        for (const connection of this.live)
-          connection.destroy(`server closed after a grace period of ${graceMs} ms`);
-      }, graceMs);
+      for (const connection of this.live) connection.called = false;
+      // One sweep timer for the server, never one per connection or call.
+      const sweep = setInterval(() => this.endQuiet(), quietMs);
+      const timer = setTimeout(
+        () => {
+          for (const connection of this.live)
+            connection.destroy(`server closed after a grace period of ${graceMs} ms`);
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       await drained;
+      clearInterval(sweep);
       clearTimeout(timer);
     }
     await stopped;
+    this.monitor.stop();
     this.scheduler.close();
     this.log.close();
+  }
+
+  /** Ends the connections that have nothing running and started no call since the last sweep. */
+  private endQuiet(): void {
+    for (const connection of this.live) {
+      if (connection.inFlight === 0 && !connection.called) connection.drain();
+      connection.called = false;
+    }
+  }
+
+  /** Runs the before-close hooks together, waiting at most `graceMs`; failures are logged. */
+  private async runHooks(graceMs: number): Promise<void> {
+    if (this.hooks.size === 0) return;
+    const logger = this.options.logger;
+    const runs = [...this.hooks].map(async (hook) => {
+      try {
+        await hook();
+      } catch (error) {
+        logger.error("a before-close hook of server.close() failed", error);
+      }
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        logger.warn(`before-close hooks still running after graceMs (${graceMs} ms); closing`);
+        resolve();
+      }, graceMs);
+    });
+    await Promise.race([Promise.all(runs), late]);
+    clearTimeout(timer);
   }
 }
 

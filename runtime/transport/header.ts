@@ -13,10 +13,14 @@ export const HEADER_MAGIC = 0x0fff;
 /** THeader's hard limit on a frame, in bytes (HeaderFormat.md, Python HARD_MAX_FRAME_SIZE). */
 export const MAX_HEADER_FRAME_BYTES = 0x3fffffff;
 
-/** Header keys idlc sends and reads: the remaining deadline in ms (fbthrift's name) and a request id. */
+/**
+ * Header keys idlc sends and reads: the remaining deadline in ms (fbthrift's name), a request id,
+ * and, on replies of a server that is shutting down, `idlc-draining: 1` (send no new calls here).
+ */
 export const THeaderKey = {
   TIMEOUT_MS: "client_timeout",
   REQUEST_ID: "request_id",
+  DRAINING: "idlc-draining",
 } as const;
 
 /** THeader's protocol ids (HeaderFormat.md; JSON, id 1, is not supported). */

@@ -94,6 +94,8 @@ describe("TApplicationException", () => {
     expect(applicationTypeName(1)).toBe("UNKNOWN_METHOD");
     expect(applicationTypeName(6)).toBe("INTERNAL_ERROR");
     expect(applicationTypeName(10)).toBe("UNSUPPORTED_CLIENT_TYPE");
+    expect(applicationTypeName(11)).toBe("LOADSHEDDING"); // fbthrift's
+    expect(applicationTypeName(12)).toBe("TIMEOUT");
     expect(applicationTypeName(42)).toBe("type 42");
   });
 });

@@ -250,7 +250,11 @@ describe("THeader", () => {
   });
 
   test("the deadline and request id keys", () => {
-    expect(THeaderKey).toEqual({ TIMEOUT_MS: "client_timeout", REQUEST_ID: "request_id" });
+    expect(THeaderKey).toEqual({
+      TIMEOUT_MS: "client_timeout",
+      REQUEST_ID: "request_id",
+      DRAINING: "idlc-draining",
+    });
   });
 });
 
