@@ -21,6 +21,11 @@ export interface CallOptions {
    * new call inherits what is left of its deadline and its abort signal.
    */
   readonly parent?: CallContext;
+  /**
+   * Wait for a connection (through reconnects, within the deadline; without one, at most the
+   * channel's `connectTimeoutMs`) instead of failing at once with "unavailable". Default false.
+   */
+  readonly waitForReady?: boolean;
 }
 
 /** What a handler sees about the call it is handling. */

@@ -25,10 +25,10 @@ export function callError(
   return new RpcError(`${callName(call, peer)}: ${why}`, { code, cause });
 }
 
-/** The call's deadline passed. */
-export function deadlineError(call: PendingCall, peer: string): RpcError {
+/** The call's deadline passed; `note` says what it was waiting through, if not a reply. */
+export function deadlineError(call: PendingCall, peer: string, note = ""): RpcError {
   const budget = Number.isNaN(call.budgetMs) ? "" : ` of ${Math.round(call.budgetMs)} ms`;
-  return callError(call, peer, RpcErrorCode.DEADLINE_EXCEEDED, `deadline${budget} exceeded`);
+  return callError(call, peer, RpcErrorCode.DEADLINE_EXCEEDED, `deadline${budget} exceeded${note}`);
 }
 
 /** The call's (or its parent's) signal aborted; the reason's message is kept. */
@@ -66,14 +66,15 @@ export function replyError(call: PendingCall, peer: string, error: unknown): Err
   );
 }
 
-/** A TApplicationException the server sent instead of a result. */
+/** A TApplicationException the server sent instead of a result; `hint` is appended. */
 export function applicationError(
   call: PendingCall,
   peer: string,
   ex: ApplicationException,
+  hint = "",
 ): ApplicationError {
   return new ApplicationError(
-    `${callName(call, peer)} failed: ${applicationTypeName(ex.type)}: ${ex.message}`,
+    `${callName(call, peer)} failed: ${applicationTypeName(ex.type)}: ${ex.message}${hint}`,
     { type: ex.type },
   );
 }
