@@ -17,6 +17,8 @@ export const RpcErrorCode = {
   PROTOCOL_ERROR: "protocol-error",
   /** The server answered with a TApplicationException; see `ApplicationError.type`. */
   APPLICATION_ERROR: "application-error",
+  /** The server refused the call's credentials (auth.ts: a TApplicationException "unauthenticated: …"). */
+  UNAUTHENTICATED: "unauthenticated",
 } as const;
 /** One of the runtime error codes. */
 export type RpcErrorCode = (typeof RpcErrorCode)[keyof typeof RpcErrorCode];
@@ -63,8 +65,11 @@ export class ApplicationError extends RpcError {
   /** Apache's type code (ApplicationErrorType); unknown numbers are kept as sent. */
   readonly type: number;
 
-  constructor(message: string, options: { type: number; cause?: unknown }) {
-    super(message, { code: RpcErrorCode.APPLICATION_ERROR, cause: options.cause });
+  constructor(message: string, options: { type: number; cause?: unknown; code?: RpcErrorCode }) {
+    super(message, {
+      code: options.code ?? RpcErrorCode.APPLICATION_ERROR,
+      cause: options.cause,
+    });
     this.type = options.type;
   }
 }

@@ -1,5 +1,6 @@
 // The errors a client call rejects with, each naming service, method and peer, so a message
 // alone says which call failed where: `Calc.add on 10.0.0.7:9090: deadline of 500 ms exceeded`.
+import { UNAUTHENTICATED_PREFIX } from "../auth.js";
 import { ApplicationError, RpcError, RpcErrorCode, ThriftException } from "../errors.js";
 import { applicationTypeName, type ApplicationException } from "../message.js";
 import type { PendingCall } from "./pending-call.js";
@@ -73,8 +74,12 @@ export function applicationError(
   ex: ApplicationException,
   hint = "",
 ): ApplicationError {
+  // auth.ts's refusal: a plain TApplicationException on the wire, its own code here.
+  const code = ex.message.startsWith(UNAUTHENTICATED_PREFIX)
+    ? RpcErrorCode.UNAUTHENTICATED
+    : RpcErrorCode.APPLICATION_ERROR;
   return new ApplicationError(
     `${callName(call, peer)} failed: ${applicationTypeName(ex.type)}: ${ex.message}${hint}`,
-    { type: ex.type },
+    { type: ex.type, code },
   );
 }

@@ -12,7 +12,7 @@ import { splitMessageName } from "../message.js";
 import { createReader, createWriter } from "../protocol/index.js";
 import type { MessageHeader, ProtocolReader, ProtocolWriter } from "../protocol/protocol.js";
 import { MessageType, type ProtocolName } from "../protocol/ttype.js";
-import type { MethodDescriptor } from "../service.js";
+import type { MethodDescriptor, PeerCertificate } from "../service.js";
 import { detectWire, type TransportName } from "../transport/detect.js";
 import { FrameError, type MessageDecoder } from "../transport/frame-decoder.js";
 import { HeaderDecoder, HeaderError, THeaderKey } from "../transport/header.js";
@@ -21,6 +21,7 @@ import { peerName } from "../transport/socket.js";
 import { createMessageDecoder, writeMessage } from "../transport/wire.js";
 import { NO_HEADERS, ServerCallContext, type ContextOwner } from "./context.js";
 import type { Logger, ResolvedServerOptions } from "./options.js";
+import { readPeerCertificate } from "./peer-certificate.js";
 import { replyError, replyException, replyValue, type ReplySink } from "./replies.js";
 
 /** A registered method: where calls named `Service:method` (or `method`) go. */
@@ -108,6 +109,8 @@ export class ServerConnection implements ContextOwner, ReplySink {
   private closed = false;
   /** Contexts whose signal was made, to abort them when the connection goes. */
   private readonly watchedContexts = new Set<ServerCallContext>();
+  /** The client's TLS certificate once looked up (null: none). */
+  private certificate: PeerCertificate | null | undefined;
 
   constructor(socket: Socket, core: ServerCore) {
     this.socket = socket;
@@ -150,6 +153,11 @@ export class ServerConnection implements ContextOwner, ReplySink {
   unwatch(context: ServerCallContext): void {
     this.watchedContexts.delete(context);
     if (context.heapIndex >= 0) this.core.scheduler.remove(context);
+  }
+
+  peerCertificate(): PeerCertificate | undefined {
+    if (this.certificate === undefined) this.certificate = readPeerCertificate(this.socket) ?? null;
+    return this.certificate ?? undefined;
   }
 
   // ---- reading ----

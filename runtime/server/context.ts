@@ -4,7 +4,7 @@
 // the server shuts down hard.
 import type { Deadlined } from "../deadline.js";
 import { RpcError, RpcErrorCode } from "../errors.js";
-import type { CallContext, MethodDescriptor } from "../service.js";
+import type { CallContext, MethodDescriptor, PeerCertificate } from "../service.js";
 
 /** The connection a context belongs to: makes its signal and tracks it until the call ends. */
 export interface ContextOwner {
@@ -12,6 +12,8 @@ export interface ContextOwner {
   watch(context: ServerCallContext): AbortController;
   /** The call finished: stop tracking `context`. */
   unwatch(context: ServerCallContext): void;
+  /** The client certificate of a mutual-TLS connection (looked up once per connection). */
+  peerCertificate(): PeerCertificate | undefined;
 }
 
 /** Headers of calls that carried none. */
@@ -56,6 +58,10 @@ export class ServerCallContext implements CallContext, Deadlined {
   get signal(): AbortSignal {
     this.controller ??= this.owner.watch(this);
     return this.controller.signal;
+  }
+
+  get peerCertificate(): PeerCertificate | undefined {
+    return this.owner.peerCertificate();
   }
 
   /** Whether the signal was ever made (only then is there anything to release). */
