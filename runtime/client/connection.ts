@@ -470,21 +470,11 @@ export class ClientConnection implements Pickable, CallOwner {
         this.options.backoffMaxMs,
         this.options.backoffInitialMs * 2 ** (this.failures - 1),
       );
-      const now = Date.now();
-      this.retryAt = now + backoff;
+      this.retryAt = Date.now() + backoff;
       const why = this.lastError?.message ?? "connection refused";
       this.connectError = why;
-      // waitForReady calls wait for the next attempt, within their deadline (or connectTimeoutMs).
-      const waiting = new Set<PendingCall>();
-      for (const { call, since, waitForReady } of this.backlog)
-        if (
-          waitForReady &&
-          !call.done &&
-          (call.deadline !== undefined || now - since < this.options.connectTimeoutMs)
-        )
-          waiting.add(call);
-      this.failAll(RpcErrorCode.UNAVAILABLE, `cannot connect: ${why}`, waiting);
-      if (this.backlog.length > 0) this.kick();
+      const refused = `cannot connect: ${why}`;
+      this.failAll(RpcErrorCode.UNAVAILABLE, refused, this.failQueued(refused));
     } else if (this.isTlsRefusal()) {
       // The server refused the TLS handshake (say, no client certificate): nothing ran.
       this.failAll(RpcErrorCode.UNAVAILABLE, `TLS refused: ${this.lastError!.message}`);
@@ -492,12 +482,44 @@ export class ClientConnection implements Pickable, CallOwner {
       this.failAll(this.failure.code, this.failure.message);
     } else {
       const why = this.lastError?.message ?? "closed by the server";
+      const unwritten = `connection lost before the call was written (${why})`;
       this.failAll(
         RpcErrorCode.CONNECTION_LOST,
         `connection lost (${why}); the call may or may not have run`,
+        this.failQueued(unwritten),
       );
     }
+    if (this.backlog.length > 0) this.kick(); // waitForReady calls: connect again
   };
+
+  /**
+   * Settles the calls still queued, never written (so they did not run), with "unavailable",
+   * and keeps the waitForReady ones for the next connection, within their deadline (or
+   * `connectTimeoutMs` from when they were made). Returns the kept calls.
+   */
+  private failQueued(why: string): Set<PendingCall> {
+    const now = Date.now();
+    const kept = new Set<PendingCall>();
+    const queue = this.backlog;
+    this.backlog = [];
+    this.backlogBytes = 0;
+    for (const queued of queue) {
+      const { call, since, waitForReady } = queued;
+      if (call.done) continue;
+      if (
+        waitForReady &&
+        (call.deadline !== undefined || now - since < this.options.connectTimeoutMs)
+      ) {
+        kept.add(call);
+        this.backlog.push(queued);
+        this.backlogBytes += queued.bytes.length;
+        continue;
+      }
+      this.settle(call);
+      call.reject(callError(call, this.peer, RpcErrorCode.UNAVAILABLE, why));
+    }
+    return kept;
+  }
 
   /** Rejects every pending, queued and unflushed oneway call with `code`, but those in `keep`. */
   private failAll(code: RpcErrorCode, why: string, keep?: ReadonlySet<PendingCall>): void {

@@ -168,6 +168,24 @@ describe("a peer that never reads", () => {
   });
 });
 
+test("calls still queued when the connection breaks fail 'unavailable' (never sent), written ones 'connection-lost'", async () => {
+  const port = await rawServer(neverReads);
+  const { calc } = calcAt(port, { maxQueuedBytes: 128 * MIB });
+  await calc.notify("open"); // resolves once written: the connection is open
+  const filler = new Uint8Array(MIB);
+  const outcomes = Array.from({ length: 32 }, () =>
+    rejection(calc.blob(filler)).then((error) => error),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  for (const socket of peers) socket.destroy();
+  const errors = await Promise.all(outcomes);
+  const codes = new Set(errors.map((error) => error.code));
+  expect(codes).toEqual(new Set(["connection-lost", "unavailable"]));
+  expect(errors.find((error) => error.code === "unavailable")!.message).toMatch(
+    /: connection lost before the call was written \(/,
+  );
+});
+
 describe("TCP keepalive", () => {
   test("is enabled by default with keepAliveMs (30 s), configurable, and 0 disables it", async () => {
     const port = await calcServer();
