@@ -19,6 +19,8 @@ export const RpcErrorCode = {
   APPLICATION_ERROR: "application-error",
   /** The server shed the call (LOADSHEDDING): it never ran, so it is safe to retry elsewhere. */
   OVERLOADED: "overloaded",
+  /** The server refused the call's credentials (auth.ts: a TApplicationException "unauthenticated: …"). */
+  UNAUTHENTICATED: "unauthenticated",
 } as const;
 /** One of the runtime error codes. */
 export type RpcErrorCode = (typeof RpcErrorCode)[keyof typeof RpcErrorCode];
@@ -71,8 +73,11 @@ export class ApplicationError extends RpcError {
   /** Apache's type code (ApplicationErrorType); unknown numbers are kept as sent. */
   readonly type: number;
 
-  constructor(message: string, options: { type: number; cause?: unknown }) {
-    super(message, { code: RpcErrorCode.APPLICATION_ERROR, cause: options.cause });
+  constructor(message: string, options: { type: number; cause?: unknown; code?: RpcErrorCode }) {
+    super(message, {
+      code: options.code ?? RpcErrorCode.APPLICATION_ERROR,
+      cause: options.cause,
+    });
     this.type = options.type;
   }
 }

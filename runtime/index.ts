@@ -16,6 +16,7 @@ export type {
   ServiceDescriptor,
   MethodDescriptor,
   Annotations,
+  PeerCertificate,
 } from "./service.js";
 export { connect } from "./client/channel.js";
 export type { ClientChannel } from "./client/channel.js";
@@ -37,6 +38,8 @@ export type {
   ServerCall,
   Next,
 } from "./interceptor.js";
+export { createTokenAuth, bearerToken } from "./auth.js";
+export type { TokenAuthOptions } from "./auth.js";
 export { createStaticSource, parseEndpoint } from "./registry/static.js";
 export type { Endpoint, EndpointSource, Balance } from "./registry/static.js";
 export type { TransportName } from "./transport/detect.js";

@@ -21,6 +21,11 @@ export interface CallOptions {
    * new call inherits what is left of its deadline and its abort signal.
    */
   readonly parent?: CallContext;
+  /**
+   * Wait for a connection (through reconnects, within the deadline; without one, at most the
+   * channel's `connectTimeoutMs`) instead of failing at once with "unavailable". Default false.
+   */
+  readonly waitForReady?: boolean;
 }
 
 /** What a handler sees about the call it is handling. */
@@ -37,6 +42,23 @@ export interface CallContext {
   readonly signal: AbortSignal;
   /** Headers the caller sent (THeader); empty otherwise. */
   readonly headers: ReadonlyMap<string, string>;
+  /** The certificate the caller presented (mutual TLS: `tls.requestCert`); undefined otherwise. */
+  readonly peerCertificate?: PeerCertificate | undefined;
+}
+
+/** A TLS client certificate, as `context.peerCertificate` reports it (node:tls's fields). */
+export interface PeerCertificate {
+  /** Subject fields, such as `{ CN: "orders", O: "Shop" }`. */
+  readonly subject: Readonly<Record<string, string>>;
+  /** Issuer fields, same shape. */
+  readonly issuer: Readonly<Record<string, string>>;
+  /** Subject alternative names (`DNS:orders.internal, IP Address:10.0.0.7`), if any. */
+  readonly subjectAltName: string | undefined;
+  /** SHA-256 fingerprint, `AB:CD:…`. */
+  readonly fingerprint256: string;
+  readonly serialNumber: string;
+  /** Expiry, as OpenSSL prints it (`Dec  7 00:00:00 2027 GMT`). */
+  readonly validTo: string;
 }
 
 /** How a method's bytes are written and read, generated per method. */

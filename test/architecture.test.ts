@@ -43,7 +43,7 @@ type Rule = { from: RegExp; allow: RegExp[]; why: string };
 const SHARED = /^compiler\/(source|diagnostics)\.ts$/;
 const NODE = /^node:/;
 const RUNTIME_CORE =
-  /^runtime\/(errors|codec|service|message|interceptor|deadline|cancel-scope|generated-support)\.ts$/;
+  /^runtime\/(errors|codec|service|message|interceptor|deadline|cancel-scope|generated-support|auth)\.ts$/;
 
 // First matching rule wins. Read as: files matching `from` may import only `allow`.
 const rules: Rule[] = [

@@ -1,5 +1,6 @@
 // The errors a client call rejects with, each naming service, method and peer, so a message
 // alone says which call failed where: `Calc.add on 10.0.0.7:9090: deadline of 500 ms exceeded`.
+import { UNAUTHENTICATED_PREFIX } from "../auth.js";
 import {
   ApplicationError,
   ApplicationErrorType,
@@ -31,10 +32,10 @@ export function callError(
   return new RpcError(`${callName(call, peer)}: ${why}`, { code, cause });
 }
 
-/** The call's deadline passed. */
-export function deadlineError(call: PendingCall, peer: string): RpcError {
+/** The call's deadline passed; `note` says what it was waiting through, if not a reply. */
+export function deadlineError(call: PendingCall, peer: string, note = ""): RpcError {
   const budget = Number.isNaN(call.budgetMs) ? "" : ` of ${Math.round(call.budgetMs)} ms`;
-  return callError(call, peer, RpcErrorCode.DEADLINE_EXCEEDED, `deadline${budget} exceeded`);
+  return callError(call, peer, RpcErrorCode.DEADLINE_EXCEEDED, `deadline${budget} exceeded${note}`);
 }
 
 /** The call's signal or its parent aborted with `reason`; the reason's message is kept. */
@@ -72,13 +73,14 @@ export function replyError(call: PendingCall, peer: string, error: unknown): Err
 }
 
 /**
- * A TApplicationException the server sent instead of a result. LOADSHEDDING (fbthrift's type 11)
- * becomes code "overloaded": the server answered before running the call.
+ * A TApplicationException the server sent instead of a result; `hint` is appended. LOADSHEDDING
+ * (fbthrift's type 11) becomes code "overloaded": the server answered before running the call.
  */
 export function applicationError(
   call: PendingCall,
   peer: string,
   ex: ApplicationException,
+  hint = "",
 ): RpcError {
   if (ex.type === ApplicationErrorType.LOADSHEDDING)
     return callError(
@@ -87,8 +89,12 @@ export function applicationError(
       RpcErrorCode.OVERLOADED,
       `server overloaded, the call did not run: ${ex.message}`,
     );
+  // auth.ts's refusal: a plain TApplicationException on the wire, its own code here.
+  const code = ex.message.startsWith(UNAUTHENTICATED_PREFIX)
+    ? RpcErrorCode.UNAUTHENTICATED
+    : RpcErrorCode.APPLICATION_ERROR;
   return new ApplicationError(
-    `${callName(call, peer)} failed: ${applicationTypeName(ex.type)}: ${ex.message}`,
-    { type: ex.type },
+    `${callName(call, peer)} failed: ${applicationTypeName(ex.type)}: ${ex.message}${hint}`,
+    { type: ex.type, code },
   );
 }

@@ -3,6 +3,8 @@
 // buffer written once (see `kick`), and fails every pending call at once when the connection
 // breaks. It reconnects on the next call, after a bounded exponential backoff when connecting
 // failed. One writer, one reader and one decoder per connection, reused for every message.
+// While the socket cannot take more (not open yet, or the kernel's buffer is full), calls wait
+// in a bounded backlog (`maxQueuedBytes`) and one that settles there is never written.
 import type { Socket } from "node:net";
 import type { DeadlineScheduler } from "../deadline.js";
 import { RpcError, RpcErrorCode } from "../errors.js";
@@ -27,6 +29,7 @@ import {
   requestTooLarge,
 } from "./call-errors.js";
 import { callHeaders } from "./call-headers.js";
+import { describeForeignReply, multiplexedHint } from "./reply-hints.js";
 import type { ResolvedChannelOptions } from "./options.js";
 import { PendingCall, type CallOwner } from "./pending-call.js";
 import { PendingTable } from "./pending-table.js";
@@ -34,6 +37,23 @@ import { PendingTable } from "./pending-table.js";
 type State = "idle" | "waiting" | "connecting" | "open" | "closed";
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * Whether the kernel left bytes unwritten and "drain" will say when it takes more: later calls
+ * then wait in the backlog.
+ */
+function isBlocked(socket: Socket): boolean {
+  return socket.writableLength > 0 && socket.writableNeedDrain;
+}
+
+/** A call encoded while the socket could not take it, with its own copy of its bytes. */
+interface QueuedCall {
+  readonly call: PendingCall;
+  readonly bytes: Uint8Array;
+  /** When it was queued (epoch ms), to bound a `waitForReady` call that has no deadline. */
+  readonly since: number;
+  readonly waitForReady: boolean;
+}
 
 /** A connection to one endpoint that carries calls. */
 export class ClientConnection implements Pickable, CallOwner {
@@ -51,6 +71,15 @@ export class ClientConnection implements Pickable, CallOwner {
   private oneways: PendingCall[] = [];
   private readonly out = new OutBuffer();
   private flushScheduled = false;
+  /** Calls waiting for the socket, oldest first, and their bytes in all. */
+  private backlog: QueuedCall[] = [];
+  private backlogBytes = 0;
+  /** The kernel did not take the last write: calls queue in `backlog` until "drain". */
+  private blocked = false;
+  /** Why the last connect attempt failed, for messages of calls that waited through it. */
+  private connectError = "";
+  /** Some bytes arrived on this socket (the first chunk is checked for HTTP, TLS, …). */
+  private received = false;
   private readonly writer: ProtocolWriter;
   private readonly reader: ProtocolReader;
   private decoder: MessageDecoder;
@@ -133,6 +162,13 @@ export class ClientConnection implements Pickable, CallOwner {
       return promise;
     }
 
+    const direct = this.state === "open" && !this.blocked;
+    const max = this.options.maxQueuedBytes;
+    if (!direct && this.queuedBytes() >= max && this.dropSettled() >= max) {
+      this.settle(call);
+      call.reject(this.queueFull(call));
+      return promise;
+    }
     const seqid = this.pending.nextSeqid();
     const w = this.writer;
     try {
@@ -164,11 +200,43 @@ export class ClientConnection implements Pickable, CallOwner {
       return promise;
     }
     call.seqid = seqid;
-    if (method.oneway) this.oneways.push(call);
-    else this.pending.add(call);
+    if (!method.oneway) this.pending.add(call);
     if (deadline !== undefined) this.scheduler.add(call);
-    this.kick();
+    if (direct) {
+      if (method.oneway) this.oneways.push(call);
+      this.kick();
+    } else {
+      // A copy: the slab's space is reused once the socket has written what it was given.
+      const bytes = this.out.take()!.slice();
+      const waitForReady = options?.waitForReady === true;
+      this.backlog.push({ call, bytes, since: Date.now(), waitForReady });
+      this.backlogBytes += bytes.length;
+      if (this.state !== "open") this.kick();
+    }
     return promise;
+  }
+
+  /** Bytes made and not yet taken by the kernel. */
+  private queuedBytes(): number {
+    return this.out.pending + this.backlogBytes + (this.socket?.writableLength ?? 0);
+  }
+
+  /** Forgets queued calls that settled (they are never written); returns the bytes still queued. */
+  private dropSettled(): number {
+    this.backlog = this.backlog.filter((queued) => !queued.call.done);
+    this.backlogBytes = this.backlog.reduce((sum, queued) => sum + queued.bytes.length, 0);
+    return this.queuedBytes();
+  }
+
+  /** The error of a call refused because too much waits to be written. */
+  private queueFull(call: PendingCall): RpcError {
+    const queued = this.queuedBytes();
+    return callError(
+      call,
+      this.peer,
+      RpcErrorCode.LIMIT_EXCEEDED,
+      `${queued} bytes already wait to be written (maxQueuedBytes is ${this.options.maxQueuedBytes}); the server reads slower than calls are made`,
+    );
   }
 
   /**
@@ -178,10 +246,14 @@ export class ClientConnection implements Pickable, CallOwner {
   retire(onClosed?: () => void): void {
     this.retiring = true;
     this.onRetiredClose = onClosed;
-    if (this.pending.size === 0 && this.oneways.length === 0) void this.close();
+    if (this.pending.size === 0 && this.oneways.length === 0 && this.backlog.length === 0)
+      void this.close();
   }
 
-  /** Closes the connection; pending calls reject with "cancelled". Resolves once the socket is closed. */
+  /**
+   * Closes the connection; pending calls reject with "cancelled". Resolves once the socket is
+   * closed: the peer has `closeGraceMs` to close its side after ours ends, then it is destroyed.
+   */
   close(): Promise<void> {
     if (this.closed === undefined) {
       this.closed = this.closeSocket();
@@ -196,12 +268,25 @@ export class ClientConnection implements Pickable, CallOwner {
     const wasOpen = this.state === "open";
     this.state = "closed";
     if (this.backoffTimer !== undefined) clearTimeout(this.backoffTimer);
-    if (wasOpen) this.flushNow(); // oneway calls already made still go out
+    if (wasOpen) {
+      // Oneway calls already made still go out.
+      this.flushNow();
+      for (const { call, bytes } of this.backlog)
+        if (call.method.oneway && !call.done) {
+          socket!.write(bytes);
+          this.settle(call);
+          call.resolve(undefined);
+        }
+    }
     this.failAll(RpcErrorCode.CANCELLED, "the channel was closed");
     if (socket === undefined || socket.destroyed) return Promise.resolve();
     const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
-    if (wasOpen) socket.end();
-    else socket.destroy();
+    if (wasOpen) {
+      socket.end();
+      // A peer that never reads (or never closes) must not hold close() forever.
+      const grace = setTimeout(() => socket.destroy(), this.options.closeGraceMs);
+      void closed.then(() => clearTimeout(grace));
+    } else socket.destroy();
     return closed;
   }
 
@@ -210,7 +295,16 @@ export class ClientConnection implements Pickable, CallOwner {
   expire(call: PendingCall): void {
     if (call.done) return;
     this.settle(call);
-    call.reject(deadlineError(call, this.peer));
+    call.reject(deadlineError(call, this.peer, this.connectingNote()));
+  }
+
+  /** What a call that is still waiting for a connection was waiting through, for its message. */
+  private connectingNote(): string {
+    if (this.state === "open") return "";
+    if (this.failures === 0) return ` while connecting to ${this.peer}`;
+    const attempts =
+      this.failures === 1 ? "1 failed connect attempt" : `${this.failures} failed connect attempts`;
+    return ` after ${attempts} to ${this.peer}: ${this.connectError}`;
   }
 
   cancel(call: PendingCall, reason: unknown): void {
@@ -264,6 +358,7 @@ export class ClientConnection implements Pickable, CallOwner {
       socket.write(bytes);
       // Written through at once (the usual case): the slab space can be used again.
       if (socket.writableLength === 0) this.out.rewind();
+      else this.blocked = isBlocked(socket);
     }
     if (this.oneways.length > 0) {
       // Oneway calls resolve once written (rpc.md §5), as Apache's Node client does.
@@ -277,6 +372,39 @@ export class ClientConnection implements Pickable, CallOwner {
     }
   }
 
+  /**
+   * Writes queued calls, oldest first, until the kernel stops taking them; a call that settled
+   * while queued (deadline, cancel) is skipped, so it is never written.
+   */
+  private flushBacklog(): void {
+    this.blocked = false;
+    const socket = this.socket!;
+    const queue = this.backlog;
+    let i = 0;
+    while (i < queue.length && !this.blocked) {
+      // Corked, so a batch of small calls goes out in one write, as on the direct path.
+      socket.cork();
+      for (let batch = 0; i < queue.length && batch < EARLY_FLUSH_BYTES;) {
+        const { call, bytes } = queue[i++]!;
+        this.backlogBytes -= bytes.length;
+        if (call.done) continue;
+        socket.write(bytes);
+        batch += bytes.length;
+        if (call.method.oneway) {
+          this.settle(call);
+          call.resolve(undefined);
+        }
+      }
+      socket.uncork();
+      this.blocked = isBlocked(socket);
+    }
+    this.backlog = i === queue.length ? [] : queue.slice(i);
+  }
+
+  private readonly onDrain = (): void => {
+    if (this.state === "open" && this.blocked) this.flushBacklog();
+  };
+
   // ---- connection lifecycle ----
 
   private readonly connectAfterBackoff = (): void => {
@@ -288,9 +416,14 @@ export class ClientConnection implements Pickable, CallOwner {
     this.state = "connecting";
     this.failure = undefined;
     this.lastError = undefined;
+    this.received = false;
     const socket = openSocket(this.host, this.port, this.options.tls, this.onOpen);
     socket.setTimeout(this.options.connectTimeoutMs);
+    // Detects a peer that vanished without a FIN (host gone, cable cut): pending calls then
+    // fail with "connection-lost" instead of waiting for their deadline, or for ever.
+    if (this.options.keepAliveMs > 0) socket.setKeepAlive(true, this.options.keepAliveMs);
     socket.on("timeout", this.onConnectTimeout);
+    socket.on("drain", this.onDrain);
     socket.on("data", this.onData);
     socket.on("error", this.onError);
     socket.on("end", this.onGone);
@@ -304,6 +437,7 @@ export class ClientConnection implements Pickable, CallOwner {
     this.state = "open";
     this.failures = 0;
     this.peerDraining = false;
+    this.flushBacklog();
     this.flushNow();
   };
 
@@ -328,7 +462,9 @@ export class ClientConnection implements Pickable, CallOwner {
     socket.off("end", this.onGone);
     socket.off("close", this.onGone);
     socket.off("timeout", this.onConnectTimeout);
+    socket.off("drain", this.onDrain);
     socket.destroy();
+    this.blocked = false;
     const state = this.state;
     this.socket = undefined;
     this.out.clear();
@@ -343,27 +479,77 @@ export class ClientConnection implements Pickable, CallOwner {
       );
       this.retryAt = Date.now() + backoff;
       const why = this.lastError?.message ?? "connection refused";
-      this.failAll(RpcErrorCode.UNAVAILABLE, `cannot connect: ${why}`);
+      this.connectError = why;
+      const refused = `cannot connect: ${why}`;
+      this.failAll(RpcErrorCode.UNAVAILABLE, refused, this.failQueued(refused));
+    } else if (this.isTlsRefusal()) {
+      // The server refused the TLS handshake (say, no client certificate): nothing ran.
+      this.failAll(RpcErrorCode.UNAVAILABLE, `TLS refused: ${this.lastError!.message}`);
     } else if (this.failure !== undefined) {
       this.failAll(this.failure.code, this.failure.message);
     } else {
       const why = this.lastError?.message ?? "closed by the server";
+      const unwritten = `connection lost before the call was written (${why})`;
       this.failAll(
         RpcErrorCode.CONNECTION_LOST,
         `connection lost (${why}); the call may or may not have run`,
+        this.failQueued(unwritten),
       );
     }
+    if (this.backlog.length > 0) this.kick(); // waitForReady calls: connect again
   };
 
-  /** Rejects every pending and unflushed oneway call with `code`. */
-  private failAll(code: RpcErrorCode, why: string): void {
+  /**
+   * Settles the calls still queued, never written (so they did not run), with "unavailable",
+   * and keeps the waitForReady ones for the next connection, within their deadline (or
+   * `connectTimeoutMs` from when they were made). Returns the kept calls.
+   */
+  private failQueued(why: string): Set<PendingCall> {
+    const now = Date.now();
+    const kept = new Set<PendingCall>();
+    const queue = this.backlog;
+    this.backlog = [];
+    this.backlogBytes = 0;
+    for (const queued of queue) {
+      const { call, since, waitForReady } = queued;
+      if (call.done) continue;
+      if (
+        waitForReady &&
+        (call.deadline !== undefined || now - since < this.options.connectTimeoutMs)
+      ) {
+        kept.add(call);
+        this.backlog.push(queued);
+        this.backlogBytes += queued.bytes.length;
+        continue;
+      }
+      this.settle(call);
+      call.reject(callError(call, this.peer, RpcErrorCode.UNAVAILABLE, why));
+    }
+    return kept;
+  }
+
+  /** Rejects every pending, queued and unflushed oneway call with `code`, but those in `keep`. */
+  private failAll(code: RpcErrorCode, why: string, keep?: ReadonlySet<PendingCall>): void {
     const calls = [...this.pending.takeAll(), ...this.oneways];
+    for (const { call } of this.backlog) if (call.method.oneway) calls.push(call);
     this.oneways = [];
+    this.backlog = keep === undefined ? [] : this.backlog.filter(({ call }) => keep.has(call));
+    this.backlogBytes = this.backlog.reduce((sum, queued) => sum + queued.bytes.length, 0);
     for (const call of calls) {
       if (call.done) continue;
+      if (keep?.has(call) === true) {
+        if (!call.method.oneway) this.pending.add(call);
+        continue;
+      }
       this.settle(call);
       call.reject(callError(call, this.peer, code, why));
     }
+  }
+
+  /** Whether the socket failed because the server refused the TLS handshake, before any reply. */
+  private isTlsRefusal(): boolean {
+    const code = (this.lastError as NodeJS.ErrnoException | undefined)?.code;
+    return !this.received && code !== undefined && /^ERR_SSL_.*(ALERT|CERTIFICATE)/.test(code);
   }
 
   /** Stops using the socket because of what it sent; pending calls fail with `code`. */
@@ -376,12 +562,17 @@ export class ClientConnection implements Pickable, CallOwner {
 
   private readonly onData = (chunk: Buffer): void => {
     const decoder = this.decoder;
+    const first = !this.received;
+    this.received = true;
     decoder.push(chunk);
     try {
       while (this.failure === undefined && decoder.next())
         this.readReply(decoder.bytes, decoder.start, decoder.end);
     } catch (error) {
-      if (error instanceof FrameError && error.code === "too-large")
+      const foreign = first ? describeForeignReply(chunk) : undefined;
+      if (foreign !== undefined)
+        this.abandon(RpcErrorCode.PROTOCOL_ERROR, `${foreign}; is this a Thrift port?`, error);
+      else if (error instanceof FrameError && error.code === "too-large")
         this.abandon(
           RpcErrorCode.LIMIT_EXCEEDED,
           `reply ${error.message}; raise the client's maxFrameBytes option`,
@@ -410,7 +601,8 @@ export class ClientConnection implements Pickable, CallOwner {
         call.reject(replyError(call, this.peer, error));
         return;
       }
-      call.reject(applicationError(call, this.peer, ex));
+      const hint = this.options.multiplexed ? multiplexedHint(call, ex) : "";
+      call.reject(applicationError(call, this.peer, ex, hint));
       return;
     }
     let result: unknown;

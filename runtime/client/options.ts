@@ -56,8 +56,20 @@ export interface ChannelOptions {
   readonly tls?: ConnectionOptions;
   /** Timeout of every call that sets none, in milliseconds. Default: none. */
   readonly timeoutMs?: number;
-  /** Time allowed to establish a connection, in milliseconds. Default 5_000. */
+  /**
+   * Time allowed to establish a connection, in milliseconds; also how long a `waitForReady` call
+   * without a deadline waits for one. Default 5_000.
+   */
   readonly connectTimeoutMs?: number;
+  /**
+   * Bytes a connection may hold waiting to be written (the peer reads slower than calls are
+   * made); a call made beyond it fails at once with "limit-exceeded". Default 16_777_216.
+   */
+  readonly maxQueuedBytes?: number;
+  /** After `close()` ends a connection, time left for the peer to close it before it is destroyed, in ms. Default 1_000. */
+  readonly closeGraceMs?: number;
+  /** TCP keepalive: idle time before the first probe, in ms (the OS sets interval and count); 0 disables. Default 30_000. */
+  readonly keepAliveMs?: number;
   /** Connections kept to each endpoint; calls are spread over them. Default 1. */
   readonly connectionsPerEndpoint?: number;
   /** How a call's connection is picked. Default "round-robin". */
@@ -87,6 +99,9 @@ export interface ResolvedChannelOptions {
   readonly tls: ConnectionOptions | undefined;
   readonly timeoutMs: number | undefined;
   readonly connectTimeoutMs: number;
+  readonly maxQueuedBytes: number;
+  readonly closeGraceMs: number;
+  readonly keepAliveMs: number;
   readonly connectionsPerEndpoint: number;
   readonly balance: Balance;
   readonly maxFrameBytes: number;
@@ -106,6 +121,15 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(value >= 0)) throw new RangeError(`connect(): ${name} must be a number >= 0, got ${value}`);
+  return value;
+}
+
+/** Default `maxQueuedBytes`: bytes a connection may hold unwritten (16 MiB). */
+export const DEFAULT_MAX_QUEUED_BYTES = 16_777_216;
+
 /** Fills in defaults and checks values; throws a RangeError naming a bad option. */
 export function resolveChannelOptions(options: ChannelOptions): ResolvedChannelOptions {
   return {
@@ -116,6 +140,9 @@ export function resolveChannelOptions(options: ChannelOptions): ResolvedChannelO
     timeoutMs:
       options.timeoutMs === undefined ? undefined : positive("timeoutMs", options.timeoutMs, 0),
     connectTimeoutMs: positive("connectTimeoutMs", options.connectTimeoutMs, 5_000),
+    maxQueuedBytes: positive("maxQueuedBytes", options.maxQueuedBytes, DEFAULT_MAX_QUEUED_BYTES),
+    closeGraceMs: nonNegative("closeGraceMs", options.closeGraceMs, 1_000),
+    keepAliveMs: nonNegative("keepAliveMs", options.keepAliveMs, 30_000),
     connectionsPerEndpoint: Math.floor(
       positive("connectionsPerEndpoint", options.connectionsPerEndpoint, 1),
     ),

@@ -17,7 +17,7 @@ import { splitMessageName } from "../message.js";
 import { createReader, createWriter } from "../protocol/index.js";
 import type { MessageHeader, ProtocolReader, ProtocolWriter } from "../protocol/protocol.js";
 import { MessageType, type ProtocolName } from "../protocol/ttype.js";
-import type { MethodDescriptor } from "../service.js";
+import type { MethodDescriptor, PeerCertificate } from "../service.js";
 import { detectWire, type TransportName } from "../transport/detect.js";
 import { FrameError, type MessageDecoder } from "../transport/frame-decoder.js";
 import { HeaderDecoder, HeaderError, THeaderKey, type HeaderEntry } from "../transport/header.js";
@@ -27,6 +27,7 @@ import { createMessageDecoder, writeMessage } from "../transport/wire.js";
 import { NO_HEADERS, ServerCallContext, type ContextOwner } from "./context.js";
 import type { LogLimiter } from "./log-limiter.js";
 import type { Logger, ResolvedServerOptions } from "./options.js";
+import { readPeerCertificate } from "./peer-certificate.js";
 import { replyError, replyException, replyValue, type ReplySink } from "./replies.js";
 import { CallOutcome, type MethodCounters, type ServerCounters } from "./stats.js";
 
@@ -144,6 +145,8 @@ export class ServerConnection implements ContextOwner, ReplySink {
   private closed = false;
   /** The first of the calls running (asynchronous, not yet answered or abandoned). */
   private running: ServerCallContext | undefined;
+  /** The client's TLS certificate once looked up (null: none). */
+  private certificate: PeerCertificate | null | undefined;
 
   constructor(socket: Socket, core: ServerCore) {
     this.socket = socket;
@@ -247,6 +250,11 @@ export class ServerConnection implements ContextOwner, ReplySink {
       context.cancel(reason);
       context = next;
     }
+  }
+
+  peerCertificate(): PeerCertificate | undefined {
+    if (this.certificate === undefined) this.certificate = readPeerCertificate(this.socket) ?? null;
+    return this.certificate ?? undefined;
   }
 
   // ---- reading ----

@@ -6,13 +6,15 @@
 // maxHandlerMs), when its connection closes, or when the server shuts down hard.
 import { CancelScope } from "../cancel-scope.js";
 import type { Deadlined } from "../deadline.js";
-import type { CallContext, MethodDescriptor } from "../service.js";
+import type { CallContext, MethodDescriptor, PeerCertificate } from "../service.js";
 import type { MethodCounters } from "./stats.js";
 
 /** The connection a running call belongs to: it abandons the call when its time is up. */
 export interface ContextOwner {
   /** The call's time is up (the server's DeadlineScheduler). */
   expired(context: ServerCallContext): void;
+  /** The client certificate of a mutual-TLS connection (looked up once per connection). */
+  peerCertificate(): PeerCertificate | undefined;
 }
 
 /** Headers of calls that carried none. */
@@ -78,6 +80,10 @@ export class ServerCallContext extends CancelScope implements CallContext, Deadl
   /** Whether the caller's deadline (not the server's maxHandlerMs) is what ends the call. */
   get endsAtDeadline(): boolean {
     return this.deadline !== undefined && this.expiresAt === this.deadline;
+  }
+
+  get peerCertificate(): PeerCertificate | undefined {
+    return this.owner.peerCertificate();
   }
 
   /** Time is up (the server's DeadlineScheduler). */

@@ -32,7 +32,7 @@ afterEach(() => {
 });
 
 function context(deadline: number | undefined): ServerCallContext {
-  const owner = { expired() {} };
+  const owner = { expired() {}, peerCertificate: () => undefined };
   const counters = new MethodCounters();
   return new ServerCallContext(owner, "Calc", method, counters, 1, "peer", deadline, NO_HEADERS);
 }
