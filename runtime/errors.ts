@@ -17,6 +17,8 @@ export const RpcErrorCode = {
   PROTOCOL_ERROR: "protocol-error",
   /** The server answered with a TApplicationException; see `ApplicationError.type`. */
   APPLICATION_ERROR: "application-error",
+  /** The server shed the call unrun (TApplicationException type 11, LOADSHEDDING): safe to retry elsewhere. */
+  OVERLOADED: "overloaded",
 } as const;
 /** One of the runtime error codes. */
 export type RpcErrorCode = (typeof RpcErrorCode)[keyof typeof RpcErrorCode];
@@ -64,7 +66,9 @@ export class ApplicationError extends RpcError {
   readonly type: number;
 
   constructor(message: string, options: { type: number; cause?: unknown }) {
-    super(message, { code: RpcErrorCode.APPLICATION_ERROR, cause: options.cause });
+    // Type 11 is fbthrift's LOADSHEDDING: the server refused the call before running it.
+    const code = options.type === 11 ? RpcErrorCode.OVERLOADED : RpcErrorCode.APPLICATION_ERROR;
+    super(message, { code, cause: options.cause });
     this.type = options.type;
   }
 }

@@ -10,7 +10,6 @@ import { readApplicationException } from "../message.js";
 import { createReader, createWriter } from "../protocol/index.js";
 import type { ProtocolReader, ProtocolWriter } from "../protocol/protocol.js";
 import { MessageType } from "../protocol/ttype.js";
-import type { Pickable } from "../registry/static.js";
 import type { CallOptions, MethodDescriptor } from "../service.js";
 import { FrameError, type MessageDecoder } from "../transport/frame-decoder.js";
 import { EARLY_FLUSH_BYTES, OutBuffer } from "../transport/out-buffer.js";
@@ -25,8 +24,10 @@ import {
   replyError,
   requestTooLarge,
 } from "./call-errors.js";
+import type { Pickable } from "./balancer.js";
 import { callHeaders } from "./call-headers.js";
 import type { ResolvedChannelOptions } from "./options.js";
+import type { CallOutcomes } from "./outlier.js";
 import { PendingCall, type CallOwner } from "./pending-call.js";
 import { PendingTable } from "./pending-table.js";
 
@@ -64,13 +65,17 @@ export class ClientConnection implements Pickable, CallOwner {
   private retiring = false;
   /** Told when a retired connection has closed, so the channel can forget it. */
   private onRetiredClose: (() => void) | undefined;
+  /** Told how each call ended, for its endpoint's health (outlier.ts). */
+  private readonly outcomes: CallOutcomes | undefined;
 
   constructor(
     host: string,
     port: number,
     options: ResolvedChannelOptions,
     scheduler: DeadlineScheduler,
+    outcomes?: CallOutcomes,
   ) {
+    this.outcomes = outcomes;
     this.host = host;
     this.port = port;
     this.peer = hostPort(host, port);
@@ -91,9 +96,13 @@ export class ClientConnection implements Pickable, CallOwner {
     return this.pending.size;
   }
 
-  /** False while backing off after failed connects. */
+  /** False while backing off after failed connects (true again once the backoff is over). */
   get available(): boolean {
-    return this.failures === 0 || this.state === "open";
+    return (
+      this.failures === 0 ||
+      this.state === "open" ||
+      (this.state === "idle" && Date.now() >= this.retryAt)
+    );
   }
 
   /**
@@ -355,6 +364,7 @@ export class ClientConnection implements Pickable, CallOwner {
     for (const call of calls) {
       if (call.done) continue;
       this.settle(call);
+      this.outcomes?.failed(code);
       call.reject(callError(call, this.peer, code, why));
     }
   }
@@ -400,9 +410,13 @@ export class ClientConnection implements Pickable, CallOwner {
         call.reject(replyError(call, this.peer, error));
         return;
       }
-      call.reject(applicationError(call, this.peer, ex));
+      const error = applicationError(call, this.peer, ex);
+      if (error.code === RpcErrorCode.OVERLOADED) this.outcomes?.failed(error.code);
+      else this.outcomes?.succeeded();
+      call.reject(error);
       return;
     }
+    this.outcomes?.succeeded();
     let result: unknown;
     try {
       result = call.method.readResult(r);
