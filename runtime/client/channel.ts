@@ -181,8 +181,9 @@ class PooledChannel implements ClientChannel, CallOwner, EndpointFleet, RetryHos
   stats(): ChannelStats {
     const listed: EndpointStats[] = [];
     const departed: EndpointStats[] = [];
+    const now = Date.now();
     for (const endpoint of this.known.values())
-      (endpoint.listed ? listed : departed).push(endpoint.snapshot());
+      (endpoint.listed ? listed : departed).push(endpoint.snapshot(now));
     return {
       calls: this.calls,
       retries: this.retries,

@@ -135,7 +135,8 @@ export class ChannelEndpoint implements Candidate, CallOutcomes {
     if (this.listed) this.fleet.detector.failed(this.health, this.fleet.size, Date.now());
   }
 
-  snapshot(): EndpointStats {
+  /** Its stats at `now` (an ejection whose time is up reads as over, even before it is restored). */
+  snapshot(now: number): EndpointStats {
     const { ejectedUntil, ejections, lastEjectedAtMs } = this.health;
     return {
       address: this.address,
@@ -143,7 +144,7 @@ export class ChannelEndpoint implements Candidate, CallOutcomes {
       calls: this.calls,
       failures: this.failures,
       pending: this.load,
-      ejected: ejectedUntil !== 0,
+      ejected: ejectedUntil > now,
       ejections,
       ...(lastEjectedAtMs === 0 ? {} : { lastEjectedAtMs }),
       listed: this.listed,

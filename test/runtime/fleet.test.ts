@@ -159,6 +159,42 @@ describe("balancing a fleet", () => {
     for (const r of replicas) expect(r.keys.size).toBeGreaterThan(5);
   });
 
+  test("a hashed call whose owner is down goes to the next owner, and comes back after", async () => {
+    const replicas = await fleet(3);
+    const channel = channelTo(replicas, {
+      outlierEjection: { consecutiveFailures: 1, baseEjectionMs: 300, maxEjectedPercent: 50 },
+      backoff: { initialMs: 20, maxMs: 50 },
+    });
+    // echo, declared (idempotent) here: a call caught by the closing connection may be retried.
+    const method = { ...(Calc.methods.get("echo")! as MethodDescriptor), idempotent: true };
+    const echo = (key: string) => channel.call("Calc", method, [key], { hashKey: key });
+    const ownerOf = (key: string) => replicas.findIndex((r) => r.keys.has(key));
+    const keys = Array.from({ length: 30 }, (_, i) => `cart-${i}`);
+    for (const key of keys) await echo(key);
+    const owners = keys.map(ownerOf);
+    const victim = owners[0]!;
+    const port = replicas[victim]!.port;
+    await replicas[victim]!.server.close({ graceMs: 0 });
+    for (const r of replicas) r.keys.clear();
+    for (const key of keys) expect(await echo(key)).toBe(key);
+    keys.forEach((key, i) => {
+      if (owners[i] !== victim) expect(ownerOf(key), `${key} stayed`).toBe(owners[i]);
+      else expect(ownerOf(key), `${key} moved`).not.toBe(victim);
+    });
+    // The owner comes back on the same port: after its ejection its keys return to it.
+    const back = await startReplica(port);
+    await eventually("the ejection to end", () => !statsOf(channel, replicas[victim]!).ejected);
+    await eventually("the first key back on its owner", async () => {
+      await echo(keys[0]!);
+      return back.keys.has(keys[0]!);
+    });
+    for (const [i, key] of keys.entries())
+      if (owners[i] === victim) {
+        await echo(key);
+        expect(back.keys.has(key), `${key} back on its owner`).toBe(true);
+      }
+  });
+
   test("a method annotated (idlc.hash_key = ...) hashes on that argument", async () => {
     const replicas = await fleet(3);
     const channel = channelTo(replicas);
@@ -193,7 +229,12 @@ describe("failure handling", () => {
 
     // Idempotent calls keep succeeding: a failed attempt goes to another replica.
     for (let i = 0; i < 60; i++) expect(await calc.add(i, 1)).toBe(i + 1);
-    await eventually("the dead replica to be ejected", () => statsOf(channel, dead!).ejected);
+    // Between its connection's reconnect attempts (backoff) it is skipped; each attempt fails,
+    // and the third failure in a row ejects it.
+    await eventually("the dead replica to be ejected", async () => {
+      expect(await calc.add(1, 1)).toBe(2);
+      return statsOf(channel, dead!).ejected;
+    });
     const atEjection = statsOf(channel, dead!);
     expect(atEjection.ejections).toBe(1);
     expect(atEjection.failures).toBeGreaterThanOrEqual(3);
@@ -225,7 +266,7 @@ describe("failure handling", () => {
     const calc = Calc.client(channel);
     for (let i = 0; i < 100; i++) expect(await calc.add(i, 0)).toBe(i);
     const shedding = statsOf(channel, replicas[1]!);
-    expect(shedding.ejected).toBe(true);
+    expect(shedding.ejections).toBeGreaterThanOrEqual(1);
     expect(shedding.failures).toBeGreaterThanOrEqual(3);
     expect(replicas[1]!.adds).toBe(0);
     expect(replicas[0]!.adds + replicas[2]!.adds).toBe(100);

@@ -5,6 +5,7 @@ import {
   formatEndpoint,
   parseEndpoint,
 } from "../../runtime/registry/static.js";
+import { readEndpointValue } from "../../runtime/registry/etcd.js";
 
 describe("addresses", () => {
   test("host:port and [ipv6]:port parse and format back", () => {
@@ -37,5 +38,20 @@ describe("addresses", () => {
     expect(() => createStaticSource([{ host: "a", port: 1, weight: 0 }])).toThrow(
       "invalid weight 0 of a:1: expected a positive number",
     );
+  });
+});
+
+describe("weights in etcd registrations", () => {
+  test("metadata.weight becomes the endpoint's weight; one that is not a positive number is left out", () => {
+    const value = (weight: string) =>
+      JSON.stringify({ host: "a", port: 1, metadata: { zone: "z", weight } });
+    expect(readEndpointValue(value("0.1"))).toEqual({
+      host: "a",
+      port: 1,
+      weight: 0.1,
+      metadata: { zone: "z", weight: "0.1" },
+    });
+    for (const bad of ["0", "-2", "heavy", "", "Infinity"])
+      expect(readEndpointValue(value(bad))).not.toHaveProperty("weight");
   });
 });
