@@ -74,10 +74,11 @@ export class ApplicationError extends RpcError {
   readonly type: number;
 
   constructor(message: string, options: { type: number; cause?: unknown; code?: RpcErrorCode }) {
-    super(message, {
-      code: options.code ?? RpcErrorCode.APPLICATION_ERROR,
-      cause: options.cause,
-    });
+    // Type 11 is fbthrift's LOADSHEDDING: the server refused the call before running it.
+    const code =
+      options.code ??
+      (options.type === 11 ? RpcErrorCode.OVERLOADED : RpcErrorCode.APPLICATION_ERROR);
+    super(message, { code, cause: options.cause });
     this.type = options.type;
   }
 }

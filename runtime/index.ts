@@ -19,7 +19,11 @@ export type {
   PeerCertificate,
 } from "./service.js";
 export { connect } from "./client/channel.js";
-export type { ClientChannel } from "./client/channel.js";
+export type { ClientChannel, ChannelStats } from "./client/channel.js";
+export type { EndpointStats } from "./client/endpoint.js";
+export type { Balance } from "./client/balancer.js";
+export type { OutlierOptions } from "./client/outlier.js";
+export type { RetryBudgetOptions } from "./client/retry-budget.js";
 export type {
   ConnectOptions,
   ChannelOptions,
@@ -41,7 +45,7 @@ export type {
 export { createTokenAuth, bearerToken } from "./auth.js";
 export type { TokenAuthOptions } from "./auth.js";
 export { createStaticSource, parseEndpoint } from "./registry/static.js";
-export type { Endpoint, EndpointSource, Balance } from "./registry/static.js";
+export type { Endpoint, EndpointSource } from "./registry/static.js";
 export type { TransportName } from "./transport/detect.js";
 export { THeaderKey } from "./transport/header.js";
 export { registerEndpoint, ETCD_KEY_PREFIX } from "./registry/etcd.js";

@@ -26,6 +26,11 @@ export interface CallOptions {
    * channel's `connectTimeoutMs`) instead of failing at once with "unavailable". Default false.
    */
   readonly waitForReady?: boolean;
+  /**
+   * Consistent-hashing key: calls with the same key go to the same endpoint while it is up (one
+   * user's cart on one replica). Overrides the method's `(idlc.hash_key = "arg")` annotation.
+   */
+  readonly hashKey?: string | number | bigint;
 }
 
 /** What a handler sees about the call it is handling. */
@@ -71,6 +76,8 @@ export interface MethodDescriptor<Handler = unknown> {
   readonly annotations: Annotations;
   /** Annotations of the annotated parameters, by IDL parameter name; absent when none has any. */
   readonly argAnnotations?: Readonly<Record<string, Annotations>>;
+  /** Position of the argument named by `(idlc.hash_key = "arg")`: its value is the call's hash key. */
+  readonly hashKeyArg?: number;
   /** Writes the `<method>_args` struct from positional arguments. */
   writeArgs(w: ProtocolWriter, args: readonly unknown[]): void;
   /** Reads the `<method>_args` struct into positional arguments. */

@@ -91,7 +91,40 @@ export function checkService(
       if (field !== undefined) checkThrown(field, t, position, fc);
     });
     checkFieldDefaults(method.params as Writable<model.Field>[], f.params, position, fc);
+    checkHashKey(method, f, fc);
   });
+}
+
+/** The method annotation naming the argument a client hashes on (consistent hashing). */
+export const HASH_KEY_ANNOTATION = "idlc.hash_key";
+
+/** `(idlc.hash_key = "arg")` names one argument of the method, a string or an integer. */
+function checkHashKey(method: model.Method, node: ast.FunctionNode, fc: FileContext): void {
+  const annotation = node.annotations.find((a) => a.key.text === HASH_KEY_ANNOTATION);
+  if (annotation === undefined) return;
+  const param = method.params.find((p) => p.name === annotation.value);
+  if (param === undefined) {
+    const names = method.params.map((p) => `"${p.name}"`).join(", ");
+    fc.run.diagnostics.push(
+      error(
+        annotation.span,
+        "unknown-hash-key",
+        `${HASH_KEY_ANNOTATION} names "${annotation.value}", which is not an argument of ` +
+          `"${method.name}" (${names === "" ? "it has none" : `its arguments: ${names}`})`,
+      ),
+    );
+    return;
+  }
+  const t = model.resolveType(param.type);
+  if (t.kind === "unresolved" || t.kind === "enum") return;
+  if (t.kind === "base" && /^(string|i8|i16|i32|i64)$/.test(t.name)) return;
+  fc.run.diagnostics.push(
+    error(
+      annotation.span,
+      "hash-key-type",
+      `${HASH_KEY_ANNOTATION} argument "${param.name}" must be a string or an integer, not ${describe(t)}`,
+    ),
+  );
 }
 
 function serviceOf(method: model.Method, from: model.Service): string {

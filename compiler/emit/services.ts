@@ -108,6 +108,10 @@ function methodDescriptor(m: model.Method, handler: string, ctx: EmitContext): s
   const args = readFields(m.name, m.params, ctx, readerTaken(ctx));
   const invokeArgs = m.params.map((p) => `${argOf(p)} as ${tsType(p.type, ctx)}, `).join("");
   const isIdempotent = m.annotations.some((a) => a.key === "idempotent");
+  // Checked to name an argument (check/services.ts): clients hash on its value.
+  const hashKey = m.annotations.find((a) => a.key === "idlc.hash_key");
+  const hashKeyArg =
+    hashKey === undefined ? -1 : m.params.findIndex((p) => p.name === hashKey.value);
   const head = [
     `{`,
     `name: ${stringLiteral(m.name)},`,
@@ -117,6 +121,7 @@ function methodDescriptor(m: model.Method, handler: string, ctx: EmitContext): s
     ...(m.params.some((p) => p.annotations.length > 0)
       ? [`argAnnotations: ${fieldAnnotationsLiteral(m.params)},`]
       : []),
+    ...(hashKeyArg >= 0 ? [`hashKeyArg: ${hashKeyArg},`] : []),
     `writeArgs(w, args) {`,
     ...writeArgs,
     `},`,

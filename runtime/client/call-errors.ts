@@ -81,13 +81,11 @@ export function applicationError(
   peer: string,
   ex: ApplicationException,
   hint = "",
-): RpcError {
+): ApplicationError {
   if (ex.type === ApplicationErrorType.LOADSHEDDING)
-    return callError(
-      call,
-      peer,
-      RpcErrorCode.OVERLOADED,
-      `server overloaded, the call did not run: ${ex.message}`,
+    return new ApplicationError(
+      `${callName(call, peer)}: server overloaded, the call did not run: ${ex.message}`,
+      { type: ex.type, code: RpcErrorCode.OVERLOADED },
     );
   // auth.ts's refusal: a plain TApplicationException on the wire, its own code here.
   const code = ex.message.startsWith(UNAUTHENTICATED_PREFIX)

@@ -1,6 +1,9 @@
 // `connect()`: a Channel over one or more endpoints, each with a small pool of connections.
 // A call passes, outermost first: user interceptors → retry → deadline → pick endpoint → send
-// (interceptor.ts); without interceptors or retry it goes straight to the picked connection.
+// (interceptor.ts). Picking takes the call's hash key to its owner on the ring when it has one
+// (hash-ring.ts), else asks the balancer (balancer.ts), both skipping ejected endpoints
+// (outlier.ts); then the endpoint gives its least loaded connection. Retries (retrying-call.ts)
+// go to another endpoint than the one that failed, within the deadline and the retry budget.
 // Until a discovery source has read its endpoints once (`EndpointSource.ready`), "pick endpoint"
 // parks calls in one shared wait, bounded by each call's own deadline and signal.
 import { DeadlineScheduler } from "../deadline.js";
@@ -12,22 +15,23 @@ import {
   type Next,
 } from "../interceptor.js";
 import { multiplexedName } from "../message.js";
-import {
-  createPicker,
-  createStaticSource,
-  type EndpointSource,
-  type Pickable,
-} from "../registry/static.js";
+import { createStaticSource, type EndpointSource } from "../registry/static.js";
 import type { CallOptions, Channel, MethodDescriptor } from "../service.js";
 import { hostPort } from "../transport/socket.js";
+import { createBalancer, type Balancer } from "./balancer.js";
 import { errorText } from "./call-errors.js";
-import { ClientConnection } from "./connection.js";
+import type { ClientConnection } from "./connection.js";
+import { ChannelEndpoint, weightOf, type EndpointFleet, type EndpointStats } from "./endpoint.js";
+import { HashRing, hashKeyOf } from "./hash-ring.js";
 import {
   resolveChannelOptions,
   type ConnectOptions,
   type ResolvedChannelOptions,
 } from "./options.js";
+import { OutlierDetector, type Ejectable } from "./outlier.js";
 import { PendingCall, type CallOwner } from "./pending-call.js";
+import { RetryBudget } from "./retry-budget.js";
+import { RetryingCall, type RetryHost } from "./retrying-call.js";
 
 /** A Channel that owns connections: close it when done. */
 export interface ClientChannel extends Channel {
@@ -37,7 +41,26 @@ export interface ClientChannel extends Channel {
    * source passed as `endpoints` is the caller's to close.
    */
   close(): Promise<void>;
+  /** A snapshot of the channel's counters and of each endpoint (cheap: no I/O). */
+  stats(): ChannelStats;
 }
+
+/** What `channel.stats()` returns: counters since the channel was made. */
+export interface ChannelStats {
+  /** Calls made (each counted once, however many attempts it took). */
+  readonly calls: number;
+  /** Retries sent (attempts after the first). */
+  readonly retries: number;
+  /** Retries sent to another endpoint than the attempt that failed. */
+  readonly failovers: number;
+  /** Retries not sent because the retry budget was spent (the call failed with its error). */
+  readonly budgetExhausted: number;
+  /** Every endpoint listed now, then those no longer listed (last 64), with their counters. */
+  readonly endpoints: readonly EndpointStats[];
+}
+
+/** Endpoints no longer listed whose counters `stats()` still reports. */
+const DEPARTED_KEPT = 64;
 
 const NO_OPTIONS: CallOptions = Object.freeze({});
 
@@ -69,16 +92,28 @@ class WaitingCall extends PendingCall {
 
 const WAITING = "waiting for the endpoint source's first read";
 
-class PooledChannel implements ClientChannel, CallOwner {
+class PooledChannel implements ClientChannel, CallOwner, EndpointFleet, RetryHost {
   private readonly options: ResolvedChannelOptions;
   private readonly source: EndpointSource;
   /** Whether the channel made `source` (and so closes it), or was given it. */
   private readonly ownsSource: boolean;
   private readonly scheduler = new DeadlineScheduler();
-  private readonly pick: <T extends Pickable>(items: readonly T[]) => T;
-  /** Connections by endpoint (`host:port`), and all of them in one list for picking. */
-  private readonly byEndpoint = new Map<string, ClientConnection[]>();
-  private connections: ClientConnection[] = [];
+  readonly detector: OutlierDetector;
+  private readonly balancer: Balancer<ChannelEndpoint>;
+  readonly budget: RetryBudget;
+  /** The endpoints listed now, in the source's order; and their health, for `restore`. */
+  private endpoints: ChannelEndpoint[] = [];
+  private healths: Ejectable[] = [];
+  /** Every endpoint seen by `host:port`: the listed ones, and the last departed ones. */
+  private readonly known = new Map<string, ChannelEndpoint>();
+  /** The consistent-hashing ring of `endpoints`, built on the first call with a hash key. */
+  private ring: HashRing | undefined;
+  /** The endpoint a hashed pick must avoid (the one that just failed), read by `usableOnRing`. */
+  private ringExclude: ChannelEndpoint | undefined;
+  calls = 0;
+  retries = 0;
+  failovers = 0;
+  budgetExhausted = 0;
   /** Connections of endpoints that went away, finishing their pending calls. */
   private readonly retired = new Set<ClientConnection>();
   /** Multiplexed message names, built once per service and method. */
@@ -101,13 +136,13 @@ class PooledChannel implements ClientChannel, CallOwner {
     else if (typeof options.host === "string" && Number.isInteger(options.port))
       this.source = createStaticSource([{ host: options.host, port: options.port }]);
     else throw new TypeError("connect(): give { host, port }, { addresses } or { endpoints }");
-    this.pick = createPicker(this.options.balance);
+    this.detector = new OutlierDetector(this.options.outlier);
+    this.balancer = createBalancer(this.options.balance);
+    this.budget = new RetryBudget(this.options.retryBudget);
     this.updateEndpoints();
     this.unsubscribe = this.source.subscribe?.(() => this.updateEndpoints());
 
-    const stages: ClientInterceptor[] = [...this.options.interceptors];
-    if (this.options.retryAttempts > 1)
-      stages.push(retryStage(this.options.retryAttempts, this.options.retryDelayMs));
+    const stages: readonly ClientInterceptor[] = this.options.interceptors;
     this.chain =
       stages.length === 0
         ? undefined
@@ -131,10 +166,9 @@ class PooledChannel implements ClientChannel, CallOwner {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribe?.();
-    const all = [...this.connections, ...this.retired];
-    this.connections = [];
+    const all = [...this.endpoints.flatMap((e) => e.pool), ...this.retired];
+    this.endpoints = [];
     this.retired.clear();
-    this.byEndpoint.clear();
     for (const call of [...this.waiting])
       this.settleWaiting(call).reject(
         this.waitError(call, RpcErrorCode.CANCELLED, "the channel is closed"),
@@ -142,6 +176,26 @@ class PooledChannel implements ClientChannel, CallOwner {
     await Promise.all(all.map((c) => c.close()));
     this.scheduler.close();
     if (this.ownsSource) await this.source.close?.();
+  }
+
+  stats(): ChannelStats {
+    const listed: EndpointStats[] = [];
+    const departed: EndpointStats[] = [];
+    const now = Date.now();
+    for (const endpoint of this.known.values())
+      (endpoint.listed ? listed : departed).push(endpoint.snapshot(now));
+    return {
+      calls: this.calls,
+      retries: this.retries,
+      failovers: this.failovers,
+      budgetExhausted: this.budgetExhausted,
+      endpoints: [...listed, ...departed],
+    };
+  }
+
+  /** Endpoints listed now (EndpointFleet: the ejection share is of these). */
+  get size(): number {
+    return this.endpoints.length;
   }
 
   // ---- CallOwner (of waiting calls) ----
@@ -172,8 +226,7 @@ class PooledChannel implements ClientChannel, CallOwner {
     args: readonly unknown[],
     options: CallOptions | undefined,
   ): Promise<unknown> {
-    const connections = this.connections;
-    if (connections.length === 0) {
+    if (this.endpoints.length === 0) {
       if (!this.closed && !this.sourceReady && this.source.ready !== undefined)
         return this.waitForEndpoints(service, method, args, options);
       return Promise.reject(
@@ -185,9 +238,82 @@ class PooledChannel implements ClientChannel, CallOwner {
         ),
       );
     }
-    const connection = connections.length === 1 ? connections[0]! : this.pick(connections);
-    return connection.send(service, this.messageName(service, method), method, args, options);
+    this.calls++;
+    const endpoint = this.pick(method, args, options, undefined);
+    if (this.options.retryAttempts <= 1)
+      return this.attempt(endpoint, service, method, args, options);
+    this.budget.called(Date.now());
+    return new RetryingCall(this, endpoint, service, method, args, options).promise;
   }
+
+  // ---- RetryHost (of retrying calls) ----
+
+  get retryAttempts(): number {
+    return this.options.retryAttempts;
+  }
+
+  get retryDelayMs(): number {
+    return this.options.retryDelayMs;
+  }
+
+  get defaultTimeoutMs(): number | undefined {
+    return this.options.timeoutMs;
+  }
+
+  /** Whether the channel still has endpoints to try (it may have closed, or lost them all). */
+  get open(): boolean {
+    return !this.closed && this.endpoints.length > 0;
+  }
+
+  /** Sends one attempt of a call to `endpoint`. */
+  attempt(
+    endpoint: ChannelEndpoint,
+    service: string,
+    method: MethodDescriptor,
+    args: readonly unknown[],
+    options: CallOptions | undefined,
+  ): Promise<unknown> {
+    endpoint.calls++;
+    const name = this.messageName(service, method);
+    return endpoint.connection().send(service, name, method, args, options);
+  }
+
+  /**
+   * The endpoint for a call: its hash key's owner if it has a key (from the options, else the
+   * argument its method's `idlc.hash_key` annotation names), else the balancer's pick; never an
+   * ejected endpoint or `exclude` while another can take calls.
+   */
+  pick(
+    method: MethodDescriptor,
+    args: readonly unknown[],
+    options: CallOptions | undefined,
+    exclude: ChannelEndpoint | undefined,
+  ): ChannelEndpoint {
+    const endpoints = this.endpoints;
+    if (endpoints.length === 1) return endpoints[0]!;
+    const detector = this.detector;
+    if (detector.ejectedCount > 0) {
+      const now = Date.now();
+      if (detector.due(now)) detector.restore(this.healths, now);
+    }
+    const key =
+      options?.hashKey ?? (method.hashKeyArg === undefined ? undefined : args[method.hashKeyArg]);
+    if (typeof key === "string" || typeof key === "number" || typeof key === "bigint") {
+      const ring = (this.ring ??= new HashRing(
+        endpoints.map((e) => ({ address: e.address, weight: e.weight })),
+      ));
+      this.ringExclude = exclude;
+      const owner = ring.owner(hashKeyOf(key), this.usableOnRing);
+      this.ringExclude = undefined;
+      return endpoints[owner]!;
+    }
+    return this.balancer.pick(exclude);
+  }
+
+  private readonly usableOnRing = (index: number): boolean => {
+    const endpoint = this.endpoints[index]!;
+    return endpoint !== this.ringExclude && endpoint.tier === 2;
+  };
 
   /**
    * Parks a call until the source is ready (then sends it with what is left of its deadline),
@@ -276,53 +402,52 @@ class PooledChannel implements ClientChannel, CallOwner {
     return name;
   }
 
-  /** Matches connections to the source's current endpoints: keeps, adds and closes. */
+  /**
+   * Matches endpoints to the source's list: keeps (with its new weight), adds and retires. An
+   * endpoint that leaves keeps its counters for `stats()`; one that comes back (a restarted
+   * replica on the same address) gets fresh connections and a clean bill of health.
+   */
   private updateEndpoints(): void {
     if (this.closed) return;
     const wanted = new Map(this.source.endpoints().map((e) => [hostPort(e.host, e.port), e]));
-    for (const [key, connections] of this.byEndpoint) {
-      if (wanted.has(key)) continue;
-      this.byEndpoint.delete(key);
-      for (const connection of connections) {
-        this.retired.add(connection);
-        connection.retire(() => this.retired.delete(connection));
+    const now = Date.now();
+    for (const endpoint of this.endpoints) {
+      if (wanted.has(endpoint.address)) continue;
+      this.detector.release(endpoint.health, now, false);
+      for (const connection of endpoint.retire(this.forgetRetired)) this.retired.add(connection);
+      // Re-inserted last, so the oldest departed are the first forgotten.
+      this.known.delete(endpoint.address);
+      this.known.set(endpoint.address, endpoint);
+    }
+    const next: ChannelEndpoint[] = [];
+    for (const [address, listed] of wanted) {
+      let endpoint = this.known.get(address);
+      if (endpoint === undefined) {
+        endpoint = new ChannelEndpoint(listed, this);
+        this.known.set(address, endpoint);
       }
+      if (!endpoint.listed || endpoint.pool.length === 0) {
+        Object.assign(endpoint.health, { consecutiveFailures: 0, probation: false, multiplier: 0 });
+        endpoint.open(this.options.connectionsPerEndpoint, this.options, this.scheduler);
+      }
+      endpoint.weight = weightOf(listed);
+      next.push(endpoint);
     }
-    for (const [key, endpoint] of wanted) {
-      if (this.byEndpoint.has(key)) continue;
-      const connections: ClientConnection[] = [];
-      for (let i = 0; i < this.options.connectionsPerEndpoint; i++)
-        connections.push(
-          new ClientConnection(endpoint.host, endpoint.port, this.options, this.scheduler),
-        );
-      this.byEndpoint.set(key, connections);
+    let departed = this.known.size - next.length;
+    for (const [address, endpoint] of this.known) {
+      if (departed <= DEPARTED_KEPT) break;
+      if (endpoint.listed && wanted.has(address)) continue;
+      this.known.delete(address);
+      departed--;
     }
-    this.connections = [...this.byEndpoint.values()].flat();
-    if (this.connections.length > 0 && this.waiting.size > 0) this.sendWaiting();
+    this.endpoints = next;
+    this.healths = next.map((e) => e.health);
+    this.balancer.update(next);
+    this.ring = undefined;
+    if (next.length > 0 && this.waiting.size > 0) this.sendWaiting();
   }
-}
 
-/** Whether a failed call can safely be tried again. */
-function isRetryable(error: unknown, method: MethodDescriptor): boolean {
-  if (!(error instanceof RpcError)) return false;
-  // Unavailable: never reached a server. Connection lost: may have run, so only if idempotent.
-  return (
-    error.code === RpcErrorCode.UNAVAILABLE ||
-    (error.code === RpcErrorCode.CONNECTION_LOST && method.idempotent)
-  );
-}
-
-/** The built-in retry stage: up to `attempts` tries of calls that are safe to repeat. */
-function retryStage(attempts: number, delayMs: number): ClientInterceptor {
-  return (next) => async (call) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await next(call);
-      } catch (error) {
-        if (attempt >= attempts || !isRetryable(error, call.method)) throw error;
-        if (call.options.signal?.aborted) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-      }
-    }
+  private readonly forgetRetired = (connection: ClientConnection): void => {
+    this.retired.delete(connection);
   };
 }

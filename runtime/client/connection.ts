@@ -12,7 +12,6 @@ import { readApplicationException } from "../message.js";
 import { createReader, createWriter } from "../protocol/index.js";
 import type { ProtocolReader, ProtocolWriter } from "../protocol/protocol.js";
 import { MessageType } from "../protocol/ttype.js";
-import type { Pickable } from "../registry/static.js";
 import type { CallOptions, MethodDescriptor } from "../service.js";
 import { FrameError, type MessageDecoder } from "../transport/frame-decoder.js";
 import { HeaderDecoder, THeaderKey } from "../transport/header.js";
@@ -28,9 +27,11 @@ import {
   replyError,
   requestTooLarge,
 } from "./call-errors.js";
+import type { Pickable } from "./balancer.js";
 import { callHeaders } from "./call-headers.js";
 import { describeForeignReply, multiplexedHint } from "./reply-hints.js";
 import type { ResolvedChannelOptions } from "./options.js";
+import type { CallOutcomes } from "./outlier.js";
 import { PendingCall, type CallOwner } from "./pending-call.js";
 import { PendingTable } from "./pending-table.js";
 
@@ -99,13 +100,17 @@ export class ClientConnection implements Pickable, CallOwner {
   private peerDraining = false;
   /** Told when a retired connection has closed, so the channel can forget it. */
   private onRetiredClose: (() => void) | undefined;
+  /** Told how each call ended, for its endpoint's health (outlier.ts). */
+  private readonly outcomes: CallOutcomes | undefined;
 
   constructor(
     host: string,
     port: number,
     options: ResolvedChannelOptions,
     scheduler: DeadlineScheduler,
+    outcomes?: CallOutcomes,
   ) {
+    this.outcomes = outcomes;
     this.host = host;
     this.port = port;
     this.peer = hostPort(host, port);
@@ -126,9 +131,17 @@ export class ClientConnection implements Pickable, CallOwner {
     return this.pending.size;
   }
 
-  /** False while backing off after failed connects, or while its server drains. */
+  /**
+   * False while backing off after failed connects (true again once the backoff is over), or
+   * while its server drains.
+   */
   get available(): boolean {
-    return !this.peerDraining && (this.failures === 0 || this.state === "open");
+    return (
+      !this.peerDraining &&
+      (this.failures === 0 ||
+        this.state === "open" ||
+        (this.state === "idle" && Date.now() >= this.retryAt))
+    );
   }
 
   /**
@@ -523,6 +536,7 @@ export class ClientConnection implements Pickable, CallOwner {
         continue;
       }
       this.settle(call);
+      this.outcomes?.failed(RpcErrorCode.UNAVAILABLE);
       call.reject(callError(call, this.peer, RpcErrorCode.UNAVAILABLE, why));
     }
     return kept;
@@ -542,6 +556,7 @@ export class ClientConnection implements Pickable, CallOwner {
         continue;
       }
       this.settle(call);
+      this.outcomes?.failed(code);
       call.reject(callError(call, this.peer, code, why));
     }
   }
@@ -602,9 +617,13 @@ export class ClientConnection implements Pickable, CallOwner {
         return;
       }
       const hint = this.options.multiplexed ? multiplexedHint(call, ex) : "";
-      call.reject(applicationError(call, this.peer, ex, hint));
+      const error = applicationError(call, this.peer, ex, hint);
+      if (error.code === RpcErrorCode.OVERLOADED) this.outcomes?.failed(error.code);
+      else this.outcomes?.succeeded();
+      call.reject(error);
       return;
     }
+    this.outcomes?.succeeded();
     let result: unknown;
     try {
       result = call.method.readResult(r);

@@ -4,9 +4,16 @@ import type { ConnectionOptions } from "node:tls";
 import type { ClientInterceptor } from "../interceptor.js";
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../protocol/limits.js";
 import type { ProtocolName } from "../protocol/ttype.js";
-import type { Balance, EndpointSource } from "../registry/static.js";
+import type { EndpointSource } from "../registry/static.js";
 import type { TransportName } from "../transport/detect.js";
 import { DEFAULT_MAX_FRAME_BYTES } from "../transport/framed.js";
+import type { Balance } from "./balancer.js";
+import {
+  resolveOutlierOptions,
+  type OutlierOptions,
+  type ResolvedOutlierOptions,
+} from "./outlier.js";
+import type { RetryBudgetOptions } from "./retry-budget.js";
 
 /** Where a channel's calls go: one endpoint, a fixed list of `host:port`, or a changing source. */
 export type EndpointOptions =
@@ -36,12 +43,19 @@ export type EndpointOptions =
       readonly addresses?: never;
     };
 
-/** When a failed call is tried again (built-in, inside the user interceptors). */
+/**
+ * When a failed call is tried again (built-in, inside the user interceptors): calls that never
+ * ran (`unavailable`, `overloaded`) and `(idempotent)` calls whose connection broke, on another
+ * endpoint than the one that failed when there is one, within the call's deadline and the
+ * channel's retry budget.
+ */
 export interface RetryOptions {
-  /** Attempts in all, the first included. Default 1 (no retry). */
-  readonly attempts: number;
-  /** Pause before each retry, in milliseconds. Default 50. */
+  /** Attempts in all, the first included. Default 3. */
+  readonly attempts?: number;
+  /** Pause before a retry that must go to the same endpoint, in milliseconds. Default 50. */
   readonly delayMs?: number;
+  /** How many retries the channel may make. Default: 20 % of calls plus 10/s, over 10 s. */
+  readonly budget?: RetryBudgetOptions;
 }
 
 /** How a channel talks, whatever its endpoints. */
@@ -72,16 +86,18 @@ export interface ChannelOptions {
   readonly keepAliveMs?: number;
   /** Connections kept to each endpoint; calls are spread over them. Default 1. */
   readonly connectionsPerEndpoint?: number;
-  /** How a call's connection is picked. Default "round-robin". */
+  /** How a call's endpoint is picked (then the least loaded connection of its pool). Default "p2c". */
   readonly balance?: Balance;
+  /** Taking endpoints whose calls keep failing out of picking for a while; `false` turns it off. */
+  readonly outlierEjection?: OutlierOptions | false;
   /** Largest reply frame accepted, in bytes. Default 16_384_000 (Apache's). */
   readonly maxFrameBytes?: number;
   /** Limits while decoding replies. Default DEFAULT_DECODE_LIMITS. */
   readonly limits?: Partial<DecodeLimits>;
   /** Reconnect backoff after a failed connect: first pause and cap, in ms. Default 100 and 5_000. */
   readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
-  /** Retry of calls that never reached a server (and of idempotent calls whose connection broke). */
-  readonly retry?: RetryOptions;
+  /** Retry of calls that never ran (and of idempotent calls whose connection broke); `false`: none. */
+  readonly retry?: RetryOptions | false;
   /** Client interceptors, first listed outermost. */
   readonly interceptors?: readonly ClientInterceptor[];
   /** Headers sent with every call (THeader transport only); a call's own headers win. */
@@ -110,9 +126,13 @@ export interface ResolvedChannelOptions {
   readonly backoffMaxMs: number;
   readonly retryAttempts: number;
   readonly retryDelayMs: number;
+  readonly retryBudget: RetryBudgetOptions;
+  readonly outlier: ResolvedOutlierOptions;
   readonly interceptors: readonly ClientInterceptor[];
   readonly headers: readonly (readonly [string, string])[];
 }
+
+const BALANCES: readonly Balance[] = ["p2c", "round-robin", "least-pending"];
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -132,6 +152,11 @@ export const DEFAULT_MAX_QUEUED_BYTES = 16_777_216;
 
 /** Fills in defaults and checks values; throws a RangeError naming a bad option. */
 export function resolveChannelOptions(options: ChannelOptions): ResolvedChannelOptions {
+  const retry = options.retry;
+  if (options.balance !== undefined && !BALANCES.includes(options.balance))
+    throw new RangeError(
+      `connect(): balance must be one of ${BALANCES.join(", ")}, got ${String(options.balance)}`,
+    );
   return {
     protocol: options.protocol ?? "compact",
     transport: options.transport ?? "framed",
@@ -146,13 +171,15 @@ export function resolveChannelOptions(options: ChannelOptions): ResolvedChannelO
     connectionsPerEndpoint: Math.floor(
       positive("connectionsPerEndpoint", options.connectionsPerEndpoint, 1),
     ),
-    balance: options.balance ?? "round-robin",
+    balance: options.balance ?? "p2c",
     maxFrameBytes: positive("maxFrameBytes", options.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES),
     limits: { ...DEFAULT_DECODE_LIMITS, ...options.limits },
     backoffInitialMs: positive("backoff.initialMs", options.backoff?.initialMs, 100),
     backoffMaxMs: positive("backoff.maxMs", options.backoff?.maxMs, 5_000),
-    retryAttempts: Math.floor(positive("retry.attempts", options.retry?.attempts, 1)),
-    retryDelayMs: options.retry?.delayMs ?? 50,
+    retryAttempts: retry === false ? 1 : Math.floor(positive("retry.attempts", retry?.attempts, 3)),
+    retryDelayMs: retry === false ? 0 : (retry?.delayMs ?? 50),
+    retryBudget: (retry === false ? undefined : retry?.budget) ?? {},
+    outlier: resolveOutlierOptions(options.outlierEjection),
     interceptors: options.interceptors ?? [],
     headers: Object.entries(options.headers ?? {}),
   };

@@ -9,7 +9,10 @@ import { formatEndpoint, type Endpoint } from "./static.js";
 /** Where every idlc service's endpoints live in etcd. */
 export const ETCD_KEY_PREFIX = "idlc/services/";
 
-/** An endpoint found in etcd, with the metadata its server registered. */
+/**
+ * An endpoint found in etcd, with the metadata its server registered. Its `weight` is read from
+ * `metadata.weight` (a positive number as text, e.g. "0.1" for a canary); absent otherwise.
+ */
 export interface DiscoveredEndpoint extends Endpoint {
   readonly metadata: Readonly<Record<string, string>>;
 }
@@ -24,7 +27,10 @@ export interface RegisterOptions {
   readonly address: Endpoint;
   /** Lease time to live, in whole seconds: how long a dead server stays listed. Default 10. */
   readonly ttlSeconds?: number;
-  /** Free-form strings published with the address (zone, version, …). Default {}. */
+  /**
+   * Free-form strings published with the address (zone, version, …). `weight` (a positive
+   * number, e.g. "3" or "0.1") sets the endpoint's share of calls in idlc clients. Default {}.
+   */
   readonly metadata?: Readonly<Record<string, string>>;
   /**
    * Called with every failed renewal (the registration keeps retrying). Default: one
@@ -78,7 +84,12 @@ export function readEndpointValue(text: string): DiscoveredEndpoint | undefined 
   const strings: Record<string, string> = {};
   if (typeof metadata === "object" && metadata !== null)
     for (const [k, v] of Object.entries(metadata)) if (typeof v === "string") strings[k] = v;
-  return { host, port, metadata: Object.freeze(strings) };
+  const weight = Number(strings.weight);
+  const frozen = Object.freeze(strings);
+  // A weight that is not a positive number is left out: the endpoint counts as weight 1.
+  return weight > 0 && Number.isFinite(weight)
+    ? { host, port, weight, metadata: frozen }
+    : { host, port, metadata: frozen };
 }
 
 /**

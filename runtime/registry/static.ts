@@ -1,10 +1,16 @@
 // Where a client's calls go: a source of endpoints (a fixed list here; a discovery service
-// elsewhere implements the same interface) and how one connection is picked among several.
+// elsewhere implements the same interface). How one is picked per call is the client's business
+// (client/balancer.ts).
 
 /** One server address. */
 export interface Endpoint {
   readonly host: string;
   readonly port: number;
+  /**
+   * Relative share of the calls it should get (canaries, bigger machines). Default 1; a value
+   * that is not a positive finite number counts as 1.
+   */
+  readonly weight?: number;
 }
 
 /** A list of endpoints that may change over time. */
@@ -27,9 +33,6 @@ export interface EndpointSource {
   close?(): void | Promise<void>;
 }
 
-/** How a channel picks the connection for a call. */
-export type Balance = "round-robin" | "least-pending";
-
 /** `host:port` of an endpoint (IPv6 hosts in brackets). */
 export function formatEndpoint({ host, port }: Endpoint): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
@@ -44,48 +47,20 @@ export function parseEndpoint(address: string): Endpoint {
   return { host: match[1] ?? match[2]!, port };
 }
 
-/** A fixed list of endpoints, given as `host:port` strings or objects. */
+/** A fixed list of endpoints, given as `host:port` strings or objects (which may carry a weight). */
 export function createStaticSource(addresses: readonly (string | Endpoint)[]): EndpointSource {
   if (addresses.length === 0) throw new TypeError("addresses must name at least one endpoint");
   const endpoints = Object.freeze(
-    addresses.map((a) =>
-      typeof a === "string" ? parseEndpoint(a) : { host: a.host, port: a.port },
-    ),
+    addresses.map((a): Endpoint => {
+      if (typeof a === "string") return parseEndpoint(a);
+      const { host, port, weight } = a;
+      if (weight === undefined) return { host, port };
+      if (!(weight > 0 && Number.isFinite(weight)))
+        throw new TypeError(
+          `invalid weight ${weight} of ${formatEndpoint(a)}: expected a positive number`,
+        );
+      return { host, port, weight };
+    }),
   );
   return { endpoints: () => endpoints };
-}
-
-/** What a picker chooses among: a connection with its number of calls awaiting replies. */
-export interface Pickable {
-  /** Calls awaiting a reply. */
-  readonly load: number;
-  /** False while it is known to be unreachable (backing off after a failed connect). */
-  readonly available: boolean;
-}
-
-/** Returns a function that picks one of a non-empty list; unavailable items only if all are. */
-export function createPicker(balance: Balance): <T extends Pickable>(items: readonly T[]) => T {
-  let turn = 0;
-  if (balance === "least-pending") {
-    return (items) => {
-      let best = items[0]!;
-      for (let i = 1; i < items.length; i++) {
-        const item = items[i]!;
-        if (
-          (item.available && !best.available) ||
-          (item.available === best.available && item.load < best.load)
-        )
-          best = item;
-      }
-      return best;
-    };
-  }
-  return (items) => {
-    for (let tries = 0; tries < items.length; tries++) {
-      turn = turn + 1 >= items.length ? 0 : turn + 1;
-      const item = items[turn]!;
-      if (item.available) return item;
-    }
-    return items[turn % items.length]!;
-  };
 }

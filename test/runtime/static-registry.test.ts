@@ -1,11 +1,11 @@
-// The default endpoint source (a fixed list) and how a channel picks among its connections.
+// The default endpoint source (a fixed list); picking among endpoints is in balancer.test.ts.
 import { describe, expect, test } from "vitest";
 import {
-  createPicker,
   createStaticSource,
   formatEndpoint,
   parseEndpoint,
 } from "../../runtime/registry/static.js";
+import { readEndpointValue } from "../../runtime/registry/etcd.js";
 
 describe("addresses", () => {
   test("host:port and [ipv6]:port parse and format back", () => {
@@ -28,27 +28,30 @@ describe("addresses", () => {
     ]);
     expect(() => createStaticSource([])).toThrow(/at least one/);
   });
+
+  test("a static source carries weights, and refuses one that is not a positive number", () => {
+    const source = createStaticSource([{ host: "a", port: 1, weight: 3 }, "b:2"]);
+    expect(source.endpoints()).toEqual([
+      { host: "a", port: 1, weight: 3 },
+      { host: "b", port: 2 },
+    ]);
+    expect(() => createStaticSource([{ host: "a", port: 1, weight: 0 }])).toThrow(
+      "invalid weight 0 of a:1: expected a positive number",
+    );
+  });
 });
 
-describe("pickers", () => {
-  const item = (name: string, load = 0, available = true) => ({ name, load, available });
-  const names = (picked: readonly { name: string }[]) => picked.map((p) => p.name);
-
-  test("round-robin takes turns and skips what is unavailable", () => {
-    const pick = createPicker("round-robin");
-    const items = [item("a"), item("b", 0, false), item("c")];
-    expect(names(Array.from({ length: 4 }, () => pick(items)))).toEqual(["c", "a", "c", "a"]);
-  });
-
-  test("round-robin still picks when nothing is available (the call then reports why)", () => {
-    const pick = createPicker("round-robin");
-    const items = [item("a", 0, false), item("b", 0, false)];
-    expect(["a", "b"]).toContain(pick(items).name);
-  });
-
-  test("least-pending takes the available connection with the fewest calls waiting", () => {
-    const pick = createPicker("least-pending");
-    expect(names([pick([item("a", 5), item("b", 2), item("c", 3)])])).toEqual(["b"]);
-    expect(names([pick([item("a", 5), item("b", 0, false), item("c", 9)])])).toEqual(["a"]);
+describe("weights in etcd registrations", () => {
+  test("metadata.weight becomes the endpoint's weight; one that is not a positive number is left out", () => {
+    const value = (weight: string) =>
+      JSON.stringify({ host: "a", port: 1, metadata: { zone: "z", weight } });
+    expect(readEndpointValue(value("0.1"))).toEqual({
+      host: "a",
+      port: 1,
+      weight: 0.1,
+      metadata: { zone: "z", weight: "0.1" },
+    });
+    for (const bad of ["0", "-2", "heavy", "", "Infinity"])
+      expect(readEndpointValue(value(bad))).not.toHaveProperty("weight");
   });
 });

@@ -16,6 +16,8 @@ export interface TestEtcd {
   readonly running: boolean;
   /** Stops the process, keeping its data (an outage). */
   stop(): Promise<void>;
+  /** SIGKILLs the process (a crash), keeping its data; resolves once it is gone. */
+  kill(): Promise<void>;
   /** Starts it again on the same ports and data; resolves once healthy. */
   start(): Promise<void>;
   /** Stops it and deletes its data directory. */
@@ -81,6 +83,14 @@ export async function startEtcd(timeoutMs = 20_000): Promise<TestEtcd> {
     await running?.stop(5_000);
   };
 
+  const kill = async (): Promise<void> => {
+    const running = child;
+    child = undefined;
+    if (running === undefined) return;
+    running.process.kill("SIGKILL");
+    await running.exited(5_000);
+  };
+
   try {
     await start();
   } catch (error) {
@@ -94,6 +104,7 @@ export async function startEtcd(timeoutMs = 20_000): Promise<TestEtcd> {
       return child !== undefined;
     },
     stop,
+    kill,
     start,
     async dispose() {
       await stop();
