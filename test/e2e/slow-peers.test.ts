@@ -282,9 +282,9 @@ describe("keepalive and idle memory", () => {
     const calc = calcAt(port);
     expect(await calc.add(1, 1)).toBe(2);
     const [connection] = liveConnections(server);
-    expect(connection!.outputCapacity).toBe(64 * 1024);
+    expect(connection!.outputCapacity).toBe(4 * 1024);
     await until(() => connection!.outputCapacity === 0, "the slab to be released");
     expect(await calc.add(2, 2)).toBe(4);
-    expect(connection!.outputCapacity).toBe(64 * 1024);
+    expect(connection!.outputCapacity).toBe(4 * 1024);
   });
 });
