@@ -143,6 +143,7 @@ export class ServerConnection implements ContextOwner, ReplySink {
   drain(): void {
     if (this.draining || this.closed) return;
     this.draining = true;
+    this.frameStartedAt = 0; // no longer reading: a partly received message is not the peer's delay
     this.socket.pause();
     if (this.inFlight === 0) this.endAfterFlush();
   }
