@@ -282,6 +282,24 @@ const cases: Case[] = [
     bytes: framed(bytesOf(echoHeader("binary"), args)),
     outcome: { exception: PROTOCOL_ERROR, message: badArgs },
   })),
+  {
+    name: "THeader key/value headers claiming 2^31-1 entries",
+    // magic, flags, seqid, header size 2 (8 bytes): protocol compact, no transforms, info block
+    // 1 (key/value) whose count is 2^31-1, and then no entries at all.
+    bytes: bytesOf(
+      int32(18),
+      [0x0f, 0xff, 0, 0],
+      int32(1),
+      [0, 2],
+      [2, 0, 1, 0xff, 0xff, 0xff, 0xff, 0x07],
+    ),
+    outcome: { closes: /THeader header is truncated or has a bad varint/ },
+  },
+  {
+    name: "a THeader header size larger than its frame",
+    bytes: bytesOf(int32(14), [0x0f, 0xff, 0, 0], int32(1), [0xff, 0xff], [2, 0, 0, 0]),
+    outcome: { closes: /THeader header size is larger than its frame/ },
+  },
   // nesting
   {
     name: "10,000-deep nested structs (compact, framed)",
