@@ -163,6 +163,7 @@ export class ServerConnection implements ContextOwner, ReplySink {
   drain(): void {
     if (this.draining || this.closed) return;
     this.draining = true;
+    this.frameStartedAt = 0; // no longer reading: a partly received message is not the peer's delay
     this.socket.pause();
     if (this.inFlight === 0) this.endAfterFlush();
   }
@@ -292,10 +293,11 @@ export class ServerConnection implements ContextOwner, ReplySink {
     core.bufferedFrameBytes += grown;
     this.held = buffered;
     if (completed) this.gotMessage = true;
-    if (!this.mayRead())
-      this.frameStartedAt = 0; // the server, not the peer, is holding back
+    // Not reading: the server, not the peer, is holding back. Between messages: the idle
+    // sweep's business (but before the first one the clock started at accept keeps running).
+    if (!this.mayRead()) this.frameStartedAt = 0;
     else if (buffered === 0) {
-      if (this.gotMessage) this.frameStartedAt = 0; // between messages: the idle sweep's business
+      if (this.gotMessage) this.frameStartedAt = 0;
     } else if (completed || this.frameStartedAt === 0) this.frameStartedAt = Date.now();
   }
 

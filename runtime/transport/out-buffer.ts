@@ -2,11 +2,14 @@
 // chunk or one event-loop turn; the connection decides) are appended here and the lot goes to
 // the socket in one write. Bytes are appended to a large slab and handed out as views that are
 // never written again (the socket may still hold them), so a flush allocates nothing; only
-// when the slab is used up does a new one replace it. The slab is allocated on the first append
-// and dropped by `release()` when the connection goes idle, so an idle connection holds no slab.
-// Pure: no Node API.
+// when the slab is used up does a new one replace it. The first slab is small and each one that
+// fills up is replaced by one twice its size, up to 64 KiB, so a connection with little traffic
+// holds a few KiB while a busy one soon writes from 64 KiB slabs as before; `release()` drops
+// the slab when the connection goes idle, so an idle connection holds none. Pure: no Node API.
 
-/** Size of one slab, in bytes. */
+/** Size of the first slab, in bytes: a few small replies. */
+const FIRST_SLAB_BYTES = 4 * 1024;
+/** Size a busy connection's slabs grow to, in bytes. */
 const SLAB_BYTES = 64 * 1024;
 /** Largest slab kept for reuse after a rewind, in bytes. */
 const MAX_KEPT_SLAB_BYTES = 1024 * 1024;
@@ -22,6 +25,8 @@ export const EARLY_FLUSH_BYTES = 256 * 1024;
 /** Accumulates outgoing bytes; `take()` hands out what was appended since the last take. */
 export class OutBuffer {
   private slab = NO_SLAB;
+  /** Size of the next slab when this one is used up (doubles up to SLAB_BYTES). */
+  private nextSlabBytes = FIRST_SLAB_BYTES;
   private start = 0;
   private end = 0;
 
@@ -34,7 +39,8 @@ export class OutBuffer {
   reserve(n: number): void {
     if (this.slab.length - this.end >= n) return;
     const pending = this.end - this.start;
-    const next = new Uint8Array(Math.max(SLAB_BYTES, (pending + n) * 2));
+    const next = new Uint8Array(Math.max(this.nextSlabBytes, (pending + n) * 2));
+    this.nextSlabBytes = Math.min(SLAB_BYTES, this.nextSlabBytes * 2);
     next.set(this.slab.subarray(this.start, this.end));
     this.slab = next;
     this.start = 0;
@@ -86,7 +92,7 @@ export class OutBuffer {
     if (this.end !== this.start) return;
     this.start = this.end = 0;
     // A slab grown for one huge message is not kept for the connection's lifetime.
-    if (this.slab.length > MAX_KEPT_SLAB_BYTES) this.slab = new Uint8Array(SLAB_BYTES);
+    if (this.slab.length > MAX_KEPT_SLAB_BYTES) this.slab = NO_SLAB;
   }
 
   /** Forgets pending bytes (connection gone). */
@@ -106,6 +112,7 @@ export class OutBuffer {
   release(): void {
     if (this.end !== this.start) return;
     this.slab = NO_SLAB;
+    this.nextSlabBytes = FIRST_SLAB_BYTES;
     this.start = this.end = 0;
   }
 }

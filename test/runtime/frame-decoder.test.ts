@@ -232,14 +232,28 @@ describe("OutBuffer", () => {
     const out = new OutBuffer();
     expect(out.capacity).toBe(0);
     writeFrame(out, Uint8Array.of(1, 2));
-    expect(out.capacity).toBe(64 * 1024);
+    expect(out.capacity).toBe(4 * 1024);
     out.release(); // pending bytes: kept
-    expect(out.capacity).toBe(64 * 1024);
+    expect(out.capacity).toBe(4 * 1024);
     expect([...out.take()!]).toEqual([0, 0, 0, 2, 1, 2]);
     out.release();
     expect(out.capacity).toBe(0);
     writeFrame(out, Uint8Array.of(3));
     expect([...out.take()!]).toEqual([0, 0, 0, 1, 3]);
+  });
+
+  test("slabs start at 4 KiB and double as they fill, up to 64 KiB; release starts over", () => {
+    const out = new OutBuffer();
+    const sizes: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      writeFrame(out, new Uint8Array(1_000));
+      if (sizes.at(-1) !== out.capacity) sizes.push(out.capacity);
+      out.take(); // taken but never rewound: as while the socket still holds the bytes
+    }
+    expect(sizes).toEqual([4, 8, 16, 32, 64].map((k) => k * 1024));
+    out.release();
+    writeFrame(out, new Uint8Array(10));
+    expect(out.capacity).toBe(4 * 1024);
   });
 
   test("rewind reuses the slab only when nothing is pending", () => {
