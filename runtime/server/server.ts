@@ -103,6 +103,8 @@ class RpcServer implements Server, ServerCore {
   private listener: NetServer | undefined;
   private idleTimer: ReturnType<typeof setInterval> | undefined;
   private closing: Promise<void> | undefined;
+  /** Set once close() has run its hooks: connections arriving now are refused. */
+  private refusing = false;
   private allClosed: (() => void) | undefined;
 
   constructor(options: ServerOptions) {
@@ -249,7 +251,7 @@ class RpcServer implements Server, ServerCore {
   }
 
   private accept(socket: Socket): void {
-    if (this.closing !== undefined) {
+    if (this.refusing) {
       socket.destroy();
       return;
     }
@@ -285,6 +287,7 @@ class RpcServer implements Server, ServerCore {
     const deadline = Date.now() + graceMs;
     this.draining = true; // from now on THeader replies tell clients to go elsewhere
     await this.runHooks(graceMs);
+    this.refusing = true;
     const listener = this.listener;
     const stopped = new Promise<void>((resolve) => {
       if (listener === undefined || !listener.listening) resolve();
