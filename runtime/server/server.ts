@@ -187,6 +187,7 @@ class RpcServer implements Server, ServerCore {
       shed: counters.count(CallOutcome.OVERLOADED),
       connections: this.live.size,
       connectionsAccepted: counters.connectionsAccepted,
+      draining: this.draining,
       overloaded: this.monitor.overloaded,
       eventLoopDelayMs: this.monitor.delayMs,
       outcomes: counters.outcomeRecord(),

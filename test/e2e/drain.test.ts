@@ -47,6 +47,7 @@ test.each(["framed", "header"] as const)(
     const late = Array.from({ length: LATE }, (_, i) => calc.slow(1, IN_FLIGHT + i));
     await until(() => started === IN_FLIGHT + LATE, "the late calls to be running");
     expect(closed).toBe(false);
+    expect(server.stats()).toMatchObject({ draining: true, inFlight: IN_FLIGHT + LATE });
     gate.open();
     const results = await Promise.all([...calls, ...late]);
     expect(results).toEqual(Array.from({ length: IN_FLIGHT + LATE }, (_, i) => i));
