@@ -31,7 +31,14 @@ export type {
   RetryOptions,
 } from "./client/options.js";
 export { createServer } from "./server/server.js";
-export type { Server, ServerAddress, ListenOptions, CloseOptions } from "./server/server.js";
+export type {
+  Server,
+  ServerAddress,
+  ListenOptions,
+  CloseOptions,
+  BeforeCloseHook,
+} from "./server/server.js";
+export type { ServerStats, MethodStats, CallOutcomeName } from "./server/stats.js";
 export { consoleLogger } from "./server/options.js";
 export type { ServerOptions, Logger } from "./server/options.js";
 export type {
@@ -49,7 +56,12 @@ export type { Endpoint, EndpointSource } from "./registry/static.js";
 export type { TransportName } from "./transport/detect.js";
 export { THeaderKey } from "./transport/header.js";
 export { registerEndpoint, ETCD_KEY_PREFIX } from "./registry/etcd.js";
-export type { Registration, RegisterOptions, DiscoveredEndpoint } from "./registry/etcd.js";
+export type {
+  Registration,
+  RegisterOptions,
+  DiscoveredEndpoint,
+  ClosingServer,
+} from "./registry/etcd.js";
 export { createEtcdSource } from "./registry/etcd-source.js";
 export type { EtcdSource, EtcdSourceOptions } from "./registry/etcd-source.js";
 export { EtcdError } from "./registry/etcd-client.js";

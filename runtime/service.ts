@@ -18,7 +18,8 @@ export interface CallOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /**
    * The context of the call being handled, when this call is made from inside a handler: the
-   * new call inherits what is left of its deadline and its abort signal.
+   * new call inherits its deadline and is cancelled with it (for an idlc server's context
+   * without making its AbortSignal; any other CallContext is followed through `signal`).
    */
   readonly parent?: CallContext;
   /**
@@ -43,7 +44,10 @@ export interface CallContext {
   readonly peer: string;
   /** Absolute deadline (epoch milliseconds), if the caller sent one (THeader) or the server set one. */
   readonly deadline: number | undefined;
-  /** Aborted when the deadline passes, the connection closes, or the server shuts down hard. */
+  /**
+   * Aborted when the deadline or the server's maxHandlerMs passes, the connection closes, or
+   * the server shuts down hard. Made on first read (one AbortController per call that reads it).
+   */
   readonly signal: AbortSignal;
   /** Headers the caller sent (THeader); empty otherwise. */
   readonly headers: ReadonlyMap<string, string>;

@@ -109,6 +109,8 @@ class RpcServer implements Server, ServerCore {
   private listener: NetServer | undefined;
   private sweepTimer: ReturnType<typeof setInterval> | undefined;
   private closing: Promise<void> | undefined;
+  /** Set once close() has run its hooks: connections arriving now are refused. */
+  private refusing = false;
   private allClosed: (() => void) | undefined;
 
   constructor(options: ServerOptions) {
@@ -189,6 +191,7 @@ class RpcServer implements Server, ServerCore {
       shed: counters.count(CallOutcome.OVERLOADED),
       connections: this.live.size,
       connectionsAccepted: counters.connectionsAccepted,
+      draining: this.draining,
       overloaded: this.monitor.overloaded,
       eventLoopDelayMs: this.monitor.delayMs,
       outcomes: counters.outcomeRecord(),
@@ -257,7 +260,7 @@ class RpcServer implements Server, ServerCore {
   }
 
   private accept(socket: Socket): void {
-    if (this.closing !== undefined) {
+    if (this.refusing) {
       socket.destroy();
       return;
     }
@@ -318,6 +321,7 @@ class RpcServer implements Server, ServerCore {
     const deadline = Date.now() + graceMs;
     this.draining = true; // from now on THeader replies tell clients to go elsewhere
     await this.runHooks(graceMs);
+    this.refusing = true;
     const listener = this.listener;
     const stopped = new Promise<void>((resolve) => {
       if (listener === undefined || !listener.listening) resolve();

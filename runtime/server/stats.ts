@@ -76,6 +76,8 @@ export interface ServerStats {
   readonly connections: number;
   /** Connections accepted, ever. */
   readonly connectionsAccepted: number;
+  /** Whether `close()` has begun: the server drains and then goes. */
+  readonly draining: boolean;
   /** Whether the server is shedding calls now because its event loop lags. */
   readonly overloaded: boolean;
   /** The event-loop delay of the last sample, in ms (mean over the sample; 0 when not sampled). */

@@ -177,3 +177,48 @@ describe("messages a server must not run", () => {
     },
   );
 });
+
+describe("server.stats()", () => {
+  test("counts calls, outcomes and per-method results", async () => {
+    const { server, port } = await serve(
+      calcHandler({
+        empty: () => {
+          throw new ApplicationError("not today", { type: ApplicationErrorType.UNKNOWN });
+        },
+      }),
+    );
+    const { calc } = calcAt(port);
+    expect(server.stats()).toMatchObject({ calls: 0, inFlight: 0, connections: 0 });
+    await calc.add(1, 2);
+    await calc.slow(1, 2); // asynchronous
+    await rejection(calc.divide(1, 0)); // a declared exception
+    await rejection(calc.fail()); // an undeclared error: INTERNAL_ERROR
+    await rejection(calc.empty()); // an ApplicationError thrown on purpose
+    const stats = server.stats();
+    expect(stats).toMatchObject({
+      calls: 5,
+      inFlight: 0,
+      shed: 0,
+      connections: 1,
+      connectionsAccepted: 1,
+      overloaded: false,
+    });
+    expect(stats.outcomes).toEqual({
+      ok: 2,
+      exception: 1,
+      "application-error": 1,
+      "internal-error": 1,
+      "deadline-exceeded": 0,
+      timeout: 0,
+      overloaded: 0,
+      "unknown-method": 0,
+      "protocol-error": 0,
+      "invalid-message-type": 0,
+    });
+    expect(stats.methods["Calc.add"]).toEqual({ calls: 1, exceptions: 0, errors: 0 });
+    expect(stats.methods["Calc.divide"]).toEqual({ calls: 1, exceptions: 1, errors: 0 });
+    expect(stats.methods["Calc.fail"]).toEqual({ calls: 1, exceptions: 0, errors: 1 });
+    expect(stats.methods["Calc.empty"]).toEqual({ calls: 1, exceptions: 0, errors: 1 });
+    expect(stats.methods["Calc.ping"]).toEqual({ calls: 0, exceptions: 0, errors: 0 });
+  });
+});

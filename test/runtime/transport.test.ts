@@ -249,7 +249,7 @@ describe("THeader", () => {
     expect(() => decoder.next()).toThrow(/not a THeader frame/);
   });
 
-  test("the deadline and request id keys", () => {
+  test("the deadline, request id and draining keys", () => {
     expect(THeaderKey).toEqual({
       TIMEOUT_MS: "client_timeout",
       REQUEST_ID: "request_id",
