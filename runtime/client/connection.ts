@@ -424,7 +424,8 @@ export class ClientConnection implements Pickable, CallOwner {
         this.options.backoffInitialMs * 2 ** (this.failures - 1),
       );
       this.retryAt = Date.now() + backoff;
-      const why = this.lastError?.message ?? "connection refused";
+      const closed = "closed by the server before the connection was established";
+      const why = (this.lastError?.message ?? closed) + this.tlsHint();
       this.connectError = why;
       const refused = `cannot connect: ${why}`;
       this.failAll(RpcErrorCode.UNAVAILABLE, refused, this.failQueued(refused));
@@ -473,6 +474,17 @@ export class ClientConnection implements Pickable, CallOwner {
       this.settle(call);
       call.reject(callError(call, this.peer, code, why));
     }
+  }
+
+  /** A hint when a TLS handshake was cut off: the port most likely speaks plain Thrift. */
+  private tlsHint(): string {
+    if (this.options.tls === undefined || this.received) return "";
+    const error = this.lastError as NodeJS.ErrnoException | undefined;
+    const cutOff =
+      error === undefined ||
+      error.code === "ECONNRESET" ||
+      /before secure TLS connection/.test(error.message);
+    return cutOff ? "; the server closed the TLS handshake: does it speak TLS on this port?" : "";
   }
 
   /** Whether the socket failed because the server refused the TLS handshake, before any reply. */
