@@ -68,6 +68,8 @@ export interface PeerCertificate {
   readonly serialNumber: string;
   /** Expiry, as OpenSSL prints it (`Dec  7 00:00:00 2027 GMT`). */
   readonly validTo: string;
+  /** Whether it verified against the server's `ca` (always, with `rejectUnauthorized: true`). */
+  readonly authorized: boolean;
 }
 
 /** How a method's bytes are written and read, generated per method. */

@@ -143,6 +143,9 @@ async function soak(options: SoakOptions, cluster: Cluster): Promise<boolean> {
   const started = Date.now();
   const endAt = started + options.seconds * 1000;
   let baseline: { rss: number; heap: number; calls: number } | undefined;
+  /** RSS halfway between the baseline and the end: growth that levels off is not a leak. */
+  let midwayRss: number | undefined;
+  const midwayAt = started + (warmupMs(options.seconds) + options.seconds * 1000) / 2;
 
   /** One call, chosen by `n`, checked against what it must answer. */
   async function one(n: number): Promise<void> {
@@ -197,7 +200,7 @@ async function soak(options: SoakOptions, cluster: Cluster): Promise<boolean> {
       if (baseline === undefined && Date.now() - started >= warmupMs(options.seconds)) {
         const memory = sampleMemory();
         baseline = { rss: memory.rss, heap: memory.heapUsed, calls: tally.calls };
-      }
+      } else if (midwayRss === undefined && Date.now() >= midwayAt) midwayRss = sampleMemory().rss;
     }
   }
   await Promise.all(Array.from({ length: options.concurrency }, worker));
@@ -223,9 +226,11 @@ async function soak(options: SoakOptions, cluster: Cluster): Promise<boolean> {
     `${tally.calls} calls in ${seconds.toFixed(1)} s (${Math.round(tally.calls / seconds)}/s), ${options.concurrency} in flight, ${options.protocol} over THeader`,
   );
   console.log(
-    `client RSS ${mb(base.rss)} → ${mb(memory.rss)} MB (${per100k(memory.rss - base.rss)} MB per 100k calls), heap ${mb(base.heap)} → ${mb(memory.heapUsed)} MB (${per100k(memory.heapUsed - base.heap)} MB per 100k calls)`,
+    `client RSS ${mb(base.rss)} → ${midwayRss === undefined ? "" : `${mb(midwayRss)} → `}${mb(memory.rss)} MB (${per100k(memory.rss - base.rss)} MB per 100k calls), heap ${mb(base.heap)} → ${mb(memory.heapUsed)} MB (${per100k(memory.heapUsed - base.heap)} MB per 100k calls)`,
   );
-  console.log(`services RSS: ${serverRss.join(", ")}`);
+  console.log(
+    `services RSS: ${serverRss.join(", ")} (users keeps the ${created} users the soak created)`,
+  );
   for (const example of tally.examples) console.log(`  ${example}`);
   const pass =
     tally.lost === 0 &&

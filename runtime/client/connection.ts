@@ -4,7 +4,7 @@
 // breaks. It reconnects on the next call, after a bounded exponential backoff when connecting
 // failed. One writer, one reader and one decoder per connection, reused for every message.
 // While the socket cannot take more (not open yet, or the kernel's buffer is full), calls wait
-// in a bounded backlog (`maxQueuedBytes`) and one that settles there is never written.
+// in a bounded queue (send-queue.ts, `maxQueuedBytes`) and one that settles there is never written.
 import type { Socket } from "node:net";
 import type { DeadlineScheduler } from "../deadline.js";
 import { RpcError, RpcErrorCode } from "../errors.js";
@@ -29,32 +29,16 @@ import {
 } from "./call-errors.js";
 import type { Pickable } from "./balancer.js";
 import { callHeaders } from "./call-headers.js";
-import { describeForeignReply, multiplexedHint } from "./reply-hints.js";
 import type { ResolvedChannelOptions } from "./options.js";
 import type { CallOutcomes } from "./outlier.js";
 import { PendingCall, type CallOwner } from "./pending-call.js";
 import { PendingTable } from "./pending-table.js";
+import { describeForeignReply, multiplexedHint } from "./reply-hints.js";
+import { isBlocked, SendQueue } from "./send-queue.js";
 
 type State = "idle" | "waiting" | "connecting" | "open" | "closed";
 
 const EMPTY = new Uint8Array(0);
-
-/**
- * Whether the kernel left bytes unwritten and "drain" will say when it takes more: later calls
- * then wait in the backlog.
- */
-function isBlocked(socket: Socket): boolean {
-  return socket.writableLength > 0 && socket.writableNeedDrain;
-}
-
-/** A call encoded while the socket could not take it, with its own copy of its bytes. */
-interface QueuedCall {
-  readonly call: PendingCall;
-  readonly bytes: Uint8Array;
-  /** When it was queued (epoch ms), to bound a `waitForReady` call that has no deadline. */
-  readonly since: number;
-  readonly waitForReady: boolean;
-}
 
 /** A connection to one endpoint that carries calls. */
 export class ClientConnection implements Pickable, CallOwner {
@@ -72,10 +56,9 @@ export class ClientConnection implements Pickable, CallOwner {
   private oneways: PendingCall[] = [];
   private readonly out = new OutBuffer();
   private flushScheduled = false;
-  /** Calls waiting for the socket, oldest first, and their bytes in all. */
-  private backlog: QueuedCall[] = [];
-  private backlogBytes = 0;
-  /** The kernel did not take the last write: calls queue in `backlog` until "drain". */
+  /** Calls waiting for the socket (not open yet, or blocked). */
+  private readonly queue = new SendQueue();
+  /** The kernel did not take the last write: calls queue until "drain". */
   private blocked = false;
   /** Why the last connect attempt failed, for messages of calls that waited through it. */
   private connectError = "";
@@ -176,8 +159,7 @@ export class ClientConnection implements Pickable, CallOwner {
     }
 
     const direct = this.state === "open" && !this.blocked;
-    const max = this.options.maxQueuedBytes;
-    if (!direct && this.queuedBytes() >= max && this.dropSettled() >= max) {
+    if (!direct && this.queueIsFull()) {
       this.settle(call);
       call.reject(this.queueFull(call));
       return promise;
@@ -219,26 +201,23 @@ export class ClientConnection implements Pickable, CallOwner {
       if (method.oneway) this.oneways.push(call);
       this.kick();
     } else {
-      // A copy: the slab's space is reused once the socket has written what it was given.
-      const bytes = this.out.take()!.slice();
-      const waitForReady = options?.waitForReady === true;
-      this.backlog.push({ call, bytes, since: Date.now(), waitForReady });
-      this.backlogBytes += bytes.length;
+      this.queue.push(call, this.out.take()!, options?.waitForReady === true);
       if (this.state !== "open") this.kick();
     }
     return promise;
   }
 
-  /** Bytes made and not yet taken by the kernel. */
-  private queuedBytes(): number {
-    return this.out.pending + this.backlogBytes + (this.socket?.writableLength ?? 0);
+  /** Whether a call that would queue must be refused; settled queued calls do not count. */
+  private queueIsFull(): boolean {
+    const max = this.options.maxQueuedBytes;
+    if (this.queuedBytes() < max) return false;
+    this.queue.dropSettled();
+    return this.queuedBytes() >= max;
   }
 
-  /** Forgets queued calls that settled (they are never written); returns the bytes still queued. */
-  private dropSettled(): number {
-    this.backlog = this.backlog.filter((queued) => !queued.call.done);
-    this.backlogBytes = this.backlog.reduce((sum, queued) => sum + queued.bytes.length, 0);
-    return this.queuedBytes();
+  /** Bytes made and not yet taken by the kernel. */
+  private queuedBytes(): number {
+    return this.out.pending + this.queue.bytes + (this.socket?.writableLength ?? 0);
   }
 
   /** The error of a call refused because too much waits to be written. */
@@ -259,7 +238,7 @@ export class ClientConnection implements Pickable, CallOwner {
   retire(onClosed?: () => void): void {
     this.retiring = true;
     this.onRetiredClose = onClosed;
-    if (this.pending.size === 0 && this.oneways.length === 0 && this.backlog.length === 0)
+    if (this.pending.size === 0 && this.oneways.length === 0 && this.queue.size === 0)
       void this.close();
   }
 
@@ -281,16 +260,7 @@ export class ClientConnection implements Pickable, CallOwner {
     const wasOpen = this.state === "open";
     this.state = "closed";
     if (this.backoffTimer !== undefined) clearTimeout(this.backoffTimer);
-    if (wasOpen) {
-      // Oneway calls already made still go out.
-      this.flushNow();
-      for (const { call, bytes } of this.backlog)
-        if (call.method.oneway && !call.done) {
-          socket!.write(bytes);
-          this.settle(call);
-          call.resolve(undefined);
-        }
-    }
+    if (wasOpen) this.flushNow(); // oneway calls already made still go out (queued ones: cancelled)
     this.failAll(RpcErrorCode.CANCELLED, "the channel was closed");
     if (socket === undefined || socket.destroyed) return Promise.resolve();
     const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
@@ -385,37 +355,20 @@ export class ClientConnection implements Pickable, CallOwner {
     }
   }
 
-  /**
-   * Writes queued calls, oldest first, until the kernel stops taking them; a call that settled
-   * while queued (deadline, cancel) is skipped, so it is never written.
-   */
-  private flushBacklog(): void {
-    this.blocked = false;
-    const socket = this.socket!;
-    const queue = this.backlog;
-    let i = 0;
-    while (i < queue.length && !this.blocked) {
-      // Corked, so a batch of small calls goes out in one write, as on the direct path.
-      socket.cork();
-      for (let batch = 0; i < queue.length && batch < EARLY_FLUSH_BYTES;) {
-        const { call, bytes } = queue[i++]!;
-        this.backlogBytes -= bytes.length;
-        if (call.done) continue;
-        socket.write(bytes);
-        batch += bytes.length;
-        if (call.method.oneway) {
-          this.settle(call);
-          call.resolve(undefined);
-        }
-      }
-      socket.uncork();
-      this.blocked = isBlocked(socket);
-    }
-    this.backlog = i === queue.length ? [] : queue.slice(i);
+  /** Writes queued calls until the kernel stops taking them (settled ones never go out). */
+  private flushQueue(): void {
+    this.blocked = this.queue.writeTo(this.socket!, this.written);
   }
 
+  /** A queued call was written: a oneway call is done. */
+  private readonly written = (call: PendingCall): void => {
+    if (!call.method.oneway) return;
+    this.settle(call);
+    call.resolve(undefined);
+  };
+
   private readonly onDrain = (): void => {
-    if (this.state === "open" && this.blocked) this.flushBacklog();
+    if (this.state === "open" && this.blocked) this.flushQueue();
   };
 
   // ---- connection lifecycle ----
@@ -450,7 +403,7 @@ export class ClientConnection implements Pickable, CallOwner {
     this.state = "open";
     this.failures = 0;
     this.peerDraining = false;
-    this.flushBacklog();
+    this.flushQueue();
     this.flushNow();
   };
 
@@ -491,7 +444,8 @@ export class ClientConnection implements Pickable, CallOwner {
         this.options.backoffInitialMs * 2 ** (this.failures - 1),
       );
       this.retryAt = Date.now() + backoff;
-      const why = this.lastError?.message ?? "connection refused";
+      const closed = "closed by the server before the connection was established";
+      const why = (this.lastError?.message ?? closed) + this.tlsHint();
       this.connectError = why;
       const refused = `cannot connect: ${why}`;
       this.failAll(RpcErrorCode.UNAVAILABLE, refused, this.failQueued(refused));
@@ -509,7 +463,7 @@ export class ClientConnection implements Pickable, CallOwner {
         this.failQueued(unwritten),
       );
     }
-    if (this.backlog.length > 0) this.kick(); // waitForReady calls: connect again
+    if (this.queue.size > 0) this.kick(); // waitForReady calls: connect again
   };
 
   /**
@@ -518,37 +472,20 @@ export class ClientConnection implements Pickable, CallOwner {
    * `connectTimeoutMs` from when they were made). Returns the kept calls.
    */
   private failQueued(why: string): Set<PendingCall> {
-    const now = Date.now();
-    const kept = new Set<PendingCall>();
-    const queue = this.backlog;
-    this.backlog = [];
-    this.backlogBytes = 0;
-    for (const queued of queue) {
-      const { call, since, waitForReady } = queued;
-      if (call.done) continue;
-      if (
-        waitForReady &&
-        (call.deadline !== undefined || now - since < this.options.connectTimeoutMs)
-      ) {
-        kept.add(call);
-        this.backlog.push(queued);
-        this.backlogBytes += queued.bytes.length;
-        continue;
-      }
+    for (const call of this.queue.keepWaitingForReady(this.options.connectTimeoutMs)) {
       this.settle(call);
       this.outcomes?.failed(RpcErrorCode.UNAVAILABLE);
       call.reject(callError(call, this.peer, RpcErrorCode.UNAVAILABLE, why));
     }
-    return kept;
+    return new Set(this.queue.calls());
   }
 
   /** Rejects every pending, queued and unflushed oneway call with `code`, but those in `keep`. */
   private failAll(code: RpcErrorCode, why: string, keep?: ReadonlySet<PendingCall>): void {
     const calls = [...this.pending.takeAll(), ...this.oneways];
-    for (const { call } of this.backlog) if (call.method.oneway) calls.push(call);
+    for (const call of this.queue.calls()) if (call.method.oneway) calls.push(call);
     this.oneways = [];
-    this.backlog = keep === undefined ? [] : this.backlog.filter(({ call }) => keep.has(call));
-    this.backlogBytes = this.backlog.reduce((sum, queued) => sum + queued.bytes.length, 0);
+    if (keep === undefined) this.queue.clear();
     for (const call of calls) {
       if (call.done) continue;
       if (keep?.has(call) === true) {
@@ -559,6 +496,17 @@ export class ClientConnection implements Pickable, CallOwner {
       this.outcomes?.failed(code);
       call.reject(callError(call, this.peer, code, why));
     }
+  }
+
+  /** A hint when a TLS handshake was cut off: the port most likely speaks plain Thrift. */
+  private tlsHint(): string {
+    if (this.options.tls === undefined || this.received) return "";
+    const error = this.lastError as NodeJS.ErrnoException | undefined;
+    const cutOff =
+      error === undefined ||
+      error.code === "ECONNRESET" ||
+      /before secure TLS connection/.test(error.message);
+    return cutOff ? "; the server closed the TLS handshake: does it speak TLS on this port?" : "";
   }
 
   /** Whether the socket failed because the server refused the TLS handshake, before any reply. */

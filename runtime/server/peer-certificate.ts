@@ -25,5 +25,6 @@ export function readPeerCertificate(socket: Socket): PeerCertificate | undefined
     fingerprint256: cert.fingerprint256,
     serialNumber: cert.serialNumber,
     validTo: cert.valid_to,
+    authorized: socket.authorized,
   };
 }

@@ -269,6 +269,15 @@ describe("replies that are not Thrift", () => {
     expect(error.message).toMatch(/the server answered in TLS; connect with the tls option/);
   });
 
+  test("a TLS client calling a plain server is told the handshake was cut off", async () => {
+    const port = await calcServer();
+    const error = await rejection(calcAt(port, { tls: {} }).calc.add(1, 2));
+    expect(error.code).toBe("unavailable");
+    expect(error.message).toMatch(
+      /cannot connect: .*; the server closed the TLS handshake: does it speak TLS on this port\?$/,
+    );
+  });
+
   test("a text protocol is quoted", async () => {
     const port = await answeringWith(Buffer.from("SSH-2.0-OpenSSH_9.6\r\n"));
     const error = await rejection(calcAt(port).calc.add(1, 2));

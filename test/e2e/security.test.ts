@@ -168,6 +168,7 @@ describeWithTool("openssl", "TLS", () => {
     expect(await calcAt(port, { tls }).add(20, 22)).toBe(42);
     expect(seen?.peerCertificate?.subject).toEqual({ O: "Shop", CN: "orders" });
     expect(seen?.peerCertificate?.issuer).toEqual({ CN: "idlc test CA" });
+    expect(seen?.peerCertificate?.authorized).toBe(true);
     expect(seen?.peerCertificate?.fingerprint256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
   });
 
