@@ -64,6 +64,8 @@ export class RetryingCall {
   private readonly deadline: number | undefined;
   private attempts = 1;
   private endpoint: ChannelEndpoint;
+  /** The error of the attempt a delayed retry follows, for when the retry cannot be sent. */
+  private lastError: unknown;
 
   constructor(
     host: RetryHost,
@@ -127,7 +129,18 @@ export class RetryingCall {
       if (next !== failedOn) host.failovers++;
       return this.send();
     }
-    setTimeout(() => this.send(), delayMs);
+    this.lastError = error;
+    setTimeout(this.sendLater, delayMs);
+  };
+
+  /** The delayed retry: the fleet may have changed meanwhile (endpoints gone, channel closed). */
+  private readonly sendLater = (): void => {
+    const host = this.host;
+    if (!host.open) return this.reject(this.lastError);
+    const failedOn = this.endpoint;
+    this.endpoint = host.pick(this.method, this.args, this.options, failedOn);
+    if (this.endpoint !== failedOn) host.failovers++;
+    this.send();
   };
 }
 
