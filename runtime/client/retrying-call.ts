@@ -1,8 +1,8 @@
 // The built-in retry: one object per call, made only when the channel retries at all. A failed
 // attempt is tried again when it provably never ran (`unavailable`: no connection; `overloaded`:
 // the server shed it unrun) or when its method is `(idempotent)` and its connection broke; the
-// retry goes to another endpoint than the one that failed (the ring's next owner for a hashed
-// call) and only within the call's own deadline and the channel's retry budget. A retry that
+// retry goes to an endpoint this call has not failed on yet when there is one (the ring's next
+// owner for a hashed call) and only within the call's own deadline and the channel's retry budget. A retry that
 // can only go back to the same endpoint waits `delayMs` first (or gives up if that would pass
 // the deadline).
 import { resolveDeadline } from "../deadline.js";
@@ -25,7 +25,7 @@ export interface RetryHost {
     method: MethodDescriptor,
     args: readonly unknown[],
     options: CallOptions | undefined,
-    exclude: ChannelEndpoint | undefined,
+    exclude: readonly ChannelEndpoint[] | undefined,
   ): ChannelEndpoint;
   attempt(
     endpoint: ChannelEndpoint,
@@ -64,6 +64,8 @@ export class RetryingCall {
   private readonly deadline: number | undefined;
   private attempts = 1;
   private endpoint: ChannelEndpoint;
+  /** The endpoints attempts failed on, avoided by later attempts (made on the first retry). */
+  private tried: ChannelEndpoint[] | undefined;
   /** The error of the attempt a delayed retry follows, for when the retry cannot be sent. */
   private lastError: unknown;
 
@@ -113,7 +115,9 @@ export class RetryingCall {
     const now = Date.now();
     if (this.deadline !== undefined && now >= this.deadline) return this.reject(error);
     const failedOn = this.endpoint;
-    const next = host.pick(this.method, this.args, options, failedOn);
+    const tried = (this.tried ??= []);
+    if (!tried.includes(failedOn)) tried.push(failedOn);
+    const next = host.pick(this.method, this.args, options, tried);
     const delayMs = next === failedOn ? host.retryDelayMs : 0;
     if (this.deadline !== undefined && now + delayMs >= this.deadline) return this.reject(error);
     if (!host.budget.tryRetry(now)) {
@@ -138,7 +142,7 @@ export class RetryingCall {
     const host = this.host;
     if (!host.open) return this.reject(this.lastError);
     const failedOn = this.endpoint;
-    this.endpoint = host.pick(this.method, this.args, this.options, failedOn);
+    this.endpoint = host.pick(this.method, this.args, this.options, this.tried);
     if (this.endpoint !== failedOn) host.failovers++;
     this.send();
   };

@@ -301,6 +301,20 @@ describe("failure handling", () => {
     expect(mostEjected).toBe(2); // 50 % of 4
   });
 
+  test("each retry avoids every replica the call already failed on", async () => {
+    const replicas = await fleet(3);
+    const calc = Calc.client(
+      channelTo(replicas, {
+        outlierEjection: false, // so only the retry's own choice keeps it off the dead ones
+        backoff: { initialMs: 1, maxMs: 1 },
+      }),
+    );
+    await Promise.all(replicas.slice(0, 2).map((r) => r.server.close({ graceMs: 0 })));
+    // Default 3 attempts: with two of three replicas down, the third attempt always finds the live one.
+    for (let i = 0; i < 150; i++) expect(await calc.add(i, 1)).toBe(i + 1);
+    expect(replicas[2]!.adds).toBe(150);
+  });
+
   test("retries stay within the call's deadline: none is sent after it", async () => {
     const replicas = await fleet(2);
     await Promise.all(replicas.map((r) => r.server.close({ graceMs: 0 })));
