@@ -53,8 +53,8 @@ export function isRetryable(error: unknown, method: MethodDescriptor): boolean {
 /** One call with its attempts, settling the Promise its caller awaits. */
 export class RetryingCall {
   readonly promise: Promise<unknown>;
-  private resolve!: (value: unknown) => void;
-  private reject!: (error: unknown) => void;
+  resolve!: (value: unknown) => void;
+  reject!: (error: unknown) => void;
   private readonly host: RetryHost;
   private readonly service: string;
   private readonly method: MethodDescriptor;
@@ -83,10 +83,9 @@ export class RetryingCall {
     this.method = method;
     this.args = args;
     this.options = options;
-    this.promise = new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- see capture() below
+    capturing = this;
+    this.promise = new Promise(capture);
     const timeoutMs = options?.timeoutMs ?? host.defaultTimeoutMs;
     const parentDeadline = options?.parent?.deadline;
     this.deadline =
@@ -134,18 +133,18 @@ export class RetryingCall {
       return this.send();
     }
     this.lastError = error;
-    setTimeout(this.sendLater, delayMs);
+    setTimeout(() => this.sendLater(), delayMs); // rare: a closure only for a delayed retry
   };
 
   /** The delayed retry: the fleet may have changed meanwhile (endpoints gone, channel closed). */
-  private readonly sendLater = (): void => {
+  private sendLater(): void {
     const host = this.host;
     if (!host.open) return this.reject(this.lastError);
     const failedOn = this.endpoint;
     this.endpoint = host.pick(this.method, this.args, this.options, this.tried);
     if (this.endpoint !== failedOn) host.failovers++;
     this.send();
-  };
+  }
 }
 
 /** The call's options with its absolute deadline in place of its relative timeout. */
@@ -154,4 +153,13 @@ function withDeadline(options: CallOptions | undefined, deadline: number): CallO
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the timeout is replaced
   const { timeoutMs, ...rest } = options;
   return { ...rest, deadline };
+}
+
+// As in pending-call.ts: the executor runs synchronously inside `new Promise`, so one
+// module-level function hands the resolvers to the call being made, with no closure per call.
+let capturing: RetryingCall | undefined;
+function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  capturing!.resolve = resolve;
+  capturing!.reject = reject;
+  capturing = undefined;
 }
