@@ -34,8 +34,8 @@ export interface Candidate {
 export interface Balancer<T extends Candidate> {
   /** Replaces the endpoints (same order as the channel keeps them). */
   update(items: readonly T[]): void;
-  /** Picks one; `exclude` (the endpoint of the attempt that just failed) only if nothing else. */
-  pick(exclude: T | undefined): T;
+  /** Picks one; one of `exclude` (endpoints this call already failed on) only if nothing else. */
+  pick(exclude: readonly T[] | undefined): T;
 }
 
 /** Creates the picker for `balance`. */
@@ -50,8 +50,8 @@ export function createBalancer<T extends Candidate>(balance: Balance): Balancer<
   }
 }
 
-function tierOf<T extends Candidate>(item: T, exclude: T | undefined): number {
-  return item === exclude ? -1 : item.tier;
+function tierOf<T extends Candidate>(item: T, exclude: readonly T[] | undefined): number {
+  return exclude !== undefined && exclude.includes(item) ? -1 : item.tier;
 }
 
 /**
@@ -59,7 +59,7 @@ function tierOf<T extends Candidate>(item: T, exclude: T | undefined): number {
  * under load, pending calls settle in proportion to the weights). Equal loads (an idle fleet)
  * are a tie, which the caller breaks by its own draw: p2c's draws follow the weights.
  */
-function better<T extends Candidate>(a: T, b: T, exclude: T | undefined): boolean {
+function better<T extends Candidate>(a: T, b: T, exclude: readonly T[] | undefined): boolean {
   const ta = tierOf(a, exclude);
   const tb = tierOf(b, exclude);
   if (ta !== tb) return ta > tb;
@@ -67,7 +67,7 @@ function better<T extends Candidate>(a: T, b: T, exclude: T | undefined): boolea
 }
 
 /** The best of all items: the fallback when a picker's first choice cannot take calls. */
-function bestOf<T extends Candidate>(items: readonly T[], exclude: T | undefined): T {
+function bestOf<T extends Candidate>(items: readonly T[], exclude: readonly T[] | undefined): T {
   let best = items[0]!;
   for (let i = 1; i < items.length; i++) if (better(items[i]!, best, exclude)) best = items[i]!;
   return best;
@@ -126,7 +126,7 @@ class PowerOfTwoChoices<T extends Candidate> implements Balancer<T> {
     return this.table?.draw() ?? Math.floor(Math.random() * this.items.length);
   }
 
-  pick(exclude: T | undefined): T {
+  pick(exclude: readonly T[] | undefined): T {
     const items = this.items;
     const n = items.length;
     if (n === 1) return items[0]!;
@@ -155,7 +155,7 @@ class RoundRobin<T extends Candidate> implements Balancer<T> {
     if (this.turn >= items.length) this.turn = -1;
   }
 
-  pick(exclude: T | undefined): T {
+  pick(exclude: readonly T[] | undefined): T {
     const items = this.items;
     const current = this.current;
     if (current !== undefined) return this.pickWeighted(items, current, exclude);
@@ -168,7 +168,11 @@ class RoundRobin<T extends Candidate> implements Balancer<T> {
   }
 
   /** Each usable item gains its weight; the highest is picked and pays the usable total back. */
-  private pickWeighted(items: readonly T[], current: Float64Array, exclude: T | undefined): T {
+  private pickWeighted(
+    items: readonly T[],
+    current: Float64Array,
+    exclude: readonly T[] | undefined,
+  ): T {
     let total = 0;
     let best = -1;
     for (let i = 0; i < items.length; i++) {
@@ -191,7 +195,7 @@ class LeastPending<T extends Candidate> implements Balancer<T> {
     this.items = items;
   }
 
-  pick(exclude: T | undefined): T {
+  pick(exclude: readonly T[] | undefined): T {
     return bestOf(this.items, exclude);
   }
 }

@@ -108,8 +108,8 @@ class PooledChannel implements ClientChannel, CallOwner, EndpointFleet, RetryHos
   private readonly known = new Map<string, ChannelEndpoint>();
   /** The consistent-hashing ring of `endpoints`, built on the first call with a hash key. */
   private ring: HashRing | undefined;
-  /** The endpoint a hashed pick must avoid (the one that just failed), read by `usableOnRing`. */
-  private ringExclude: ChannelEndpoint | undefined;
+  /** The endpoints a hashed pick must avoid (those the call failed on), read by `usableOnRing`. */
+  private ringExclude: readonly ChannelEndpoint[] | undefined;
   calls = 0;
   retries = 0;
   failovers = 0;
@@ -281,13 +281,13 @@ class PooledChannel implements ClientChannel, CallOwner, EndpointFleet, RetryHos
   /**
    * The endpoint for a call: its hash key's owner if it has a key (from the options, else the
    * argument its method's `idlc.hash_key` annotation names), else the balancer's pick; never an
-   * ejected endpoint or `exclude` while another can take calls.
+   * ejected endpoint or one of `exclude` while another can take calls.
    */
   pick(
     method: MethodDescriptor,
     args: readonly unknown[],
     options: CallOptions | undefined,
-    exclude: ChannelEndpoint | undefined,
+    exclude: readonly ChannelEndpoint[] | undefined,
   ): ChannelEndpoint {
     const endpoints = this.endpoints;
     if (endpoints.length === 1) return endpoints[0]!;
@@ -312,7 +312,7 @@ class PooledChannel implements ClientChannel, CallOwner, EndpointFleet, RetryHos
 
   private readonly usableOnRing = (index: number): boolean => {
     const endpoint = this.endpoints[index]!;
-    return endpoint !== this.ringExclude && endpoint.tier === 2;
+    return endpoint.tier === 2 && !(this.ringExclude?.includes(endpoint) ?? false);
   };
 
   /**

@@ -1,8 +1,8 @@
 // The built-in retry: one object per call, made only when the channel retries at all. A failed
 // attempt is tried again when it provably never ran (`unavailable`: no connection; `overloaded`:
 // the server shed it unrun) or when its method is `(idempotent)` and its connection broke; the
-// retry goes to another endpoint than the one that failed (the ring's next owner for a hashed
-// call) and only within the call's own deadline and the channel's retry budget. A retry that
+// retry goes to an endpoint this call has not failed on yet when there is one (the ring's next
+// owner for a hashed call) and only within the call's own deadline and the channel's retry budget. A retry that
 // can only go back to the same endpoint waits `delayMs` first (or gives up if that would pass
 // the deadline).
 import { resolveDeadline } from "../deadline.js";
@@ -25,7 +25,7 @@ export interface RetryHost {
     method: MethodDescriptor,
     args: readonly unknown[],
     options: CallOptions | undefined,
-    exclude: ChannelEndpoint | undefined,
+    exclude: readonly ChannelEndpoint[] | undefined,
   ): ChannelEndpoint;
   attempt(
     endpoint: ChannelEndpoint,
@@ -53,8 +53,8 @@ export function isRetryable(error: unknown, method: MethodDescriptor): boolean {
 /** One call with its attempts, settling the Promise its caller awaits. */
 export class RetryingCall {
   readonly promise: Promise<unknown>;
-  private resolve!: (value: unknown) => void;
-  private reject!: (error: unknown) => void;
+  resolve!: (value: unknown) => void;
+  reject!: (error: unknown) => void;
   private readonly host: RetryHost;
   private readonly service: string;
   private readonly method: MethodDescriptor;
@@ -64,6 +64,10 @@ export class RetryingCall {
   private readonly deadline: number | undefined;
   private attempts = 1;
   private endpoint: ChannelEndpoint;
+  /** The endpoints attempts failed on, avoided by later attempts (made on the first retry). */
+  private tried: ChannelEndpoint[] | undefined;
+  /** The error of the attempt a delayed retry follows, for when the retry cannot be sent. */
+  private lastError: unknown;
 
   constructor(
     host: RetryHost,
@@ -79,10 +83,9 @@ export class RetryingCall {
     this.method = method;
     this.args = args;
     this.options = options;
-    this.promise = new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- see capture() below
+    capturing = this;
+    this.promise = new Promise(capture);
     const timeoutMs = options?.timeoutMs ?? host.defaultTimeoutMs;
     const parentDeadline = options?.parent?.deadline;
     this.deadline =
@@ -111,7 +114,9 @@ export class RetryingCall {
     const now = Date.now();
     if (this.deadline !== undefined && now >= this.deadline) return this.reject(error);
     const failedOn = this.endpoint;
-    const next = host.pick(this.method, this.args, options, failedOn);
+    const tried = (this.tried ??= []);
+    if (!tried.includes(failedOn)) tried.push(failedOn);
+    const next = host.pick(this.method, this.args, options, tried);
     const delayMs = next === failedOn ? host.retryDelayMs : 0;
     if (this.deadline !== undefined && now + delayMs >= this.deadline) return this.reject(error);
     if (!host.budget.tryRetry(now)) {
@@ -127,8 +132,19 @@ export class RetryingCall {
       if (next !== failedOn) host.failovers++;
       return this.send();
     }
-    setTimeout(() => this.send(), delayMs);
+    this.lastError = error;
+    setTimeout(() => this.sendLater(), delayMs); // rare: a closure only for a delayed retry
   };
+
+  /** The delayed retry: the fleet may have changed meanwhile (endpoints gone, channel closed). */
+  private sendLater(): void {
+    const host = this.host;
+    if (!host.open) return this.reject(this.lastError);
+    const failedOn = this.endpoint;
+    this.endpoint = host.pick(this.method, this.args, this.options, this.tried);
+    if (this.endpoint !== failedOn) host.failovers++;
+    this.send();
+  }
 }
 
 /** The call's options with its absolute deadline in place of its relative timeout. */
@@ -137,4 +153,13 @@ function withDeadline(options: CallOptions | undefined, deadline: number): CallO
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the timeout is replaced
   const { timeoutMs, ...rest } = options;
   return { ...rest, deadline };
+}
+
+// As in pending-call.ts: the executor runs synchronously inside `new Promise`, so one
+// module-level function hands the resolvers to the call being made, with no closure per call.
+let capturing: RetryingCall | undefined;
+function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  capturing!.resolve = resolve;
+  capturing!.reject = reject;
+  capturing = undefined;
 }

@@ -19,7 +19,7 @@ interface Item extends Candidate {
 }
 const item = (name: string, load = 0, tier = 2, weight = 1): Item => ({ name, load, tier, weight });
 
-function picks(balance: Balance, items: Item[], count: number, exclude?: Item) {
+function picks(balance: Balance, items: Item[], count: number, exclude?: Item[]) {
   const balancer = createBalancer<Item>(balance);
   balancer.update(items);
   const tally = new Map(items.map((i) => [i.name, 0]));
@@ -48,11 +48,19 @@ describe("pickers", () => {
     "%s skips ejected and backing-off endpoints, and the excluded one while another can take calls",
     (balance) => {
       const items = [item("up"), item("ejected", 0, 0), item("backoff", 0, 1), item("failed")];
-      const tally = picks(balance, items, 400, items[3]);
+      const tally = picks(balance, items, 400, [items[3]!]);
       expect(tally).toEqual({ up: 400, ejected: 0, backoff: 0, failed: 0 });
       // Nothing in tier 2: the best of the rest (backing off beats ejected).
       const down = [item("ejected", 0, 0), item("backoff", 5, 1)];
       expect(picks(balance, down, 50)).toEqual({ ejected: 0, backoff: 50 });
+    },
+  );
+
+  test.each<Balance>(["p2c", "round-robin", "least-pending"])(
+    "%s avoids every excluded endpoint while another can take calls",
+    (balance) => {
+      const items = [item("a"), item("b"), item("c")];
+      expect(picks(balance, items, 300, [items[0]!, items[2]!])).toEqual({ a: 0, b: 300, c: 0 });
     },
   );
 

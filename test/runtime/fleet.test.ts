@@ -301,6 +301,40 @@ describe("failure handling", () => {
     expect(mostEjected).toBe(2); // 50 % of 4
   });
 
+  test("each retry avoids every replica the call already failed on", async () => {
+    const replicas = await fleet(3);
+    const calc = Calc.client(
+      channelTo(replicas, {
+        outlierEjection: false, // so only the retry's own choice keeps it off the dead ones
+        backoff: { initialMs: 1, maxMs: 1 },
+      }),
+    );
+    await Promise.all(replicas.slice(0, 2).map((r) => r.server.close({ graceMs: 0 })));
+    // Default 3 attempts: with two of three replicas down, the third attempt always finds the live one.
+    for (let i = 0; i < 150; i++) expect(await calc.add(i, 1)).toBe(i + 1);
+    expect(replicas[2]!.adds).toBe(150);
+  });
+
+  test("retries stay within the call's deadline: none is sent after it", async () => {
+    const replicas = await fleet(2);
+    await Promise.all(replicas.map((r) => r.server.close({ graceMs: 0 })));
+    const channel = channelTo(replicas, {
+      retry: { attempts: 50 },
+      backoff: { initialMs: 40, maxMs: 40 },
+      outlierEjection: false,
+    });
+    const calc = Calc.client(channel);
+    const error = await calc.add(1, 1, { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(["unavailable", "deadline-exceeded"]).toContain((error as RpcError).code);
+    const attempts = () => channel.stats().endpoints.reduce((n, e) => n + e.calls, 0);
+    const settled = attempts();
+    expect(settled).toBeGreaterThan(1); // it did retry, on both replicas
+    expect(settled).toBeLessThan(50); // but not 50 times: the deadline ended it
+    expect(channel.stats().failovers).toBeGreaterThan(0);
+    await sleep(200);
+    expect(attempts(), "no attempt after the call settled").toBe(settled);
+  });
+
   test("when every replica fails, attempts stay within the retry budget", async () => {
     const replicas = await fleet(3);
     for (const r of replicas) r.shed = true;
