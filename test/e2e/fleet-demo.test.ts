@@ -2,7 +2,7 @@
 // replica found through the registry, one replica of two services SIGKILLed and restarted and
 // another service rolled while shoppers shop, and every invariant still holding; an etcd run
 // (a throwaway etcd the launcher starts and stops); and the one-line error without etcd.
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -88,6 +88,9 @@ describe("npm start as a fleet", () => {
       expectChaosSurvived(run, "etcd");
       expect(run.stdout).toMatch(/^\s+etcd\s+stopped$/m);
       expect(isRunning(Number(started![2]))).toBe(false);
+      expect(existsSync(started![3]!), "the run's directory (journals, etcd data) is removed").toBe(
+        false,
+      );
     },
     RUN_TIMEOUT_MS,
   );
