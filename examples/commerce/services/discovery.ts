@@ -22,9 +22,11 @@ export const ETCD_SERVICE_PREFIX = "commerce.";
 
 /**
  * Lease time of a replica's etcd registration, in seconds: how long a replica that died without
- * deregistering stays listed. Short, so the demo shows etcd expiring it; renewed every third.
+ * deregistering stays listed (channels skip it meanwhile: connecting to it fails). Shorter than
+ * the runtime's 10 s default so the demo shows etcd expiring a killed replica, long enough that
+ * a loaded machine's stalls do not expire live ones; renewed every third of it.
  */
-export const REGISTRATION_TTL_SECONDS = 4;
+export const REGISTRATION_TTL_SECONDS = 6;
 
 /** Launcher → replica over IPC: the replicas of every service, as `host:port`. */
 export interface EndpointsMessage {

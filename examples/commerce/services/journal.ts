@@ -67,7 +67,10 @@ class FileJournal<Command> implements Journal<Command> {
   readonly #me = `${process.pid}`;
   #written = 0;
 
+  readonly #path: string;
+
   constructor(path: string, apply: Apply<Command>) {
+    this.#path = path;
     this.#apply = apply;
     this.#appendFd = openSync(path, "a");
     this.#readFd = openSync(path, "r");
@@ -109,7 +112,15 @@ class FileJournal<Command> implements Journal<Command> {
       bytes = bytes.subarray(0, end + 1);
       for (const text of bytes.toString("utf8").split("\n")) {
         if (text === "") continue;
-        const line = JSON.parse(text, decodeValue) as Line<Command>;
+        let line: Line<Command>;
+        try {
+          line = JSON.parse(text, decodeValue) as Line<Command>;
+        } catch (error) {
+          // Appends are whole lines, so this is a damaged file: stop rather than diverge.
+          throw new Error(`journal ${this.#path}: unreadable line before byte ${this.#position}`, {
+            cause: error,
+          });
+        }
         const outcome = this.#applyOne(line.command);
         if (line.writer === mine) found = outcome;
       }
