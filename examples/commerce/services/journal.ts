@@ -34,9 +34,15 @@ export type Apply<Command> = (command: Command) => unknown;
 /** Bytes read from the log per read() call. */
 const READ_CHUNK_BYTES = 64 * 1024;
 
-/** Opens `<STATE_DIR>/<service>.log` (or an in-memory log without STATE_DIR), replaying it. */
-export function openJournal<Command>(service: string, apply: Apply<Command>): Journal<Command> {
-  const dir = process.env.STATE_DIR;
+/**
+ * Opens `<dir>/<service>.log` (`dir` defaults to STATE_DIR), replaying what it holds; without a
+ * directory the log is kept in memory only.
+ */
+export function openJournal<Command>(
+  service: string,
+  apply: Apply<Command>,
+  dir = process.env.STATE_DIR,
+): Journal<Command> {
   if (dir === undefined || dir === "") return memoryJournal(apply);
   return new FileJournal(join(dir, `${service}.log`), apply);
 }
@@ -55,6 +61,9 @@ interface Line<Command> {
   readonly command: Command;
 }
 
+/** Journals opened by this process, to tell their lines apart. */
+let instances = 0;
+
 class FileJournal<Command> implements Journal<Command> {
   readonly #apply: Apply<Command>;
   readonly #appendFd: number;
@@ -63,8 +72,8 @@ class FileJournal<Command> implements Journal<Command> {
   /** Bytes of the log read so far, and the bytes of a line not complete yet. */
   #position = 0;
   #partial: Buffer = Buffer.alloc(0);
-  /** Tags this replica's lines: its pid and a counter. */
-  readonly #me = `${process.pid}`;
+  /** Tags this journal's lines (pid and instance), to find its own results among the others'. */
+  readonly #me = `${process.pid}.${++instances}`;
   #written = 0;
 
   readonly #path: string;
