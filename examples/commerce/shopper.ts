@@ -32,7 +32,7 @@ export class Observations {
   readonly placedTwice: string[] = [];
   /**
    * Calls that were not idempotent and failed with "connection-lost" (a replica died under
-   * them: they may or may not have run), and how many of those placeOrders were reconciled.
+   * them: they may or may not have run) or "overloaded", and how many placeOrders were reconciled.
    */
   readonly lost = { placeOrders: 0, reconciled: 0, views: 0 };
 }
@@ -61,6 +61,12 @@ const INTENTS: readonly Intent[] = [
 
 /** The intents whose orders may be accepted. */
 const MAY_SUCCEED: ReadonlySet<Intent> = new Set(["launch-drop", "buy", "declined-card"]);
+
+/** Codes of non-idempotent calls the shopper reconciles by request id (see isUnsettled). */
+export const RECONCILED_CODES: ReadonlySet<string> = new Set([
+  RpcErrorCode.CONNECTION_LOST,
+  "overloaded",
+]);
 
 /** Tries of a placeOrder whose outcome is unknown (connection lost), with the same request id. */
 const RECONCILE_ATTEMPTS = 5;
@@ -129,7 +135,7 @@ async function browse({ platform: { products }, me, seen, random, signal }: Trip
   try {
     await products.recordView(product.id, me.userId, options);
   } catch (error) {
-    if (!isConnectionLost(error)) throw error;
+    if (!isUnsettled(error)) throw error;
     seen.lost.views++;
   }
 }
@@ -188,7 +194,7 @@ async function placeReconciled(
   try {
     return await platform.orders.placeOrder(request, { signal });
   } catch (error) {
-    if (!isConnectionLost(error)) throw error;
+    if (!isUnsettled(error)) throw error;
     seen.lost.placeOrders++;
     for (let attempt = 1; ; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, RECONCILE_PAUSE_MS));
@@ -197,7 +203,7 @@ async function placeReconciled(
         seen.lost.reconciled++;
         return order;
       } catch (again) {
-        if (!isConnectionLost(again)) {
+        if (!isUnsettled(again)) {
           seen.lost.reconciled++; // a definite answer (OutOfStock, …): the outcome is known
           throw again;
         }
@@ -215,8 +221,13 @@ function noteAnswer(seen: Observations, requestId: string, order: Order): void {
     seen.placedTwice.push(`${requestId}: orders ${earlier} and ${order.id}`);
 }
 
-function isConnectionLost(error: unknown): boolean {
-  return error instanceof RpcError && error.code === RpcErrorCode.CONNECTION_LOST;
+/**
+ * Whether a call that is not idempotent failed in a way the shopper settles by asking again
+ * with the same request id: "connection-lost" (it may or may not have run), or "overloaded"
+ * (shed by a server that never ran it, from runtimes with load shedding).
+ */
+function isUnsettled(error: unknown): boolean {
+  return error instanceof RpcError && RECONCILED_CODES.has(error.code);
 }
 
 /** Builds the placeOrder request for an intent. */

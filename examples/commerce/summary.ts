@@ -1,5 +1,6 @@
 // Step 4 of the demo: check the platform's end state against what the shoppers saw, and print
 // the numbers. The checks are the point: concurrency bugs (overselling, lost orders) show here.
+import { RECONCILED_CODES } from "./shopper.js";
 import type { CallStats, RpcFailure } from "./stats.js";
 
 /** One order line as the shopper saw it accepted. Money in minor units. */
@@ -86,7 +87,7 @@ export function checkInvariants(facts: RunFacts): InvariantResult[] {
   const unknownListed = [...facts.listed].filter((id) => !placedIds.has(id));
   const confirmed = facts.placed.filter((o) => o.status === "confirmed").length;
   const idempotentFailures = facts.rpcFailures.filter((f) => f.idempotent);
-  const unclear = facts.rpcFailures.filter((f) => !f.idempotent && f.code !== "connection-lost");
+  const unclear = facts.rpcFailures.filter((f) => !f.idempotent && !RECONCILED_CODES.has(f.code));
   const { placeOrders: lostOrders, reconciled, views: lostViews } = facts.lost;
 
   return [
