@@ -1,10 +1,12 @@
 // The workload's view of the platform: one typed client per service. Each service gets one
-// channel, which all shoppers share: idlc pipelines their calls on one connection.
+// channel, which all shoppers share: it keeps a connection to each replica the registry lists
+// and pipelines the shoppers' calls on them.
 import {
   connect,
   RpcError,
   type ClientChannel,
   type ClientInterceptor,
+  type EndpointSource,
   type ProtocolName,
 } from "idlc/runtime";
 import {
@@ -19,11 +21,8 @@ import {
   type ProductServiceClient,
   type UserServiceClient,
 } from "../../generated/commerce.js";
+import type { ServiceName } from "./service-names.js";
 import type { CallStats } from "./stats.js";
-
-/** The services of the demo, by the name of their process. */
-export const SERVICE_NAMES = ["users", "products", "inventory", "payments", "orders"] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** A client per service, and how to let go of them. */
 export interface Platform {
@@ -32,29 +31,43 @@ export interface Platform {
   readonly inventory: InventoryServiceClient;
   readonly payments: PaymentServiceClient;
   readonly orders: OrderServiceClient;
+  /** Each service's channel, for the fleet numbers it may report. */
+  readonly channels: ReadonlyMap<ServiceName, ClientChannel>;
   close(): Promise<void>;
 }
 
-/** No call of the demo should take this long; one that does fails with "deadline-exceeded". */
-const CALL_TIMEOUT_MS = 5_000;
+/**
+ * No call of the demo should take this long, even on a loaded machine while replicas die and
+ * restart; one that does fails with "deadline-exceeded".
+ */
+const CALL_TIMEOUT_MS = 20_000;
+/**
+ * Attempts per call, the first included. The runtime retries a call that never reached a server
+ * (any method) or whose connection broke (idempotent methods only), on the next replica.
+ */
+const RETRY = { attempts: 4, delayMs: 50 } as const;
 
-/** Connects to every service (lazily: the first call opens the connection). */
+/**
+ * Connects to every service through its registry source (lazily: the first call opens the
+ * connections); the channel spreads calls over the replicas the source lists.
+ */
 export function connectPlatform(
-  addresses: Readonly<Record<ServiceName, string>>,
+  sources: Readonly<Record<ServiceName, EndpointSource>>,
   protocol: ProtocolName,
   stats: CallStats,
 ): Platform {
-  const channels: ClientChannel[] = [];
+  const channels = new Map<ServiceName, ClientChannel>();
   const channelTo = (service: ServiceName): ClientChannel => {
     const channel = connect({
-      addresses: [addresses[service]],
+      endpoints: sources[service],
       protocol,
       // THeader carries each call's deadline to the server, which passes the rest of it on.
       transport: "header",
       timeoutMs: CALL_TIMEOUT_MS,
+      retry: RETRY,
       interceptors: [recordCalls(stats)],
     });
-    channels.push(channel);
+    channels.set(service, channel);
     return channel;
   };
   return {
@@ -63,8 +76,9 @@ export function connectPlatform(
     inventory: InventoryService.client(channelTo("inventory")),
     payments: PaymentService.client(channelTo("payments")),
     orders: OrderService.client(channelTo("orders")),
+    channels,
     async close() {
-      await Promise.all(channels.map((channel) => channel.close()));
+      await Promise.all([...channels.values()].map((channel) => channel.close()));
     },
   };
 }
@@ -80,6 +94,9 @@ function recordCalls(stats: CallStats): ClientInterceptor {
       return result;
     } catch (error) {
       stats.record(method, performance.now() - started, errorType(error));
+      // A runtime failure (not a declared exception) after the retries: who it hit, and how.
+      if (error instanceof RpcError)
+        stats.recordRpcFailure(method, call.method.idempotent, error.code);
       throw error;
     }
   };

@@ -1,6 +1,7 @@
 // One simulated shopper: browses the catalog, then places an order, again and again until time
 // is up. Most orders are fine; some are wrong on purpose, as real traffic is, and each one checks
 // that it failed the way it should have.
+import { RpcError, RpcErrorCode } from "idlc/runtime";
 import {
   InvalidRequest,
   NotFound,
@@ -25,6 +26,15 @@ export class Observations {
   /** Calls that did not end the way the shopper expected, described. */
   readonly surprises: string[] = [];
   readonly retries = { sent: 0, duplicated: 0 };
+  /** Order id each request id was answered with; a second, different id is a double order. */
+  readonly orderByRequest = new Map<string, bigint>();
+  /** Request ids that were answered with two different orders. */
+  readonly placedTwice: string[] = [];
+  /**
+   * Calls that were not idempotent and failed with "connection-lost" (a replica died under
+   * them: they may or may not have run) or "overloaded", and how many placeOrders were reconciled.
+   */
+  readonly lost = { placeOrders: 0, reconciled: 0, views: 0 };
 }
 
 /** What a shopper sets out to do with one order, including the mistakes real clients make. */
@@ -52,6 +62,17 @@ const INTENTS: readonly Intent[] = [
 /** The intents whose orders may be accepted. */
 const MAY_SUCCEED: ReadonlySet<Intent> = new Set(["launch-drop", "buy", "declined-card"]);
 
+/** Codes of non-idempotent calls the shopper reconciles by request id (see isUnsettled). */
+export const RECONCILED_CODES: ReadonlySet<string> = new Set([
+  RpcErrorCode.CONNECTION_LOST,
+  "overloaded",
+]);
+
+/** Tries of a placeOrder whose outcome is unknown (connection lost), with the same request id. */
+const RECONCILE_ATTEMPTS = 5;
+/** Pause before each reconciling try, in milliseconds. */
+const RECONCILE_PAUSE_MS = 200;
+
 /** Ids that no service ever hands out (they count up from small numbers). */
 const UNKNOWN_ID = 987_654_321n;
 
@@ -76,17 +97,17 @@ interface Trip {
   readonly signal: AbortSignal;
 }
 
-/** Shops until `until` (a `performance.now()` time) or until `signal` aborts. */
+/** Shops until `done()` says so or until `signal` aborts. */
 export async function goShopping(
   platform: Platform,
   me: ShopperSetup,
   seen: Observations,
-  until: number,
+  done: () => boolean,
   signal: AbortSignal,
 ): Promise<void> {
   const trip: Trip = { platform, me, seen, random: seededRandom(me.index + 1), signal };
   const first = me.index * 7; // shoppers start at different places in INTENTS
-  for (let n = first; performance.now() < until && !signal.aborted; n++) {
+  for (let n = first; !done() && !signal.aborted; n++) {
     try {
       await browse(trip);
       await placeOrder(trip, n === first ? "launch-drop" : INTENTS[n % INTENTS.length]!, n);
@@ -98,7 +119,7 @@ export async function goShopping(
 }
 
 /** Looks around the catalog the way a shopper does: a page, a search, a product page. */
-async function browse({ platform: { products }, me, random, signal }: Trip): Promise<void> {
+async function browse({ platform: { products }, me, seen, random, signal }: Trip): Promise<void> {
   const options = { signal };
   const page = await products.listProducts({ category: "apparel", pageSize: 3 }, options);
   if (page.nextPageToken !== undefined) {
@@ -109,8 +130,14 @@ async function browse({ platform: { products }, me, random, signal }: Trip): Pro
   await products.search({ text: "tee", maxPrice, categories: new Set(), limit: 10 }, options);
   const product = pick(me.products, random);
   await products.getProduct(product.id, options);
-  // Oneway: resolves once the bytes are written; the service counts the view later.
-  await products.recordView(product.id, me.userId, options);
+  // Oneway: resolves once the bytes are written; the service counts the view later. A view
+  // whose connection broke before it was written may or may not count: nothing to reconcile.
+  try {
+    await products.recordView(product.id, me.userId, options);
+  } catch (error) {
+    if (!isUnsettled(error)) throw error;
+    seen.lost.views++;
+  }
 }
 
 /** Places one order with `intent`, and checks the outcome is the one the intent calls for. */
@@ -119,12 +146,13 @@ async function placeOrder(trip: Trip, intent: Intent, n: number): Promise<void> 
   const request = orderRequest(trip, intent, n);
   let order: Order;
   try {
-    order = await platform.orders.placeOrder(request, { signal });
+    order = await placeReconciled(trip, request);
   } catch (error) {
     if (signal.aborted) return; // the run is being stopped; nothing to learn from this call
     if (!isExpectedFailure(intent, error)) seen.surprises.push(`${intent}: ${describe(error)}`);
     return;
   }
+  noteAnswer(seen, request.requestId, order);
   const expected = intent === "declined-card" ? OrderStatus.CANCELLED : OrderStatus.CONFIRMED;
   if (!MAY_SUCCEED.has(intent) || order.status !== expected) {
     seen.surprises.push(`${intent}: placeOrder returned an order with status ${order.status}`);
@@ -135,7 +163,8 @@ async function placeOrder(trip: Trip, intent: Intent, n: number): Promise<void> 
   // the retry return the same order instead of placing (and charging) a second one.
   if (random() < 0.1) {
     seen.retries.sent++;
-    const again = await platform.orders.placeOrder(request, { signal });
+    const again = await placeReconciled(trip, request);
+    noteAnswer(seen, request.requestId, again);
     if (again.id !== order.id) {
       seen.retries.duplicated++;
       seen.placed.set(again.id, factOf(again));
@@ -150,6 +179,55 @@ async function placeOrder(trip: Trip, intent: Intent, n: number): Promise<void> 
     }
     seen.placed.set(order.id, factOf(cancelled));
   }
+}
+
+/**
+ * Places an order. placeOrder is not idempotent, so the runtime does not retry it when its
+ * connection breaks ("connection-lost": the replica died, the order may or may not exist). The
+ * shopper knows better: the request id makes a second placeOrder return the first order if
+ * there is one, and place it otherwise, so it asks again with the same request id.
+ */
+async function placeReconciled(
+  { platform, seen, signal }: Trip,
+  request: PlaceOrderRequest,
+): Promise<Order> {
+  try {
+    return await platform.orders.placeOrder(request, { signal });
+  } catch (error) {
+    if (!isUnsettled(error)) throw error;
+    seen.lost.placeOrders++;
+    for (let attempt = 1; ; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, RECONCILE_PAUSE_MS));
+      try {
+        const order = await platform.orders.placeOrder(request, { signal });
+        seen.lost.reconciled++;
+        return order;
+      } catch (again) {
+        if (!isUnsettled(again)) {
+          seen.lost.reconciled++; // a definite answer (OutOfStock, …): the outcome is known
+          throw again;
+        }
+        if (attempt >= RECONCILE_ATTEMPTS) throw again;
+      }
+    }
+  }
+}
+
+/** Remembers which order a request id was answered with; a different one is a double order. */
+function noteAnswer(seen: Observations, requestId: string, order: Order): void {
+  const earlier = seen.orderByRequest.get(requestId);
+  if (earlier === undefined) seen.orderByRequest.set(requestId, order.id);
+  else if (earlier !== order.id)
+    seen.placedTwice.push(`${requestId}: orders ${earlier} and ${order.id}`);
+}
+
+/**
+ * Whether a call that is not idempotent failed in a way the shopper settles by asking again
+ * with the same request id: "connection-lost" (it may or may not have run), or "overloaded"
+ * (shed by a server that never ran it, from runtimes with load shedding).
+ */
+function isUnsettled(error: unknown): boolean {
+  return error instanceof RpcError && RECONCILED_CODES.has(error.code);
 }
 
 /** Builds the placeOrder request for an intent. */

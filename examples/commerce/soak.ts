@@ -1,5 +1,5 @@
 // `npm run soak -- --seconds N [--concurrency C]`: a long, busy run against the commerce
-// services (users and products, each its own process, started by the demo's Cluster), checking
+// services (users and products, each its own process, started by the demo's Fleet, one replica each), checking
 // that every call gets exactly its own answer: 0 lost (failed or never settled), 0 duplicated (a
 // write the server applied more often than the client saw it succeed), 0 mismatched (a reply
 // that answers another request). It reports the client's RSS and heap growth per 100k calls,
@@ -12,10 +12,12 @@ import {
   type ProtocolName,
   type TransportName,
 } from "idlc/runtime";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ProductService, UserService, type User } from "../../generated/commerce.js";
-import { Cluster } from "./cluster.js";
+import { Fleet } from "./fleet.js";
 
 const USAGE = `usage: npm run soak -- [--seconds S] [--concurrency C] [--protocol compact|binary]
 
@@ -99,11 +101,10 @@ const mb = (bytes: number): string => (bytes / 1_048_576).toFixed(1);
 const openHandles = (): number =>
   process.getActiveResourcesInfo().filter((r) => /TCP|TLS|Timeout|Pipe/.test(r)).length;
 
-async function soak(options: SoakOptions, cluster: Cluster): Promise<boolean> {
-  const env = { PROTOCOL: options.protocol };
+async function soak(options: SoakOptions, cluster: Fleet): Promise<boolean> {
   const [usersProcess, productsProcess] = await Promise.all([
-    cluster.start("users", env),
-    cluster.start("products", env),
+    cluster.start("users", 0),
+    cluster.start("products", 0),
   ]);
   const handlesBefore = openHandles();
   const transport: TransportName = "header";
@@ -212,7 +213,7 @@ async function soak(options: SoakOptions, cluster: Cluster): Promise<boolean> {
   const stored = Number(health.details.get("users") ?? NaN);
   const duplicated = stored - SEED - created;
   const serverRss = [usersProcess, productsProcess].map(
-    (p) => `${p.name} ${mb(rssOf(p.pid) ?? NaN)} MB`,
+    (p) => `${p.service} ${mb(rssOf(p.pid) ?? NaN)} MB`,
   );
 
   await Promise.all(channels.map((c) => c.close()));
@@ -261,7 +262,12 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   // The services' `--import tsx` and generated/ are relative to the repository.
   process.chdir(fileURLToPath(new URL("../..", import.meta.url)));
-  const cluster = new Cluster();
+  // The services keep their journals (shared state, see services/journal.ts) in a temp folder.
+  const stateDir = mkdtempSync(join(tmpdir(), "idlc-soak-"));
+  const cluster = new Fleet(
+    { PROTOCOL: options.protocol, REGISTRY: "static", STATE_DIR: stateDir },
+    { kind: "static" },
+  );
   const watchdog = setTimeout(
     () => {
       console.error("soak: FAIL the run did not finish in time");
@@ -281,7 +287,8 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     console.log(`soak: FAIL ${error instanceof Error ? error.message : String(error)}`);
   }
-  await cluster.stop(["users", "products"], 5_000);
+  await cluster.stopAll(["users", "products"], 5_000);
+  rmSync(stateDir, { recursive: true, force: true });
   clearTimeout(watchdog);
   return pass ? 0 : 1;
 }

@@ -9,6 +9,13 @@ export interface MethodStats {
   readonly p99Ms: number;
 }
 
+/** A call that failed with an RpcError: the method, whether it is (idempotent), the code. */
+export interface RpcFailure {
+  readonly method: string;
+  readonly idempotent: boolean;
+  readonly code: string;
+}
+
 /**
  * The workload's calls between `start()` and `stop()`, by method and by outcome. Calls outside
  * that window (seeding the shop, reading it back) are not counted, so rates describe shopping.
@@ -17,6 +24,7 @@ export class CallStats {
   readonly #latencies = new Map<string, number[]>();
   readonly #errorsByMethod = new Map<string, number>();
   readonly #errorsByType = new Map<string, number>();
+  readonly #rpcFailures: RpcFailure[] = [];
   #calls = 0;
   #errors = 0;
   #startedAt: number | undefined;
@@ -49,6 +57,19 @@ export class CallStats {
     this.#errors++;
     increment(this.#errorsByMethod, method);
     increment(this.#errorsByType, error);
+  }
+
+  /**
+   * Records a call that failed with a runtime error (RpcError) after the channel's retries, at
+   * any time (shopping or not): the fleet invariants judge every one.
+   */
+  recordRpcFailure(method: string, idempotent: boolean, code: string): void {
+    this.#rpcFailures.push({ method, idempotent, code });
+  }
+
+  /** Every call that failed with a runtime error, in order. */
+  get rpcFailures(): readonly RpcFailure[] {
+    return this.#rpcFailures;
   }
 
   get calls(): number {

@@ -1,6 +1,7 @@
 // Step 4 of the demo: check the platform's end state against what the shoppers saw, and print
 // the numbers. The checks are the point: concurrency bugs (overselling, lost orders) show here.
-import type { CallStats } from "./stats.js";
+import { RECONCILED_CODES } from "./shopper.js";
+import type { CallStats, RpcFailure } from "./stats.js";
 
 /** One order line as the shopper saw it accepted. Money in minor units. */
 export interface OrderLineFact {
@@ -36,6 +37,20 @@ export interface RunFacts {
   readonly surprises: readonly string[];
   /** Orders placed twice with the same request id, and how many of those got a second order. */
   readonly retries: { readonly sent: number; readonly duplicated: number };
+  /** Request ids the shoppers were answered with two different orders for. */
+  readonly placedTwice: readonly string[];
+  /** Orders the order service holds after the run (its health() count). */
+  readonly storedOrders: number;
+  /** Orders with money held for them, and orders with more than one authorization holding money. */
+  readonly payments: { readonly held: number; readonly chargedTwice: number };
+  /** Every call that failed with a runtime error (RpcError) after the channel's retries. */
+  readonly rpcFailures: readonly RpcFailure[];
+  /** Non-idempotent calls that failed with "connection-lost", and the placeOrders reconciled. */
+  readonly lost: {
+    readonly placeOrders: number;
+    readonly reconciled: number;
+    readonly views: number;
+  };
 }
 
 /** One invariant: its statement, whether it held, and a detail line (the evidence or the first failure). */
@@ -68,6 +83,12 @@ export function checkInvariants(facts: RunFacts): InvariantResult[] {
     return stored !== undefined && stored.status !== o.status;
   });
   const { sent, duplicated } = facts.retries;
+  const placedIds = new Set(facts.placed.map((o) => o.orderId));
+  const unknownListed = [...facts.listed].filter((id) => !placedIds.has(id));
+  const confirmed = facts.placed.filter((o) => o.status === "confirmed").length;
+  const idempotentFailures = facts.rpcFailures.filter((f) => f.idempotent);
+  const unclear = facts.rpcFailures.filter((f) => !f.idempotent && !RECONCILED_CODES.has(f.code));
+  const { placeOrders: lostOrders, reconciled, views: lostViews } = facts.lost;
 
   return [
     check(
@@ -108,6 +129,44 @@ export function checkInvariants(facts: RunFacts): InvariantResult[] {
       "every failed call failed the way the shopper provoked",
       facts.surprises,
       "no unexpected outcome",
+    ),
+    check(
+      "no order placed twice",
+      [
+        ...facts.placedTwice.map((p) => `request ${p}`),
+        ...unknownListed.map((id) => `order ${id} was listed but no shopper was answered with it`),
+        ...(facts.storedOrders !== facts.placed.length
+          ? [`orders holds ${facts.storedOrders} orders, shoppers placed ${facts.placed.length}`]
+          : []),
+      ],
+      `${facts.storedOrders} orders stored, one per request id answered`,
+    ),
+    check(
+      "no payment authorized twice",
+      [
+        ...(facts.payments.chargedTwice !== 0
+          ? [`${facts.payments.chargedTwice} orders hold two authorizations`]
+          : []),
+        ...(facts.payments.held !== confirmed
+          ? [`payments holds money for ${facts.payments.held} orders, ${confirmed} are confirmed`]
+          : []),
+      ],
+      `money held for ${facts.payments.held} orders, the ${confirmed} confirmed ones`,
+    ),
+    check(
+      "no idempotent call failed",
+      idempotentFailures.map((f) => `${f.method} failed with ${f.code}`),
+      "every one that met a dying replica was retried on another",
+    ),
+    check(
+      "every other failed call failed with connection-lost and was reconciled",
+      [
+        ...unclear.map((f) => `${f.method} failed with ${f.code}`),
+        ...(reconciled !== lostOrders
+          ? [`${lostOrders - reconciled} of ${lostOrders} lost placeOrders not reconciled`]
+          : []),
+      ],
+      `${lostOrders} placeOrders lost and reconciled by request id, ${lostViews} oneway views lost`,
     ),
   ];
 }

@@ -3,6 +3,7 @@
 import { NotFound, type Product, type ProductId, type UserId } from "../../generated/commerce.js";
 import { CATALOG, LAUNCH_DROP_SKU, addressOf, isScarce } from "./catalog.js";
 import type { Platform } from "./platform.js";
+import type { CallStats } from "./stats.js";
 import { factOf, goShopping, type Observations } from "./shopper.js";
 import type { OrderFact, RunFacts } from "./summary.js";
 
@@ -56,18 +57,21 @@ export async function seedShop(platform: Platform, shoppers: number): Promise<Sh
   };
 }
 
-/** Runs `shoppers` concurrent shoppers for `seconds`, or until `signal` aborts. */
+/** Runs `shoppers` concurrent shoppers until `done()` says so, or until `signal` aborts. */
 export async function runShoppers(
   platform: Platform,
   shop: Shop,
   seen: Observations,
-  options: { readonly shoppers: number; readonly seconds: number; readonly signal: AbortSignal },
+  options: {
+    readonly shoppers: number;
+    readonly done: () => boolean;
+    readonly signal: AbortSignal;
+  },
 ): Promise<void> {
-  const until = performance.now() + options.seconds * 1000;
   const shoppers = Array.from({ length: options.shoppers }, (_, index) => {
     const { products, scarce, launchDrop } = shop;
     const me = { index, userId: shop.userIds[index]!, products, scarce, launchDrop };
-    return goShopping(platform, me, seen, until, options.signal);
+    return goShopping(platform, me, seen, options.done, options.signal);
   });
   await Promise.all(shoppers);
 }
@@ -77,7 +81,7 @@ export async function readBack(
   platform: Platform,
   shop: Shop,
   seen: Observations,
-  seconds: number,
+  stats: CallStats,
 ): Promise<RunFacts> {
   const productIds = [...shop.initialStock.keys()];
   const levels = await platform.inventory.getStockLevels(productIds);
@@ -108,8 +112,16 @@ export async function readBack(
   };
   await Promise.all(shop.userIds.map(listAll));
 
+  // The services' own counts: orders stored, and money held per order.
+  const [orders, payments] = await Promise.all([
+    platform.orders.health(),
+    platform.payments.health(),
+  ]);
+  const detail = (details: ReadonlyMap<string, string>, key: string): number =>
+    Number(details.get(key) ?? NaN);
+
   return {
-    seconds,
+    seconds: stats.seconds,
     initialStock: new Map([...shop.initialStock].map(([id, units]) => [String(id), units])),
     finalStock,
     placed: [...seen.placed.values()],
@@ -117,6 +129,14 @@ export async function readBack(
     listed,
     surprises: seen.surprises,
     retries: seen.retries,
+    placedTwice: seen.placedTwice,
+    storedOrders: detail(orders.details, "orders"),
+    payments: {
+      held: detail(payments.details, "held"),
+      chargedTwice: detail(payments.details, "chargedTwice"),
+    },
+    rpcFailures: stats.rpcFailures,
+    lost: seen.lost,
   };
 }
 

@@ -2,7 +2,7 @@
 // the lines from the catalog, reserves stock, authorizes the payment and commits the stock, each
 // step a call to another service over idlc. Every outgoing call passes `{ parent: context }`, so
 // it gets what is left of the shopper's deadline and is cancelled if the shopper gives up.
-import { connect, type CallContext, type ClientChannel } from "idlc/runtime";
+import { connect, type CallContext, type ClientChannel, type EndpointSource } from "idlc/runtime";
 import {
   InventoryService,
   InvalidRequest,
@@ -33,6 +33,8 @@ import {
   type UserServiceClient,
 } from "../../../generated/commerce.js";
 import { createBaseHandler } from "./base.js";
+import { discover } from "./discovery.js";
+import { openJournal } from "./journal.js";
 import { paginate } from "./paging.js";
 import { serve, serviceSettings } from "./serve.js";
 
@@ -51,16 +53,28 @@ interface OrderRecord {
   readonly authorizationId: string;
 }
 
+/** Attempts per call to a dependency (idempotent ones, or ones that never reached a server). */
+const RETRY = { attempts: 4, delayMs: 50 } as const;
+
 /** Clean-up calls run without the shopper's deadline, which may be what failed; they get this. */
-const CLEANUP_TIMEOUT_MS = 2_000;
+const CLEANUP_TIMEOUT_MS = 5_000;
+
+/** The writes of the order service, as the journal records them. */
+type OrderCommand =
+  /** The id of the order for a request: the same for every attempt with that request id. */
+  | { readonly op: "allocate"; readonly requestId: RequestId }
+  | { readonly op: "place"; readonly record: OrderRecord }
+  | { readonly op: "cancel"; readonly id: OrderId; readonly order: Order };
 
 /** An OrderService handler over an in-memory store, calling `deps` for everything else. */
 export function createOrderHandler(deps: Dependencies): OrderServiceHandler {
   const records = new Map<OrderId, OrderRecord>();
   const orderIdsByUser = new Map<UserId, OrderId[]>();
-  const orderIdByRequest = new Map<RequestId, OrderId>();
-  // Placements still running, so a retry that arrives meanwhile waits for the same result
-  // instead of reserving stock a second time.
+  const idByRequest = new Map<RequestId, OrderId>();
+  const placedRequests = new Set<RequestId>();
+  // Placements still running here, so a retry that arrives meanwhile waits for the same result
+  // instead of reserving stock a second time. (A retry that reaches another replica redoes the
+  // steps, each keyed by the request id, so it finds the same reservation and payment.)
   const placing = new Map<RequestId, Promise<Order>>();
   let lastId = 90_000n;
 
@@ -70,6 +84,37 @@ export function createOrderHandler(deps: Dependencies): OrderServiceHandler {
       throw new NotFound({ message: `no order ${id}`, entity: "order", key: String(id) });
     }
     return record;
+  };
+
+  const journal = openJournal<OrderCommand>("orders", (command) => {
+    switch (command.op) {
+      case "allocate": {
+        let id = idByRequest.get(command.requestId);
+        if (id === undefined) idByRequest.set(command.requestId, (id = ++lastId));
+        return id;
+      }
+      case "place": {
+        const { record } = command;
+        // Two replicas that placed the same request (a retry overtook a slow attempt) store one order.
+        if (placedRequests.has(record.requestId)) return find(record.order.id).order;
+        placedRequests.add(record.requestId);
+        records.set(record.order.id, record);
+        const { userId, id } = record.order;
+        orderIdsByUser.set(userId, [...(orderIdsByUser.get(userId) ?? []), id]);
+        return record.order;
+      }
+      case "cancel": {
+        const record = find(command.id);
+        if (record.order.status === OrderStatus.CANCELLED) return record.order;
+        records.set(command.id, { ...record, order: command.order });
+        return command.order;
+      }
+    }
+  });
+
+  const placedOrder = (requestId: RequestId): Order | undefined => {
+    const id = idByRequest.get(requestId);
+    return id !== undefined && placedRequests.has(requestId) ? find(id).order : undefined;
   };
 
   async function place(request: PlaceOrderRequest, context: CallContext): Promise<Order> {
@@ -98,7 +143,7 @@ export function createOrderHandler(deps: Dependencies): OrderServiceHandler {
 
     // 3. Pay, then make the reservation permanent (or give the stock back if the payment was
     // declined). If anything fails here, undo what was done before passing the error on.
-    const id = ++lastId;
+    const id = journal.run<OrderId>({ op: "allocate", requestId });
     let authorizationId: string | undefined;
     try {
       const payment = await deps.payments.authorize(requestId, id, total, request.payment, call);
@@ -119,10 +164,7 @@ export function createOrderHandler(deps: Dependencies): OrderServiceHandler {
         ...(request.note !== undefined && { note: request.note }),
         paymentStatus: payment.status,
       };
-      records.set(id, { order, requestId, authorizationId });
-      orderIdByRequest.set(requestId, id);
-      orderIdsByUser.set(user.id, [...(orderIdsByUser.get(user.id) ?? []), id]);
-      return order;
+      return journal.run<Order>({ op: "place", record: { order, requestId, authorizationId } });
     } catch (error) {
       const cleanUp = { timeoutMs: CLEANUP_TIMEOUT_MS };
       await deps.inventory.release(requestId, cleanUp).catch(() => {});
@@ -134,11 +176,15 @@ export function createOrderHandler(deps: Dependencies): OrderServiceHandler {
   }
 
   return {
-    ...createBaseHandler("orders", () => ({ orders: records.size })),
+    ...createBaseHandler("orders", () => {
+      journal.catchUp();
+      return { orders: records.size };
+    }),
 
     placeOrder(request: PlaceOrderRequest, context: CallContext): Promise<Order> {
-      const placed = orderIdByRequest.get(request.requestId);
-      if (placed !== undefined) return Promise.resolve(find(placed).order);
+      journal.catchUp();
+      const placed = placedOrder(request.requestId);
+      if (placed !== undefined) return Promise.resolve(placed);
       let order = placing.get(request.requestId);
       if (!order) {
         order = place(request, context).finally(() => placing.delete(request.requestId));
@@ -147,10 +193,14 @@ export function createOrderHandler(deps: Dependencies): OrderServiceHandler {
       return order;
     },
 
-    getOrder: (id: OrderId): Order => find(id).order,
+    getOrder(id: OrderId): Order {
+      journal.catchUp();
+      return find(id).order;
+    },
 
     async listOrders(request: ListOrdersRequest, context: CallContext): Promise<OrderPage> {
       await deps.users.getUser(request.userId, { parent: context }); // NotFound for an unknown user
+      journal.catchUp();
       const orders = (orderIdsByUser.get(request.userId) ?? [])
         .map((id) => find(id).order)
         .filter((order) => request.status === undefined || order.status === request.status);
@@ -160,6 +210,7 @@ export function createOrderHandler(deps: Dependencies): OrderServiceHandler {
     },
 
     async cancelOrder(id: OrderId, context: CallContext): Promise<Order> {
+      journal.catchUp();
       const { order, requestId, authorizationId } = find(id);
       if (order.status === OrderStatus.CANCELLED) return order;
       if (order.status !== OrderStatus.PENDING && order.status !== OrderStatus.CONFIRMED) {
@@ -177,8 +228,7 @@ export function createOrderHandler(deps: Dependencies): OrderServiceHandler {
         paymentStatus: payment.status,
         updatedAt: BigInt(Date.now()),
       };
-      records.set(id, { order: cancelled, requestId, authorizationId });
-      return cancelled;
+      return journal.run<Order>({ op: "cancel", id, order: cancelled });
     },
   };
 }
@@ -245,25 +295,30 @@ function sumOf(items: readonly LineItem[]): Money {
   return { currency: items[0]!.unitPrice.currency, units };
 }
 
-// Each dependency's address comes from the environment (the launcher passes the ports it got).
-// The THeader transport carries the caller's remaining deadline to the next service.
-const { protocol } = serviceSettings();
+// Each dependency is found through the registry (services/discovery.ts), never by address, and
+// spread over its replicas by the channel. Idempotent calls that meet a dying replica are tried
+// again on another one. The THeader transport carries the caller's remaining deadline on.
+const { protocol, registry } = serviceSettings();
 const channels: ClientChannel[] = [];
-const channelTo = (variable: string): ClientChannel => {
-  const address = process.env[variable];
-  if (!address) throw new Error(`${variable} must be set to the host:port of that service`);
-  const channel = connect({ addresses: [address], protocol, transport: "header" });
+const sources: EndpointSource[] = [];
+const channelTo = (service: string): ClientChannel => {
+  const endpoints = discover(service, registry);
+  const channel = connect({ endpoints, protocol, transport: "header", retry: RETRY });
+  sources.push(endpoints);
   channels.push(channel);
   return channel;
 };
 const deps: Dependencies = {
-  users: UserService.client(channelTo("USERS_ADDRESS")),
-  products: ProductService.client(channelTo("PRODUCTS_ADDRESS")),
-  inventory: InventoryService.client(channelTo("INVENTORY_ADDRESS")),
-  payments: PaymentService.client(channelTo("PAYMENTS_ADDRESS")),
+  users: UserService.client(channelTo("users")),
+  products: ProductService.client(channelTo("products")),
+  inventory: InventoryService.client(channelTo("inventory")),
+  payments: PaymentService.client(channelTo("payments")),
 };
 await serve(
   "orders",
   (server) => server.add(OrderService, createOrderHandler(deps)),
-  async () => void (await Promise.all(channels.map((c) => c.close()))),
+  async () => {
+    await Promise.all(channels.map((c) => c.close()));
+    await Promise.all(sources.map((s) => s.close?.()));
+  },
 );

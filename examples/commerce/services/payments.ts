@@ -1,5 +1,6 @@
-// The payment service: authorizations against a pretend provider, in memory. Declines are
-// decided by the test tokens below, as real providers' sandboxes do.
+// The payment service: authorizations against a pretend provider, in memory, shared by every
+// replica through the journal. Declines are decided by the test tokens below, as real
+// providers' sandboxes do.
 import {
   InvalidRequest,
   NotFound,
@@ -14,16 +15,31 @@ import {
   type RequestId,
 } from "../../../generated/commerce.js";
 import { createBaseHandler } from "./base.js";
+import { openJournal } from "./journal.js";
 import { serve } from "./serve.js";
 
 /** The card token the pretend provider always declines (the workload uses it). */
 const DECLINED_CARD_TOKEN = "tok_declined";
 
-/** A PaymentService handler over an in-memory ledger. */
+/** The writes of the payment service, as the journal records them. */
+type PaymentCommand =
+  | {
+      readonly op: "authorize";
+      readonly requestId: RequestId;
+      readonly orderId: OrderId;
+      readonly amount: Money;
+      /** What the provider said, asked once by the replica that took the call. */
+      readonly declineReason: string | undefined;
+      readonly now: bigint;
+    }
+  | { readonly op: "capture"; readonly authorizationId: string }
+  | { readonly op: "void"; readonly authorizationId: string };
+
+/** A PaymentService handler over an in-memory ledger, kept in step with the other replicas. */
 export function createPaymentHandler(): PaymentServiceHandler {
   const authorizations = new Map<string, Authorization>();
-  // Keyed by request id, so a retried authorize() returns the first authorization.
-  const byRequest = new Map<RequestId, Authorization>();
+  // Request id → authorization id, so a retried authorize() returns the first authorization.
+  const byRequest = new Map<RequestId, string>();
   let lastId = 0;
 
   const find = (authorizationId: string): Authorization => {
@@ -41,9 +57,68 @@ export function createPaymentHandler(): PaymentServiceHandler {
     authorizations.set(authorization.authorizationId, authorization);
     return authorization;
   };
+  const earlierFor = (requestId: RequestId): Authorization | undefined => {
+    const id = byRequest.get(requestId);
+    return id === undefined ? undefined : authorizations.get(id);
+  };
+
+  const journal = openJournal<PaymentCommand>("payments", (command): Authorization => {
+    switch (command.op) {
+      case "authorize": {
+        // A retry gets the first answer, unless that authorization was voided: then its caller
+        // undid a failed attempt and is starting over.
+        const earlier = earlierFor(command.requestId);
+        if (earlier && earlier.status !== PaymentStatus.VOIDED) return earlier;
+        const { declineReason } = command;
+        const authorization: Authorization = {
+          authorizationId: `auth-${++lastId}`,
+          orderId: command.orderId,
+          amount: command.amount,
+          status: declineReason === undefined ? PaymentStatus.AUTHORIZED : PaymentStatus.DECLINED,
+          ...(declineReason !== undefined && { declineReason }),
+          createdAt: command.now,
+        };
+        byRequest.set(command.requestId, authorization.authorizationId);
+        return update(authorization);
+      }
+      case "capture": {
+        const authorization = find(command.authorizationId);
+        if (authorization.status === PaymentStatus.CAPTURED) return authorization;
+        if (authorization.status !== PaymentStatus.AUTHORIZED) {
+          throw new InvalidRequest({
+            message: `authorization ${command.authorizationId} cannot be captured`,
+            field: "authorizationId",
+          });
+        }
+        return update({ ...authorization, status: PaymentStatus.CAPTURED });
+      }
+      case "void": {
+        const authorization = find(command.authorizationId);
+        if (authorization.status === PaymentStatus.CAPTURED) {
+          throw new InvalidRequest({
+            message: `authorization ${command.authorizationId} was captured; refund it instead`,
+            field: "authorizationId",
+          });
+        }
+        if (authorization.status !== PaymentStatus.AUTHORIZED) return authorization; // nothing held
+        return update({ ...authorization, status: PaymentStatus.VOIDED });
+      }
+    }
+  });
 
   return {
-    ...createBaseHandler("payments", () => ({ authorizations: authorizations.size })),
+    ...createBaseHandler("payments", () => {
+      journal.catchUp();
+      // Money held per order: more than one authorization for an order would charge it twice.
+      const heldPerOrder = new Map<OrderId, number>();
+      for (const { status, orderId } of authorizations.values()) {
+        if (status === PaymentStatus.AUTHORIZED || status === PaymentStatus.CAPTURED) {
+          heldPerOrder.set(orderId, (heldPerOrder.get(orderId) ?? 0) + 1);
+        }
+      }
+      const chargedTwice = [...heldPerOrder.values()].filter((n) => n > 1).length;
+      return { authorizations: authorizations.size, held: heldPerOrder.size, chargedTwice };
+    }),
 
     authorize(
       requestId: RequestId,
@@ -51,9 +126,8 @@ export function createPaymentHandler(): PaymentServiceHandler {
       amount: Money,
       method: PaymentMethod,
     ): Authorization {
-      // A retry gets the first answer, unless that authorization was voided: then its caller
-      // undid a failed attempt and is starting over.
-      const earlier = byRequest.get(requestId);
+      journal.catchUp();
+      const earlier = earlierFor(requestId);
       if (earlier && earlier.status !== PaymentStatus.VOIDED) return earlier;
       if (amount.units <= 0n) {
         throw new InvalidRequest({ message: "amount must be positive", field: "amount" });
@@ -65,43 +139,22 @@ export function createPaymentHandler(): PaymentServiceHandler {
         });
       }
       const declineReason = providerDecision(method);
-      const authorization: Authorization = {
-        authorizationId: `auth-${++lastId}`,
-        orderId,
-        amount,
-        status: declineReason === undefined ? PaymentStatus.AUTHORIZED : PaymentStatus.DECLINED,
-        ...(declineReason !== undefined && { declineReason }),
-        createdAt: BigInt(Date.now()),
-      };
-      byRequest.set(requestId, authorization);
-      return update(authorization);
+      const now = BigInt(Date.now());
+      return journal.run({ op: "authorize", requestId, orderId, amount, declineReason, now });
     },
 
     capture(authorizationId: string): Authorization {
-      const authorization = find(authorizationId);
-      if (authorization.status === PaymentStatus.CAPTURED) return authorization;
-      if (authorization.status !== PaymentStatus.AUTHORIZED) {
-        throw new InvalidRequest({
-          message: `authorization ${authorizationId} cannot be captured`,
-          field: "authorizationId",
-        });
-      }
-      return update({ ...authorization, status: PaymentStatus.CAPTURED });
+      return journal.run({ op: "capture", authorizationId });
     },
 
     voidAuthorization(authorizationId: string): Authorization {
-      const authorization = find(authorizationId);
-      if (authorization.status === PaymentStatus.CAPTURED) {
-        throw new InvalidRequest({
-          message: `authorization ${authorizationId} was captured; refund it instead`,
-          field: "authorizationId",
-        });
-      }
-      if (authorization.status !== PaymentStatus.AUTHORIZED) return authorization; // nothing held
-      return update({ ...authorization, status: PaymentStatus.VOIDED });
+      return journal.run({ op: "void", authorizationId });
     },
 
-    getAuthorization: find,
+    getAuthorization(authorizationId: string): Authorization {
+      journal.catchUp();
+      return find(authorizationId);
+    },
   };
 }
 

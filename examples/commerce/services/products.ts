@@ -1,4 +1,5 @@
-// The product service: the catalog, in memory, with paging, search and view counts.
+// The product service: the catalog, in memory, with paging, search and view counts; replicas
+// share it through the journal.
 import {
   InvalidRequest,
   MAX_PAGE_SIZE,
@@ -15,13 +16,19 @@ import {
   type SearchResult,
 } from "../../../generated/commerce.js";
 import { createBaseHandler } from "./base.js";
+import { openJournal } from "./journal.js";
 import { paginate } from "./paging.js";
 import { serve } from "./serve.js";
 
 /** Thumbnails are JPEG previews of at most 16 KiB (see Product.thumbnail in the IDL). */
 const MAX_THUMBNAIL_BYTES = 16 * 1024;
 
-/** A ProductService handler over an in-memory catalog. */
+/** The writes of the product service, as the journal records them. */
+type ProductCommand =
+  | { readonly op: "create"; readonly request: CreateProductRequest }
+  | { readonly op: "view"; readonly productId: ProductId };
+
+/** A ProductService handler over an in-memory catalog, kept in step with the other replicas. */
 export function createProductHandler(): ProductServiceHandler {
   // A Map iterates in insertion order, so pages are stable while products are only added.
   const products = new Map<ProductId, Product>();
@@ -29,31 +36,49 @@ export function createProductHandler(): ProductServiceHandler {
   const views = new Map<ProductId, number>();
   let lastId = 5000n;
 
+  const create = (request: CreateProductRequest): Product => {
+    checkNewProduct(request, skus); // the SKU check is decided in log order
+    const product: Product = {
+      id: ++lastId,
+      sku: request.sku,
+      title: request.title,
+      ...(request.description !== undefined && { description: request.description }),
+      price: request.price,
+      categories: request.categories,
+      ...(request.thumbnail !== undefined && { thumbnail: request.thumbnail }),
+      attributes: request.attributes,
+      active: true,
+    };
+    products.set(product.id, product);
+    skus.add(product.sku);
+    return product;
+  };
+  const journal = openJournal<ProductCommand>("products", (command) => {
+    switch (command.op) {
+      case "create":
+        return create(command.request);
+      case "view": {
+        const { productId } = command;
+        if (products.has(productId)) views.set(productId, (views.get(productId) ?? 0) + 1);
+        return undefined;
+      }
+    }
+  });
+
   return {
-    ...createBaseHandler("products", () => ({
-      products: products.size,
-      views: [...views.values()].reduce((a, b) => a + b, 0),
-    })),
+    ...createBaseHandler("products", () => {
+      journal.catchUp();
+      return { products: products.size, views: [...views.values()].reduce((a, b) => a + b, 0) };
+    }),
 
     createProduct(request: CreateProductRequest): Product {
-      checkNewProduct(request, skus);
-      const product: Product = {
-        id: ++lastId,
-        sku: request.sku,
-        title: request.title,
-        ...(request.description !== undefined && { description: request.description }),
-        price: request.price,
-        categories: request.categories,
-        ...(request.thumbnail !== undefined && { thumbnail: request.thumbnail }),
-        attributes: request.attributes,
-        active: true,
-      };
-      products.set(product.id, product);
-      skus.add(product.sku);
-      return product;
+      journal.catchUp();
+      checkNewProduct(request, skus); // fails early; checked again when the command is applied
+      return journal.run({ op: "create", request });
     },
 
     getProduct(id: ProductId): Product {
+      journal.catchUp();
       const product = products.get(id);
       if (!product) {
         throw new NotFound({ message: `no product ${id}`, entity: "product", key: String(id) });
@@ -62,6 +87,7 @@ export function createProductHandler(): ProductServiceHandler {
     },
 
     listProducts(request: ListProductsRequest): ProductPage {
+      journal.catchUp();
       const { category } = request;
       const matching = [...products.values()].filter(
         (p) => p.active && (category === undefined || p.categories.has(category)),
@@ -71,6 +97,7 @@ export function createProductHandler(): ProductServiceHandler {
     },
 
     search(query: SearchQuery): SearchResult {
+      journal.catchUp();
       const matches = [...products.values()].filter((p) => p.active && matchesQuery(p, query));
       return {
         products: matches.slice(0, Math.min(Math.max(0, query.limit), MAX_PAGE_SIZE)),
@@ -81,7 +108,7 @@ export function createProductHandler(): ProductServiceHandler {
 
     recordView(productId: ProductId): void {
       // Oneway: the caller does not wait, so an unknown id is simply not counted.
-      if (products.has(productId)) views.set(productId, (views.get(productId) ?? 0) + 1);
+      journal.run({ op: "view", productId });
     },
   };
 }

@@ -1,4 +1,4 @@
-// The user service: shoppers' accounts, in memory.
+// The user service: shoppers' accounts, in memory, shared by every replica through the journal.
 import {
   InvalidRequest,
   NotFound,
@@ -9,16 +9,46 @@ import {
   type UserServiceHandler,
 } from "../../../generated/commerce.js";
 import { createBaseHandler } from "./base.js";
+import { openJournal } from "./journal.js";
 import { serve } from "./serve.js";
 
-/** A UserService handler over an in-memory store. */
+/** The one write of the user service, as the journal records it. */
+interface CreateUser {
+  readonly op: "create";
+  readonly request: CreateUserRequest;
+  readonly createdAt: bigint;
+}
+
+/** A UserService handler over an in-memory store, kept in step with the other replicas. */
 export function createUserHandler(): UserServiceHandler {
   const users = new Map<UserId, User>();
   const emails = new Set<string>();
   let lastId = 1000n;
 
+  // Applied in log order on every replica: the email check and the id are decided here.
+  const journal = openJournal<CreateUser>("users", ({ request, createdAt }): User => {
+    const email = request.email.trim().toLowerCase();
+    if (emails.has(email)) {
+      throw new InvalidRequest({ message: `${email} is already registered`, field: "email" });
+    }
+    const user: User = {
+      id: ++lastId,
+      email,
+      name: request.name.trim(),
+      ...(request.defaultAddress && { defaultAddress: request.defaultAddress }),
+      createdAt,
+      preferences: new Map(),
+    };
+    users.set(user.id, user);
+    emails.add(email);
+    return user;
+  });
+
   return {
-    ...createBaseHandler("users", () => ({ users: users.size })),
+    ...createBaseHandler("users", () => {
+      journal.catchUp();
+      return { users: users.size };
+    }),
 
     createUser(request: CreateUserRequest): User {
       const email = request.email.trim().toLowerCase();
@@ -31,29 +61,18 @@ export function createUserHandler(): UserServiceHandler {
       if (request.name.trim() === "") {
         throw new InvalidRequest({ message: "a user needs a name", field: "name" });
       }
-      if (emails.has(email)) {
-        throw new InvalidRequest({ message: `${email} is already registered`, field: "email" });
-      }
-      const user: User = {
-        id: ++lastId,
-        email,
-        name: request.name.trim(),
-        ...(request.defaultAddress && { defaultAddress: request.defaultAddress }),
-        createdAt: BigInt(Date.now()),
-        preferences: new Map(),
-      };
-      users.set(user.id, user);
-      emails.add(email);
-      return user;
+      return journal.run({ op: "create", request, createdAt: BigInt(Date.now()) });
     },
 
     getUser(id: UserId): User {
+      journal.catchUp();
       const user = users.get(id);
       if (!user) throw new NotFound({ message: `no user ${id}`, entity: "user", key: String(id) });
       return user;
     },
 
     getUsers(ids: UserId[]): Map<UserId, User> {
+      journal.catchUp();
       const found = new Map<UserId, User>();
       for (const id of ids) {
         const user = users.get(id);
