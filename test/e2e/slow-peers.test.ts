@@ -208,6 +208,20 @@ describe("claimed frame sizes cost only the bytes that arrived", () => {
   });
 });
 
+describe("a refused connection", () => {
+  test("is destroyed after a grace period when its end cannot finish (a peer not reading)", async () => {
+    const { server, port } = await serve({});
+    const peer = await rawPeer(port, sockets);
+    await until(() => server.connections === 1, "the server to accept");
+    // White box: the server side's end() never finishing, as with a peer whose window is shut.
+    const [connection] = [...(server as unknown as { live: Set<{ socket: net.Socket }> }).live];
+    connection!.socket.end = (() => connection!.socket) as never;
+    peer.socket.write(Uint8Array.of(0xff, 0xff, 0xff, 0xf0));
+    expect(await peer.waitClosed(5_000)).toBe(true);
+    expect(warnings[0]).toMatch(/invalid frame size -16 \(negative\)/);
+  });
+});
+
 describe("connection floods", () => {
   test("beyond maxConnections: refused ones are closed, served ones keep working, the log is rate-limited", async () => {
     const { server, port } = await serve({ maxConnections: 20 });
