@@ -67,6 +67,8 @@ export interface ServerCore {
 const EMPTY = new Uint8Array(0);
 /** Carried by every THeader reply of a draining server (clients stop picking the connection). */
 const DRAINING_HEADERS: readonly HeaderEntry[] = [[THeaderKey.DRAINING, "1"]];
+/** Time a refused connection's last bytes get to leave before the socket is destroyed, in ms. */
+const REJECTED_CLOSE_GRACE_MS = 1_000;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -609,7 +611,13 @@ export class ServerConnection implements ContextOwner, ReplySink {
     this.releaseHeld();
     this.socket.pause();
     this.endAfterFlush();
+    // A peer that does not read keeps `end()` from finishing; it gets no longer than this.
+    this.socket.setTimeout(REJECTED_CLOSE_GRACE_MS, this.destroyRejected);
   }
+
+  private readonly destroyRejected = (): void => {
+    this.socket.destroy();
+  };
 
   /** Gives this connection's share of the buffer budget back (closing). */
   private releaseHeld(): void {
