@@ -82,7 +82,10 @@ export interface ChannelOptions {
   readonly maxQueuedBytes?: number;
   /** After `close()` ends a connection, time left for the peer to close it before it is destroyed, in ms. Default 1_000. */
   readonly closeGraceMs?: number;
-  /** TCP keepalive: idle time before the first probe, in ms (the OS sets interval and count); 0 disables. Default 30_000. */
+  /**
+   * TCP keepalive: idle time before the first probe, in ms (whole seconds; Node then probes every
+   * second, 10 times); 0 disables. Default 30_000.
+   */
   readonly keepAliveMs?: number;
   /** Connections kept to each endpoint; calls are spread over them. Default 1. */
   readonly connectionsPerEndpoint?: number;

@@ -4,6 +4,7 @@
 // socket, waitForReady waits through reconnects, and replies that are not Thrift are named.
 // Loopback only (127.0.0.1, port 0); every socket is closed after each test and the file fails on
 // a leaked one. Outcomes are asserted, never durations.
+import * as http from "node:http";
 import * as net from "node:net";
 import { afterAll, afterEach, describe, expect, test, vi } from "vitest";
 import type { RpcError } from "idlc/runtime";
@@ -260,6 +261,21 @@ describe("replies that are not Thrift", () => {
     expect(error.message).toBe(
       `Calc.add on 127.0.0.1:${port}: the server answered in HTTP ("HTTP/1.1 400 Bad Request"); is this a Thrift port?`,
     );
+  });
+
+  test("a real node:http server is named too", async () => {
+    const server = http.createServer((_request, response) => response.end("hello"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      const error = await rejection(calcAt(port).calc.add(1, 2));
+      expect(error.message).toMatch(
+        /: the server answered in HTTP \("HTTP\/1\.1 400 Bad Request"\); is this a Thrift port\?$/,
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   test("a TLS server answering plain TCP is named", async () => {

@@ -225,6 +225,21 @@ describe("token authentication (createTokenAuth, bearerToken)", () => {
     expect(await fixed.add(3, 4)).toBe(7);
   });
 
+  test("a verify that throws is an internal error, logged, not a refusal", async () => {
+    const broken = createTokenAuth({
+      verify: () => {
+        throw new Error("token store unreachable");
+      },
+    });
+    const port = await serve({ interceptors: [broken] });
+    const calc = calcAt(port, { transport: "header", interceptors: [bearerToken("s3cret")] });
+    const error = await rejection(calc.add(1, 2));
+    expect(error).toMatchObject({ code: "application-error", type: 6 }); // INTERNAL_ERROR
+    expect(error.message).not.toMatch(/token store/); // the cause stays on the server
+    expect(errors).toHaveLength(1);
+    expect(reached).toEqual([]);
+  });
+
   test("methods in `allow` need no token; framed calls carry none", async () => {
     const port = await serve({ interceptors: [auth] });
     const framed = calcAt(port, { interceptors: [bearerToken("s3cret")] });
