@@ -21,6 +21,8 @@ export interface CallOptions {
    * new call inherits what is left of its deadline and its abort signal.
    */
   readonly parent?: CallContext;
+  /** Wait (within the deadline) for a connection instead of failing at once with "unavailable". */
+  readonly waitForReady?: boolean;
 }
 
 /** What a handler sees about the call it is handling. */
