@@ -3,31 +3,14 @@
 // (a folder installed without its dev dependencies), a dist/ that is already built is used as is,
 // and a missing one is one clear line instead of `sh: tsc: not found`.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(ROOT, "package.json"));
-
-/**
- * npm installs a git dependency by cloning it into its cache's tmp folder (`…/tmp/git-cloneXXXX`,
- * pacote's prefix), running this script there and packing the folder. The clone is thrown away
- * after that, and the tarball it packs ships dist/ built: without a `prepare` script in it, npm 11
- * has no install script to warn about ("install-scripts … not yet covered by allowScripts").
- */
-function isPacoteGitClone() {
-  return basename(ROOT).startsWith("git-clone") && basename(dirname(ROOT)) === "tmp";
-}
-
-function dropPrepareScript() {
-  const path = join(ROOT, "package.json");
-  const pkg = JSON.parse(readFileSync(path, "utf8"));
-  delete pkg.scripts.prepare;
-  writeFileSync(path, `${JSON.stringify(pkg, null, 2)}\n`);
-}
 
 function resolves(name) {
   try {
@@ -43,7 +26,6 @@ if (resolves("typescript") && resolves("esbuild")) {
   const run = npm
     ? spawnSync(process.execPath, [npm, "run", "build"], { cwd: ROOT, stdio: "inherit" })
     : spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit", shell: true });
-  if (run.status === 0 && isPacoteGitClone()) dropPrepareScript();
   process.exit(run.status ?? 1);
 } else if (!existsSync(join(ROOT, "dist", "compiler", "cli.js"))) {
   process.stderr.write(
