@@ -285,6 +285,112 @@ describe("idlc compile", () => {
   });
 });
 
+interface PackageJson {
+  name?: string;
+  type?: string;
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
+
+describe("idlc init", () => {
+  const FILES = [
+    "package.json",
+    "tsconfig.json",
+    "idl/greeter.thrift",
+    "src/server.ts",
+    "src/client.ts",
+    "src/main.ts",
+    ".gitignore",
+  ];
+
+  test("writes the project into a new folder and says what next", async () => {
+    const m = memoryIo();
+    expect(await main(["init", "My App"], m.io)).toBe(0);
+    expect([...m.written.keys()]).toEqual(FILES.map((f) => join("My App", f)));
+    const pkg = JSON.parse(m.written.get(join("My App", "package.json"))!) as PackageJson;
+    expect(pkg).toMatchObject({
+      name: "my-app",
+      type: "module",
+      dependencies: { idlc: "^9.9.9" },
+      devDependencies: { tsx: expect.any(String), typescript: expect.any(String) },
+    });
+    expect(pkg.devDependencies["@types/node"]).toBeDefined();
+    expect(pkg.scripts.start).toBe("npm run generate && tsx src/main.ts");
+    const tsconfig = JSON.parse(m.written.get(join("My App", "tsconfig.json"))!) as {
+      compilerOptions: Record<string, unknown>;
+    };
+    expect(tsconfig.compilerOptions).toMatchObject({
+      strict: true,
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      types: ["node"],
+    });
+    expect(m.written.get(join("My App", "src/client.ts"))).toContain("waitForReady: true");
+    expect(m.stdout()).toContain("\nnext:\n  cd My App\n  npm install\n  npm start");
+  });
+
+  test("--idlc-spec sets the dependency", async () => {
+    const m = memoryIo();
+    expect(await main(["init", "app", "--idlc-spec", "file:../idlc.tgz"], m.io)).toBe(0);
+    const pkg = JSON.parse(m.written.get(join("app", "package.json"))!) as PackageJson;
+    expect(pkg.dependencies).toEqual({ idlc: "file:../idlc.tgz" });
+  });
+
+  test("never overwrites: lists the files that exist, writes nothing, exit 1", async () => {
+    const m = memoryIo({ "app/src/main.ts": "// mine", "app/tsconfig.json": "{}" });
+    expect(await main(["init", "app"], m.io)).toBe(1);
+    expect(m.written.size).toBe(0);
+    expect(m.stderr()).toBe(
+      'idlc: not writing anything in "app": tsconfig.json, src/main.ts already exist (--force overwrites)\n',
+    );
+    expect(await main(["init", "app", "--force"], m.io)).toBe(0);
+    expect(m.written.get(join("app", "src/main.ts"))).toContain("startServer(0)");
+  });
+
+  test("an existing package.json is merged: its fields and specs kept, the project's added", async () => {
+    const mine = {
+      name: "mine",
+      dependencies: { idlc: "file:../idlc.tgz", zod: "^3" },
+      scripts: { lint: "x" },
+    };
+    const m = memoryIo({ "package.json": JSON.stringify(mine) });
+    expect(await main(["init"], m.io)).toBe(0);
+    const pkg = JSON.parse(m.written.get("package.json")!) as PackageJson;
+    expect(pkg).toMatchObject({
+      name: "mine",
+      type: "module",
+      dependencies: { idlc: "file:../idlc.tgz", zod: "^3" },
+      scripts: { lint: "x", start: "npm run generate && tsx src/main.ts" },
+    });
+    expect(m.stdout()).toMatch(/^created package\.json, /);
+    expect(m.stdout()).not.toContain("cd ");
+  });
+
+  test("a package.json that contradicts the project is a conflict", async () => {
+    const mine = { type: "commonjs", scripts: { start: "node index.js" } };
+    const m = memoryIo({ "package.json": JSON.stringify(mine) });
+    expect(await main(["init"], m.io)).toBe(1);
+    expect(m.written.size).toBe(0);
+    expect(m.stderr()).toBe(
+      'idlc: not writing anything in ".": "type" is "commonjs", the project needs "module"; ' +
+        '"scripts.start" is "node index.js" (--force overwrites)\n',
+    );
+  });
+
+  test("a package.json that is not JSON is a conflict, not a crash", async () => {
+    const m = memoryIo({ "package.json": "{ nope" });
+    expect(await main(["init"], m.io)).toBe(1);
+    expect(m.stderr()).toMatch(/^idlc: not writing anything in "\.": package\.json is not JSON \(/);
+  });
+
+  test("a file where the folder should be", async () => {
+    const m = memoryIo({ app: "I am a file" });
+    expect(await main(["init", "app"], m.io)).toBe(1);
+    expect(m.stderr()).toBe('idlc: cannot init "app": it is a file, not a directory\n');
+  });
+});
+
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const start = Date.now();
   while (!condition()) {
