@@ -12,7 +12,9 @@ import { describeFsError } from "./compile.js";
 export async function runInit(args: readonly string[], io: CliIo): Promise<number | UsageError> {
   let dir: string | undefined;
   let force = false;
-  let idlcSpec = `^${io.version()}`;
+  const version = io.version();
+  // A build without a readable version (never a published one) takes whatever is installed.
+  let idlcSpec = version === "unknown" ? "*" : `^${version}`;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const inline = /^--idlc-spec=(.*)$/s.exec(arg);
