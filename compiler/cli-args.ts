@@ -1,12 +1,11 @@
-// argv → a command, or a usage error. No I/O here: cli.ts prints, the command modules run.
+// argv → the options of `idlc check` and `idlc compile`, or a usage error. No I/O here: cli.ts
+// prints, the command modules run. The command table itself is cli-commands.ts.
 
 /** How diagnostics are printed: a code frame per diagnostic, or one JSON object per line. */
 export type OutputFormat = "text" | "json";
 
-/** What the user asked for. */
+/** What the user asked `check` or `compile` to do. */
 export type Command =
-  | { readonly kind: "help" }
-  | { readonly kind: "version" }
   | {
       readonly kind: "check";
       readonly files: readonly string[];
@@ -22,7 +21,7 @@ export type Command =
       readonly watch: boolean;
     };
 
-/** A command line that makes no sense; printed as one line, then the usage (exit 2). */
+/** A command line that makes no sense; printed as one line and a pointer to `--help` (exit 2). */
 export interface UsageError {
   readonly kind: "usage-error";
   readonly message: string;
@@ -31,39 +30,22 @@ export interface UsageError {
 /** Where `idlc compile` writes when no `-o` is given. */
 export const DEFAULT_OUT_DIR = "generated";
 
-/** The text of `idlc --help`. */
-export const USAGE = `Usage:
-  idlc check <file.thrift|file.idl>... [-I dir]... [--format text|json]
-  idlc compile <file>... [-o dir] [-I dir]... [--watch] [--format text|json]
-
-Commands:
-  check      check IDL files and report every error and warning
-  compile    check, then write one TypeScript module per IDL file (and per include)
-
-Options:
-  -I, --include-dir <dir>  also look for includes in <dir> (after the including file's own
+/** The options `check` and `compile` share, for `idlc --help`. */
+export const IDL_OPTIONS = `  -I, --include-dir <dir>  also look for includes in <dir> (after the including file's own
                            directory; repeatable, searched in order)
   -o, --out <dir>          compile: output directory (default: ${DEFAULT_OUT_DIR})
   -w, --watch              compile: recompile when an IDL file or an include changes
-  --format <text|json>     diagnostics as text with code frames (default), or JSON lines
-  -h, --help               show this help
-  -V, --version            show the version
+  --format <text|json>     diagnostics as text with code frames (default), or JSON lines`;
 
-Exit status: 0 ok (warnings allowed), 1 errors in the input, 2 bad command line.`;
+/** Parses the arguments after `idlc check` or `idlc compile`. */
+export function parseIdlArgs<Name extends Command["kind"]>(
+  name: Name,
+  rest: readonly string[],
+): Extract<Command, { kind: Name }> | UsageError {
+  return parse(name, rest) as Extract<Command, { kind: Name }> | UsageError;
+}
 
-/** Parses the arguments after `idlc`. */
-export function parseArgs(argv: readonly string[]): Command | UsageError {
-  if (argv.some((a) => a === "-h" || a === "--help")) return { kind: "help" };
-  if (argv.some((a) => a === "-V" || a === "--version")) return { kind: "version" };
-  const [name, ...rest] = argv;
-  if (name === undefined) return usageError("missing command (check or compile)");
-  if (name !== "check" && name !== "compile") {
-    return usageError(
-      name.startsWith("-")
-        ? `expected a command (check or compile) before "${name}"`
-        : `unknown command "${name}" (expected check or compile)`,
-    );
-  }
+function parse(name: Command["kind"], rest: readonly string[]): Command | UsageError {
   const files: string[] = [];
   const includeDirs: string[] = [];
   let format: OutputFormat = "text";
@@ -92,6 +74,7 @@ export function parseArgs(argv: readonly string[]): Command | UsageError {
         if (name !== "compile") return usageError(`option ${option} is only for compile`);
         const dir = value();
         if (typeof dir !== "string") return dir;
+        if (dir === "") return usageError(`option ${option} needs a directory`);
         outDir = dir;
         break;
       }
@@ -124,6 +107,7 @@ export function parseArgs(argv: readonly string[]): Command | UsageError {
     : { kind: "compile", files, includeDirs, format, outDir: outDir ?? DEFAULT_OUT_DIR, watch };
 }
 
-function usageError(message: string): UsageError {
+/** Makes a usage error (exit 2). */
+export function usageError(message: string): UsageError {
   return { kind: "usage-error", message };
 }

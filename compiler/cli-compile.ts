@@ -2,17 +2,28 @@
 // changed. With --watch, recompile when an IDL file or an include changes; a run with errors
 // writes nothing, so the last good output stays in place.
 import { dirname, join, resolve } from "node:path";
-import type { Command } from "./cli-args.js";
-import { hasErrors, printDiagnostics, type CliIo } from "./cli-io.js";
-import { compile, type EmitCache } from "./compile.js";
+import { usageError, type Command, type UsageError } from "./cli-args.js";
+import { hasErrors, printDiagnostics, warnMissingIncludeDirs, type CliIo } from "./cli-io.js";
+import { compile, describeFsError, type EmitCache } from "./compile.js";
 
 type CompileCommand = Extract<Command, { kind: "compile" }>;
 
 /** How long `--watch` waits after the last change before recompiling (editors save in bursts). */
 export const WATCH_DEBOUNCE_MS = 100;
 
-/** Runs `idlc compile`; resolves to the exit status (0 ok, 1 errors), after Ctrl-C with --watch. */
-export async function runCompile(command: CompileCommand, io: CliIo): Promise<number> {
+/**
+ * Runs `idlc compile`; resolves to the exit status (0 ok, 1 errors in the input or an output that
+ * cannot be written), after Ctrl-C with --watch.
+ */
+export async function runCompile(command: CompileCommand, io: CliIo): Promise<number | UsageError> {
+  const clash = command.files.find((f) => resolve(f) === resolve(command.outDir));
+  if (clash !== undefined)
+    return usageError(`-o "${command.outDir}" is the input file "${clash}"; give a directory`);
+  if (io.kindOf(command.outDir) === "file") {
+    io.stderr(`idlc: cannot write to "${command.outDir}": it is a file, not a directory\n`);
+    return 1;
+  }
+  warnMissingIncludeDirs(command.includeDirs, io);
   const cache: EmitCache = new Map();
   const first = await compileOnce(command, io, cache);
   if (!command.watch) return first.ok ? 0 : 1;
@@ -40,15 +51,41 @@ async function compileOnce(
   for (const output of result.outputs) {
     const target = join(command.outDir, output.path);
     const existing = io.readFile(target);
-    if (existing !== undefined && new TextDecoder().decode(existing) === output.text) {
+    if (existing instanceof Uint8Array && new TextDecoder().decode(existing) === output.text) {
       say(`unchanged ${target}`);
       continue;
     }
-    io.makeDir(dirname(target));
-    io.writeFile(target, output.text);
+    const failure = writeOutput(target, output.text, io);
+    if (failure !== undefined) {
+      io.stderr(`idlc: ${failure}\n`);
+      return { ok: false, inputs: result.inputs };
+    }
     say(`wrote ${target}`);
   }
   return { ok: true, inputs: result.inputs };
+}
+
+/** Writes one output file and its directory; on failure, what failed and the OS's reason. */
+function writeOutput(target: string, text: string, io: CliIo): string | undefined {
+  const dir = dirname(target);
+  try {
+    io.makeDir(dir);
+  } catch (e) {
+    if (!isFsError(e)) throw e;
+    return `cannot create directory "${dir}": ${describeFsError(e)}`;
+  }
+  try {
+    io.writeFile(target, text);
+  } catch (e) {
+    if (!isFsError(e)) throw e;
+    return `cannot write "${target}": ${describeFsError(e)}`;
+  }
+  return undefined;
+}
+
+/** An error the file system raised (it has a code such as `EACCES`); anything else is a bug. */
+function isFsError(e: unknown): boolean {
+  return typeof (e as { code?: unknown } | null)?.code === "string";
 }
 
 /** Recompiles on every change of a watched IDL file until the user interrupts. */

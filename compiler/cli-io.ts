@@ -7,6 +7,7 @@ import {
   type Diagnostic,
 } from "./diagnostics.js";
 import type { OutputFormat } from "./cli-args.js";
+import type { Unreadable } from "./compile.js";
 
 /** The CLI's access to streams, files, file watching and interruption. */
 export interface CliIo {
@@ -14,11 +15,14 @@ export interface CliIo {
   stdout(text: string): void;
   /** Writes text to standard error as given. */
   stderr(text: string): void;
-  /** A file's bytes, or undefined when it cannot be read. */
-  readFile(path: string): Uint8Array | undefined;
+  /** A file's bytes, or why it cannot be read (undefined: no such file). */
+  readFile(path: string): Uint8Array | Unreadable | undefined;
+  /** Writes a file; throws the file system's error (with its `code`) when it cannot. */
   writeFile(path: string, text: string): void;
-  /** Creates a directory and its parents; fine if it exists. */
+  /** Creates a directory and its parents; fine if it exists; throws like writeFile. */
   makeDir(path: string): void;
+  /** What is at `path`: a file, a directory, or nothing (missing or unreachable). */
+  kindOf(path: string): "file" | "directory" | "none";
   /** Calls `onChange` with a path when a file in one of `dirs` changes, until closed. */
   watch(dirs: readonly string[], onChange: (path: string) => void): { close(): void };
   /** Aborted when the user interrupts (Ctrl-C); `--watch` then stops. */
@@ -45,6 +49,21 @@ export function printDiagnostics(
   const blocks = diagnostics.map(formatDiagnostic).join("\n\n");
   const cap = omittedErrors ? "too many errors; only the first ones are shown\n" : "";
   io.stderr(`${blocks}\n\n${cap}${formatSummary(diagnostics)}\n`);
+}
+
+/** Warns about each `-I` directory that does not exist (a typo there hides every include). */
+export function warnMissingIncludeDirs(dirs: readonly string[], io: CliIo): void {
+  for (const dir of dirs) {
+    const kind = io.kindOf(dir);
+    if (kind === "directory") continue;
+    const what = kind === "none" ? "does not exist" : "is not a directory";
+    io.stderr(`idlc: warning: include directory "${dir}" ${what}\n`);
+  }
+}
+
+/** `checked 3 files` with the plural right. */
+export function countFiles(n: number): string {
+  return `${n} file${n === 1 ? "" : "s"}`;
 }
 
 /** Whether any diagnostic is an error (exit status 1). */

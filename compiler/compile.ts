@@ -7,12 +7,14 @@ import { checkPrograms } from "./check/check.js";
 import type { Program } from "./check/model.js";
 import { MAX_ERRORS, finalizeDiagnostics, type Diagnostic } from "./diagnostics.js";
 import type { EmittedFile } from "./emit/file.js";
-import { loadFiles, type LoadedFile } from "./load.js";
+import { loadFiles, type LoadedFile, type Unreadable } from "./load.js";
+
+export type { Unreadable };
 
 /** Where the compiler reads files from, and the `-I` directories. */
 export interface CheckOptions {
-  /** A file's bytes, or undefined when it cannot be read; default: read from disk. */
-  readonly readFile?: (path: string) => Uint8Array | undefined;
+  /** A file's bytes, or why it cannot be read (undefined: no such file); default: from disk. */
+  readonly readFile?: (path: string) => Uint8Array | Unreadable | undefined;
   /** Searched in order for includes not found beside the including file. */
   readonly includeDirs?: readonly string[];
 }
@@ -28,6 +30,8 @@ export interface CheckFilesResult {
   readonly omittedErrors: boolean;
   /** Every path the loader looked at, found or not (what `--watch` watches). */
   readonly inputs: readonly string[];
+  /** The paths of the IDL files read: the entries and everything they include. */
+  readonly files: readonly string[];
 }
 
 /** Emitted modules kept between runs (`--watch`): a program is re-emitted only if its input changed. */
@@ -43,15 +47,36 @@ export interface CompileResult {
   readonly diagnostics: Diagnostic[];
   readonly omittedErrors: boolean;
   readonly inputs: readonly string[];
+  readonly files: readonly string[];
 }
 
-/** Reads a file from disk; undefined when it is missing, a directory, or unreadable. */
-export function readFileFromDisk(path: string): Uint8Array | undefined {
+/** Reads a file from disk; when it cannot, the OS's reason in a few words. */
+export function readFileFromDisk(path: string): Uint8Array | Unreadable {
   try {
     return readFileSync(path);
-  } catch {
-    return undefined;
+  } catch (e) {
+    return { reason: describeFsError(e) };
   }
+}
+
+const FS_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: "no such file",
+  EISDIR: "is a directory",
+  ENOTDIR: "a parent is not a directory",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EEXIST: "already exists",
+  ENAMETOOLONG: "name too long",
+  ELOOP: "too many symbolic links",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on device",
+};
+
+/** A file-system error in a few lower-case words with its code, e.g. `is a directory (EISDIR)`. */
+export function describeFsError(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === "string") return `${FS_REASONS[code] ?? "failed"} (${code})`;
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** Loads and checks the IDL files `paths` and everything they include. */
@@ -66,8 +91,9 @@ export async function compile(
 ): Promise<CompileResult> {
   const { result, files } = run(paths, options);
   const { diagnostics, omittedErrors, inputs } = result;
+  const read = result.files;
   if (diagnostics.some((d) => d.severity === "error"))
-    return { outputs: [], diagnostics, omittedErrors, inputs };
+    return { outputs: [], diagnostics, omittedErrors, inputs, files: read };
   const { emitProgram } = await import("./emit/file.js");
   const outputs: EmittedFile[] = [];
   for (const [program, file] of files) {
@@ -81,7 +107,7 @@ export async function compile(
     if (fingerprint !== undefined) options.cache?.set(program.path, { fingerprint, output });
     outputs.push(output);
   }
-  return { outputs, diagnostics, omittedErrors, inputs };
+  return { outputs, diagnostics, omittedErrors, inputs, files: read };
 }
 
 function run(
@@ -108,6 +134,7 @@ function run(
     diagnostics,
     omittedErrors: countErrors(diagnostics) === MAX_ERRORS && countErrors(found) > MAX_ERRORS,
     inputs: loaded.paths,
+    files: loaded.files.map((f) => f.path),
   };
   return { result, files };
 }

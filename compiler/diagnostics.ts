@@ -90,7 +90,9 @@ function codeFrame(span: Span, indent: string): string {
 /** Formats one diagnostic as `path:line:col: severity: message`, a code frame, and its notes. */
 export function formatDiagnostic(d: Diagnostic): string {
   const { line, column } = d.span.file.position(d.span.start);
-  let out = `${d.span.file.path}:${line}:${column}: ${d.severity}: ${d.message}\n${codeFrame(d.span, "")}`;
+  const head = `${d.span.file.path}:${line}:${column}: ${d.severity}: ${d.message}`;
+  // A file with no text (one that could not be read, or is empty) has no line worth framing.
+  let out = d.span.file.text === "" ? head : `${head}\n${codeFrame(d.span, "")}`;
   for (const r of d.related ?? []) {
     const p = r.span.file.position(r.span.start);
     out += `\n${r.span.file.path}:${p.line}:${p.column}: note: ${r.message}\n${codeFrame(r.span, "")}`;

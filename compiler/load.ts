@@ -8,10 +8,15 @@ import { SourceFile, spanOf } from "./source.js";
 import type { Document, IncludeNode } from "./syntax/ast.js";
 import { parseSource } from "./syntax/parse.js";
 
+/** Why a file could not be read, as the OS said it: `"no such file"`, `"is a directory"`. */
+export interface Unreadable {
+  readonly reason: string;
+}
+
 /** How the loader reaches files: injected so tests can use in-memory files. */
 export interface LoadOptions {
-  /** The bytes of a file, or undefined when it does not exist or cannot be read. */
-  readonly readFile: (path: string) => Uint8Array | undefined;
+  /** The bytes of a file, or why it cannot be read (undefined: it does not exist). */
+  readonly readFile: (path: string) => Uint8Array | Unreadable | undefined;
   /** `-I` directories, searched in order after the including file's directory. */
   readonly includeDirs: readonly string[];
 }
@@ -88,10 +93,12 @@ class Loader {
       }
       this.looked.add(path);
       const bytes = this.options.readFile(path);
-      if (bytes === undefined) {
+      if (!(bytes instanceof Uint8Array)) {
+        // An empty file: the diagnostic has no code frame (there is no text to show).
         const empty = new SourceFile(path, "");
+        const reason = bytes?.reason ?? "no such file";
         this.diagnostics.push(
-          error(spanOf(empty, 0, 0), "file-not-found", `cannot read "${path}"`),
+          error(spanOf(empty, 0, 0), "file-not-found", `cannot read "${path}": ${reason}`),
         );
         continue;
       }
@@ -159,7 +166,7 @@ class Loader {
       if (this.missing.has(key)) continue;
       this.looked.add(path);
       const bytes = this.options.readFile(path);
-      if (bytes === undefined) {
+      if (!(bytes instanceof Uint8Array)) {
         this.missing.add(key);
         continue;
       }

@@ -3,9 +3,11 @@
 // than the ~250 modules of tsc's output plus Chevrotain's lodash-es, and tree shaking drops the
 // parts of Chevrotain idlc never calls. Prettier stays an external package, imported on first use
 // by `idlc compile` only. The runtime (`idlc/runtime`) is still built by tsc (tsconfig.build.json).
+// The compiler API (`idlc/compiler`) is a second bundle, `dist/compiler/index.js`, with its one
+// declaration file (compiler/index.ts declares every type it exports, so nothing else is needed).
 //
 //   node scripts/build-cli.js [outfile]     (npm run build runs it after tsc)
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -22,8 +24,32 @@ export const CLI_BUNDLE = join(ROOT, "dist", "compiler", "cli.js");
  * (and run from source, in every test), are skipped there to save their cost at every start.
  */
 export async function buildCli(outfile = CLI_BUNDLE) {
+  await bundle(join(ROOT, "compiler", "cli.ts"), outfile);
+}
+
+/** Writes `dist/compiler/index.js` and `index.d.ts`, the `idlc/compiler` export. */
+export async function buildCompilerApi(outDir = dirname(CLI_BUNDLE)) {
+  const entry = join(ROOT, "compiler", "index.ts");
+  await bundle(entry, join(outDir, "index.js"));
+  const { default: ts } = await import("typescript");
+  const options = {
+    ...ts.parseJsonConfigFileContent({ extends: "./tsconfig.json" }, ts.sys, ROOT).options,
+    noEmit: false,
+    declaration: true,
+    emitDeclarationOnly: true,
+  };
+  const program = ts.createProgram([entry], options);
+  let written = false;
+  program.emit(program.getSourceFile(entry), (_name, text) => {
+    writeFileSync(join(outDir, "index.d.ts"), text);
+    written = true;
+  });
+  if (!written) throw new Error("no declarations emitted for compiler/index.ts");
+}
+
+async function bundle(entry, outfile) {
   await build({
-    entryPoints: [join(ROOT, "compiler", "cli.ts")],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: "node",
@@ -42,4 +68,5 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   // What tsc used to emit for the compiler (one module per file) must not linger beside it.
   if (outfile === CLI_BUNDLE) rmSync(dirname(CLI_BUNDLE), { recursive: true, force: true });
   await buildCli(outfile);
+  if (outfile === CLI_BUNDLE) await buildCompilerApi();
 }

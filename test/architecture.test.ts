@@ -40,7 +40,7 @@ function target(file: string, specifier: string): string {
 
 type Rule = { from: RegExp; allow: RegExp[]; why: string };
 
-const SHARED = /^compiler\/(source|diagnostics)\.ts$/;
+const SHARED = /^compiler\/(source|diagnostics|suggest)\.ts$/;
 const NODE = /^node:/;
 const RUNTIME_CORE =
   /^runtime\/(errors|codec|service|message|interceptor|deadline|cancel-scope|generated-support|auth)\.ts$/;

@@ -1,7 +1,7 @@
 // References inside constant values (thrift-idl.md §7.3): a const or an enum value written
 // `Enum.VALUE`, defined *before* the value (Apache resolves values as it reads them), and the
 // value shapes the checker walks, where a referenced const's value is carried to the reference.
-import { error } from "../diagnostics.js";
+import { error, warning } from "../diagnostics.js";
 import type { Span } from "../source.js";
 import type * as ast from "../syntax/ast.js";
 import { UNRESOLVED_VALUE, assertNever, type FileContext } from "./context.js";
@@ -71,6 +71,8 @@ export function resolveReference(
   const found = fc.scope.findConst(name);
   if (found === BROKEN) return undefined;
   if (found === undefined) {
+    const lenient = memberOfFieldEnum(node, expected, place);
+    if (lenient !== undefined) return lenient;
     fc.run.diagnostics.push(unknownConstant(node, expected, place));
     return undefined;
   }
@@ -121,6 +123,42 @@ export function resolveReference(
     return undefined;
   }
   return carry(found.value, node.span, name);
+}
+
+/**
+ * `MyEnum2 f = MyEnum1.ME2_2` where MyEnum1 has no ME2_2 but the field's enum does: Apache keeps
+ * only the part after the last "." and looks it up in the field's enum (t_const_value.h,
+ * get_integer), so its own test/EnumTest.thrift compiles. idlc does the same, with a warning.
+ */
+function memberOfFieldEnum(
+  node: ast.RefConstNode,
+  expected: model.Type,
+  place: Place,
+): EnumMemberNode | undefined {
+  const name = node.name.text;
+  const dot = name.lastIndexOf(".");
+  const target = model.resolveType(expected);
+  if (dot <= 0 || target.kind !== "enum" || !isVisible(target.definition, place.site))
+    return undefined;
+  const memberName = name.slice(dot + 1);
+  const member = target.definition.values.find((v) => v.name === memberName);
+  if (member === undefined) return undefined;
+  const qualified = `${typeName(target, place.site.fc.program)}.${memberName}`;
+  place.site.fc.run.diagnostics.push(
+    warning(
+      node.span,
+      "enum-value-by-name",
+      `"${name}" does not exist; Apache drops the prefix and takes "${memberName}" of the ` +
+        `field's enum, ${qualified} (write "${qualified}")`,
+    ),
+  );
+  return {
+    kind: "enum-member",
+    definition: target.definition,
+    member,
+    text: name,
+    span: node.span,
+  };
 }
 
 function unknownConstant(node: ast.RefConstNode, expected: model.Type, place: Place) {

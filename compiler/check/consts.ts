@@ -287,6 +287,19 @@ function checkList(
   type: model.ListType | model.SetType,
   place: Place,
 ): model.ConstValue | undefined {
+  if (value.kind === "map-const" && value.entries.length === 0) {
+    // Apache reads a list or set default through get_list(), which `{}` leaves empty: its own
+    // test/ThriftTest.thrift has `set<binary> bin_set = {}`. Accept it, and say so.
+    place.site.fc.run.diagnostics.push(
+      warning(
+        value.span,
+        "empty-map-as-collection",
+        `"{}" is an empty map; Apache reads it as an empty ${type.kind} for ${place.site.subject} ` +
+          `(write "[]")`,
+      ),
+    );
+    return { kind: "list", items: [] };
+  }
   if (value.kind !== "list-const")
     return mismatch(value, `a ${typeName(type, place.site.fc.program)}`, place);
   const subject = `an element of ${place.site.subject}`;

@@ -3,6 +3,8 @@
 // Types and services share one table; consts and enum values (`Enum.VALUE`) share another.
 import type * as model from "./model.js";
 
+export { closestName } from "../suggest.js";
+
 /** What a type name can denote; services share the type namespace (Apache: one typename set). */
 export type TypeSymbol = model.Enum | model.Struct | model.Typedef | model.Service;
 
@@ -113,38 +115,4 @@ export function unknownNameHint(
   if (programNames.has(prefix))
     return ` ("${prefix}" is not included by this file; includes are not transitive)`;
   return "";
-}
-
-/** The closest name (edit distance ≤ 2, and less than half the name) or undefined. */
-export function closestName(name: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.min(2, Math.floor(name.length / 2));
-  let best: string | undefined;
-  let bestDistance = limit + 1;
-  for (const candidate of candidates) {
-    if (Math.abs(candidate.length - name.length) >= bestDistance) continue;
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase(), bestDistance);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance, giving up (returning `cap`) once every path is at least `cap`. */
-function editDistance(a: string, b: string, cap: number): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin >= cap) return cap;
-    previous = current;
-  }
-  return previous[b.length]!;
 }

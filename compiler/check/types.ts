@@ -12,6 +12,7 @@ import {
   type Writable,
 } from "./context.js";
 import type * as model from "./model.js";
+import { TYPE_KEYWORDS } from "../suggest.js";
 import { BROKEN, closestName, unknownNameHint } from "./symbols.js";
 
 /** One shared, frozen model object per base type without annotations (most uses). */
@@ -123,7 +124,9 @@ export function unknownHint(name: string, table: "types" | "consts", fc: FileCon
   const hint = unknownNameHint(fc.scope, name, fc.run.programNames);
   if (hint !== "" || fc.run.suggestionsLeft <= 0) return hint;
   fc.run.suggestionsLeft--;
-  const suggestion = closestName(name, fc.scope.names(table));
+  // A misspelt base type (`strng`, `i46`) is as likely as a misspelt name of the user's.
+  const names = fc.scope.names(table);
+  const suggestion = closestName(name, table === "types" ? [...names, ...TYPE_KEYWORDS] : names);
   return suggestion === undefined ? "" : `; did you mean "${suggestion}"?`;
 }
 

@@ -2,6 +2,7 @@
 // what was expected, after what, and what was found, e.g.
 // `expected ":" after field id 3, found "i32"`.
 import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import { DEFINITION_KEYWORDS, closestName } from "../suggest.js";
 import type { TokenVector } from "./scanner.js";
 
 /** Names the token a message is about: `"struct"`, `"}"`, `'a string'`, `end of file`. */
@@ -84,7 +85,12 @@ function topLevelJunk(actual: IToken, previous: IToken | undefined): string {
   ) {
     return `unexpected ${describeToken(actual)} after "}": a definition ends at its "}", without a separator`;
   }
-  return `expected a header or definition (include, namespace, const, typedef, enum, struct, union, exception, service), found ${describeToken(actual)}`;
+  // A misspelt keyword (`sturct`) reads as a stray word: say which keyword it looks like.
+  const keyword = /^[A-Za-z_]\w*$/.test(actual.image)
+    ? closestName(actual.image, DEFINITION_KEYWORDS)
+    : undefined;
+  const hint = keyword === undefined ? "" : `; did you mean "${keyword}"?`;
+  return `expected a header or definition (include, namespace, const, typedef, enum, struct, union, exception, service), found ${describeToken(actual)}${hint}`;
 }
 
 /** Plugs our messages into the parser (`IParserConfig.errorMessageProvider`). */

@@ -305,7 +305,7 @@ class IdlParser extends RecoveringCstParser {
     this.CONSUME(FieldName);
     this.OPTION4(() => {
       this.CONSUME(Equals);
-      this.OR3((this.defaultValueAlts ??= this.valueAlternatives())); // ConstValue, inlined
+      this.OR3((this.defaultValueAlts ??= this.valueAlternatives(true))); // ConstValue, inlined
     });
     this.OPTION5(() => this.CONSUME(XsdOptional));
     this.OPTION6(() => this.CONSUME(XsdNillable));
@@ -428,10 +428,18 @@ class IdlParser extends RecoveringCstParser {
     this.OR((this.constValueAlts ??= this.valueAlternatives()));
   });
 
-  /** The alternatives of ConstValue, for `constValue` and `field` (DSL indices 30+, as above). */
-  private valueAlternatives(): IOrAlt<unknown>[] {
+  /**
+   * The alternatives of ConstValue, for `constValue` and `field` (DSL indices 30+, as above).
+   * In a field's default (`fieldDefault`), an integer followed by ":" is not the value but the
+   * next field's id (`1: string name =` then `2: i32 count`): without this gate the parser would
+   * take `2` as the default, then report the ":", and the next field would seem to have no id.
+   */
+  private valueAlternatives(fieldDefault = false): IOrAlt<unknown>[] {
+    const intValue = () => this.consume(30, IntConstant, { LABEL: "intValue" });
     return [
-      { ALT: () => this.consume(30, IntConstant, { LABEL: "intValue" }) },
+      fieldDefault
+        ? { GATE: () => !tokenMatcher(this.LA(2), Colon), ALT: intValue }
+        : { ALT: intValue },
       { ALT: () => this.consume(31, DoubleConstant, { LABEL: "doubleValue" }) },
       { ALT: () => this.consume(32, Literal, { LABEL: "stringValue" }) },
       { ALT: () => this.consume(33, Identifier, { LABEL: "refValue" }) },

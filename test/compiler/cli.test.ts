@@ -1,12 +1,13 @@
 // The CLI: mostly in-process through main(argv, io) with in-memory files, plus a few real spawns
 // of compiler/cli.ts (exit status, version, internal errors, --watch with Ctrl-C).
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import type { CliIo } from "../../compiler/cli-io.js";
 import { main } from "../../compiler/cli-main.js";
+import { diskIo } from "../../compiler/cli-node-io.js";
 import { compile } from "../../compiler/compile.js";
 import { idl, memoryFiles } from "./check-support.js";
 
@@ -28,6 +29,12 @@ function memoryIo(files: Record<string, string> = {}) {
     },
     writeFile: (path, text) => void written.set(path, text),
     makeDir: () => {},
+    kindOf: (path) => {
+      if (written.has(path) || Object.hasOwn(files, path)) return "file";
+      const prefix = `${path.replace(/\/$/, "")}/`;
+      const all = [...Object.keys(files), ...written.keys()];
+      return all.some((f) => f.startsWith(prefix)) ? "directory" : "none";
+    },
     watch: (dirs, onChange) => {
       const w = { dirs, onChange, open: true };
       watchers.push(w);
@@ -55,44 +62,92 @@ const GOOD = idl("struct Money {", "  1: required string currency", "  2: requir
 const BAD = idl("struct Order {", "  1: required Mony total", "}");
 
 describe("usage", () => {
-  test("--help prints the usage and exits 0", async () => {
+  test.each([["--help"], ["-h"], ["help"]])("%s prints the usage and exits 0", async (flag) => {
     const m = memoryIo();
-    expect(await main(["--help"], m.io)).toBe(0);
+    expect(await main([flag], m.io)).toBe(0);
     expect(m.stdout()).toMatch(/^Usage:\n {2}idlc check <file/);
-    expect(m.stdout()).toContain("idlc compile");
+    for (const command of ["check", "compile", "init"])
+      expect(m.stdout()).toContain(`\n  idlc ${command} `);
+    expect(m.stdout()).toMatch(
+      /\nExit status:\n {2}0 .*\n {2}1 .*\n {2}2 .*\n {2}70 {2}an idlc bug/,
+    );
   });
 
-  test("--version prints the version", async () => {
+  test.each([["--version"], ["-v"], ["-V"], ["version"]])("%s prints the version", async (flag) => {
     const m = memoryIo();
-    expect(await main(["--version"], m.io)).toBe(0);
+    expect(await main([flag], m.io)).toBe(0);
     expect(m.stdout()).toBe("idlc 9.9.9\n");
   });
 
+  test("<command> --help prints that command's usage", async () => {
+    const m = memoryIo();
+    expect(await main(["compile", "--help"], m.io)).toBe(0);
+    expect(m.stdout()).toMatch(/^usage: idlc compile <file>\.\.\. \[-o dir\]/);
+  });
+
+  const POINTER = 'Run "idlc --help" for every command and option.';
   test.each([
-    [[], "idlc: missing command (check or compile)"],
-    [["build", "x.thrift"], 'idlc: unknown command "build" (expected check or compile)'],
+    [[], "idlc: missing command (check, compile, init)"],
+    [["build", "x.thrift"], 'idlc: unknown command "build" (expected check, compile, init)'],
+    [["--frobnicate"], 'idlc: expected a command (check, compile, init) before "--frobnicate"'],
+  ])("%j is a usage error: one line and a pointer to --help, exit 2", async (argv, line) => {
+    const m = memoryIo();
+    expect(await main(argv, m.io)).toBe(2);
+    expect(m.stderr()).toBe(`${line}\n${POINTER}\n`);
+    expect(m.stdout()).toBe("");
+  });
+
+  test.each([
     [["check"], "idlc: check: no IDL files given"],
     [["check", "--frobnicate", "a.thrift"], 'idlc: unknown option "--frobnicate"'],
     [["check", "a.thrift", "-I"], "idlc: option -I needs a value"],
     [["check", "a.thrift", "--format", "xml"], 'idlc: --format must be text or json, not "xml"'],
     [["check", "a.thrift", "-o", "out"], "idlc: option -o is only for compile"],
     [["check", "--watch", "a.thrift"], "idlc: option --watch is only for compile"],
-  ])("%j is a usage error: one line, then the usage, exit 2", async (argv, line) => {
-    const m = memoryIo();
-    expect(await main(argv, m.io)).toBe(2);
-    const [first, blank, usage] = m.stderr().split("\n");
-    expect(first).toBe(line);
-    expect(blank).toBe("");
-    expect(usage).toBe("Usage:");
-    expect(m.stdout()).toBe("");
-  });
+    [["compile", "a.thrift", "-o", ""], "idlc: option -o needs a directory"],
+    [["init", "a", "b"], 'idlc: init takes one directory, not "b" too'],
+  ])(
+    "%j is a usage error: one line, the command's usage, a pointer, exit 2",
+    async (argv, line) => {
+      const m = memoryIo();
+      expect(await main(argv, m.io)).toBe(2);
+      const lines = m.stderr().split("\n");
+      expect(lines).toEqual([line, expect.stringMatching(/^usage: idlc \w+ /), POINTER, ""]);
+      expect(m.stdout()).toBe("");
+    },
+  );
 });
 
 describe("idlc check", () => {
-  test("a good file: silence and exit 0", async () => {
+  test("a good file: says what it checked, exit 0", async () => {
     const m = memoryIo({ "good.thrift": GOOD });
     expect(await main(["check", "good.thrift"], m.io)).toBe(0);
-    expect(m.stdout() + m.stderr()).toBe("");
+    expect(m.stdout()).toBe("checked 1 file: no errors\n");
+    expect(m.stderr()).toBe("");
+  });
+
+  test("the count includes the included files; in JSON mode it goes to stderr", async () => {
+    const m = memoryIo({ "main.thrift": idl('include "a.thrift"'), "a.thrift": GOOD });
+    expect(await main(["check", "main.thrift"], m.io)).toBe(0);
+    expect(m.stdout()).toBe("checked 2 files: no errors\n");
+    m.clear();
+    expect(await main(["check", "main.thrift", "--format", "json"], m.io)).toBe(0);
+    expect(m.stdout()).toBe("");
+    expect(m.stderr()).toBe("checked 2 files: no errors\n");
+  });
+
+  test("an -I directory that does not exist is a warning", async () => {
+    const m = memoryIo({ "good.thrift": GOOD, "inc/x.thrift": GOOD });
+    expect(await main(["check", "good.thrift", "-I", "inc", "-I", "nope"], m.io)).toBe(0);
+    expect(m.stderr()).toBe('idlc: warning: include directory "nope" does not exist\n');
+  });
+
+  test("a file that is not there: the reason, and no empty code frame", async () => {
+    const m = memoryIo();
+    expect(await main(["check", "missing.thrift"], m.io)).toBe(1);
+    expect(m.stderr()).toBe(
+      'missing.thrift:1:1: error: cannot read "missing.thrift": no such file\n\n1 error\n',
+    );
   });
 
   test("errors: code frames and a count on stderr, exit 1", async () => {
@@ -230,6 +285,112 @@ describe("idlc compile", () => {
   });
 });
 
+interface PackageJson {
+  name?: string;
+  type?: string;
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
+
+describe("idlc init", () => {
+  const FILES = [
+    "package.json",
+    "tsconfig.json",
+    "idl/greeter.thrift",
+    "src/server.ts",
+    "src/client.ts",
+    "src/main.ts",
+    ".gitignore",
+  ];
+
+  test("writes the project into a new folder and says what next", async () => {
+    const m = memoryIo();
+    expect(await main(["init", "My App"], m.io)).toBe(0);
+    expect([...m.written.keys()]).toEqual(FILES.map((f) => join("My App", f)));
+    const pkg = JSON.parse(m.written.get(join("My App", "package.json"))!) as PackageJson;
+    expect(pkg).toMatchObject({
+      name: "my-app",
+      type: "module",
+      dependencies: { idlc: "^9.9.9" },
+      devDependencies: { tsx: expect.any(String), typescript: expect.any(String) },
+    });
+    expect(pkg.devDependencies["@types/node"]).toBeDefined();
+    expect(pkg.scripts.start).toBe("npm run generate && tsx src/main.ts");
+    const tsconfig = JSON.parse(m.written.get(join("My App", "tsconfig.json"))!) as {
+      compilerOptions: Record<string, unknown>;
+    };
+    expect(tsconfig.compilerOptions).toMatchObject({
+      strict: true,
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      types: ["node"],
+    });
+    expect(m.written.get(join("My App", "src/client.ts"))).toContain("waitForReady: true");
+    expect(m.stdout()).toContain("\nnext:\n  cd My App\n  npm install\n  npm start");
+  });
+
+  test("--idlc-spec sets the dependency", async () => {
+    const m = memoryIo();
+    expect(await main(["init", "app", "--idlc-spec", "file:../idlc.tgz"], m.io)).toBe(0);
+    const pkg = JSON.parse(m.written.get(join("app", "package.json"))!) as PackageJson;
+    expect(pkg.dependencies).toEqual({ idlc: "file:../idlc.tgz" });
+  });
+
+  test("never overwrites: lists the files that exist, writes nothing, exit 1", async () => {
+    const m = memoryIo({ "app/src/main.ts": "// mine", "app/tsconfig.json": "{}" });
+    expect(await main(["init", "app"], m.io)).toBe(1);
+    expect(m.written.size).toBe(0);
+    expect(m.stderr()).toBe(
+      'idlc: not writing anything in "app": tsconfig.json, src/main.ts already exist (--force overwrites)\n',
+    );
+    expect(await main(["init", "app", "--force"], m.io)).toBe(0);
+    expect(m.written.get(join("app", "src/main.ts"))).toContain("startServer(0)");
+  });
+
+  test("an existing package.json is merged: its fields and specs kept, the project's added", async () => {
+    const mine = {
+      name: "mine",
+      dependencies: { idlc: "file:../idlc.tgz", zod: "^3" },
+      scripts: { lint: "x" },
+    };
+    const m = memoryIo({ "package.json": JSON.stringify(mine) });
+    expect(await main(["init"], m.io)).toBe(0);
+    const pkg = JSON.parse(m.written.get("package.json")!) as PackageJson;
+    expect(pkg).toMatchObject({
+      name: "mine",
+      type: "module",
+      dependencies: { idlc: "file:../idlc.tgz", zod: "^3" },
+      scripts: { lint: "x", start: "npm run generate && tsx src/main.ts" },
+    });
+    expect(m.stdout()).toMatch(/^created package\.json, /);
+    expect(m.stdout()).not.toContain("cd ");
+  });
+
+  test("a package.json that contradicts the project is a conflict", async () => {
+    const mine = { type: "commonjs", scripts: { start: "node index.js" } };
+    const m = memoryIo({ "package.json": JSON.stringify(mine) });
+    expect(await main(["init"], m.io)).toBe(1);
+    expect(m.written.size).toBe(0);
+    expect(m.stderr()).toBe(
+      'idlc: not writing anything in ".": "type" is "commonjs", the project needs "module"; ' +
+        '"scripts.start" is "node index.js" (--force overwrites)\n',
+    );
+  });
+
+  test("a package.json that is not JSON is a conflict, not a crash", async () => {
+    const m = memoryIo({ "package.json": "{ nope" });
+    expect(await main(["init"], m.io)).toBe(1);
+    expect(m.stderr()).toMatch(/^idlc: not writing anything in "\.": package\.json is not JSON \(/);
+  });
+
+  test("a file where the folder should be", async () => {
+    const m = memoryIo({ app: "I am a file" });
+    expect(await main(["init", "app"], m.io)).toBe(1);
+    expect(m.stderr()).toBe('idlc: cannot init "app": it is a file, not a directory\n');
+  });
+});
+
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const start = Date.now();
   while (!condition()) {
@@ -268,6 +429,70 @@ describe("negative fixtures: test/compiler/bad/<case>.idl → <case>.txt (npm te
   });
 });
 
+describe("files and folders on a real disk: a reason, exit 1 or 2, never an internal error", () => {
+  const dir = mkdtempSync(join(tmpdir(), "idlc-cli-fs-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const good = join(dir, "good.thrift");
+  writeFileSync(good, GOOD);
+
+  function diskRun(argv: string[]) {
+    const m = memoryIo();
+    return main(argv, { ...m.io, ...diskIo }).then((status) => ({
+      status,
+      stdout: m.stdout(),
+      stderr: m.stderr(),
+    }));
+  }
+
+  test("a directory given as the IDL file", async () => {
+    const r = await diskRun(["check", dir]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      `${dir}:1:1: error: cannot read "${dir}": is a directory (EISDIR)\n\n1 error\n`,
+    );
+  });
+
+  test("a missing file says ENOENT", async () => {
+    const r = await diskRun(["check", join(dir, "missing.thrift")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('missing.thrift": no such file (ENOENT)\n');
+  });
+
+  test("-o equal to the input file is a usage error", async () => {
+    const r = await diskRun(["compile", good, "-o", good]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.split("\n")[0]).toBe(
+      `idlc: -o "${good}" is the input file "${good}"; give a directory`,
+    );
+  });
+
+  test("-o naming an existing file (EEXIST)", async () => {
+    const file = join(dir, "a-file.txt");
+    writeFileSync(file, "");
+    const r = await diskRun(["compile", good, "-o", file]);
+    expect(r).toMatchObject({ status: 1, stdout: "" });
+    expect(r.stderr).toBe(`idlc: cannot write to "${file}": it is a file, not a directory\n`);
+  });
+
+  test("-o under a file (ENOTDIR)", async () => {
+    const file = join(dir, "plain.txt");
+    writeFileSync(file, "");
+    const r = await diskRun(["compile", good, "-o", join(file, "out")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /^idlc: cannot create directory ".*plain\.txt\/out": .*\(ENOTDIR\)\n$/,
+    );
+  });
+
+  test.runIf(existsSync("/sys/kernel"))("-o where the OS refuses (EPERM)", async () => {
+    const r = await diskRun(["compile", good, "-o", "/sys/idlc-out"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      'idlc: cannot create directory "/sys/idlc-out": operation not permitted (EPERM)\n',
+    );
+  });
+});
+
 describe("the real command", () => {
   const repo = join(import.meta.dirname, "..", "..");
   const cli = ["--import", "tsx", "--conditions=idlc-source", join(repo, "compiler", "cli.ts")];
@@ -283,9 +508,10 @@ describe("the real command", () => {
     });
   }
 
-  test("checks idl/commerce.idl silently with exit 0", () => {
+  test("checks idl/commerce.idl with exit 0", () => {
     const r = run(["check", "idl/commerce.idl"]);
-    expect(r.stderr + r.stdout).toBe("");
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("checked 1 file: no errors\n");
     expect(r.status).toBe(0);
   });
 
@@ -317,6 +543,20 @@ describe("the real command", () => {
     expect(r.stderr).toBe("idlc: internal error: disk on fire\n");
     expect(r.status).toBe(70);
   });
+
+  test.runIf(existsSync("/proc/self"))(
+    "-o under /proc ends with a reason (Node's recursive mkdir spins there forever)",
+    () => {
+      const good = join(dir, "good.thrift");
+      writeFileSync(good, GOOD);
+      const r = run(["compile", good, "-o", "/proc/idlc-x/y"]);
+      expect(r.error).toBeUndefined(); // a timeout would set it
+      expect(r.stderr).toBe(
+        'idlc: cannot create directory "/proc/idlc-x/y": no such file (ENOENT)\n',
+      );
+      expect(r.status).toBe(1);
+    },
+  );
 
   test("--watch on disk: recompiles after an edit and exits 0 on SIGINT", async () => {
     const idlDir = join(dir, "watch");

@@ -17,12 +17,14 @@ function expectSameBothWays(text: string): void {
 }
 
 const here = import.meta.dirname;
-const idlFiles = ["fixtures", "fixtures/shared", "bad", "golden"].flatMap((dir) => {
-  const full = join(here, dir);
-  return readdirSync(full)
-    .filter((name) => /\.(idl|thrift)$/.test(name))
-    .map((name) => join(full, name));
-});
+const idlFiles = ["fixtures", "fixtures/shared", "fixtures/apache", "bad", "golden"].flatMap(
+  (dir) => {
+    const full = join(here, dir);
+    return readdirSync(full)
+      .filter((name) => /\.(idl|thrift)$/.test(name))
+      .map((name) => join(full, name));
+  },
+);
 idlFiles.push(join(here, "..", "..", "idl", "commerce.idl"));
 
 describe("building while parsing gives what building afterwards gives", () => {

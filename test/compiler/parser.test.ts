@@ -771,7 +771,7 @@ describe("syntax errors", () => {
       [
         "strcut A {}",
         "syntax-error@1:1",
-        'expected a header or definition (include, namespace, const, typedef, enum, struct, union, exception, service), found "strcut"',
+        'expected a header or definition (include, namespace, const, typedef, enum, struct, union, exception, service), found "strcut"; did you mean "struct"?',
       ],
       [
         "struct A { 1: required optional i32 x }",

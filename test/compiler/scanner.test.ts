@@ -21,7 +21,7 @@ function expectSameAsChevrotain(text: string): void {
 }
 
 const here = import.meta.dirname;
-const idlFiles = ["fixtures", "fixtures/shared", "bad", "golden"]
+const idlFiles = ["fixtures", "fixtures/shared", "fixtures/apache", "bad", "golden"]
   .flatMap((dir) =>
     readdirSync(join(here, dir))
       .filter((name) => /\.(idl|thrift)$/.test(name))
