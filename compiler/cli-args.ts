@@ -20,7 +20,13 @@ export type Command =
       readonly format: OutputFormat;
       readonly outDir: string;
       readonly watch: boolean;
-    };
+    }
+  /** `idlc breaking|fmt|decode`: each parses its own arguments (compiler/cli-tools.ts). */
+  | { readonly kind: "tool"; readonly name: ToolName; readonly args: readonly string[] };
+
+/** The commands beyond check and compile, each in its own folder. */
+export const TOOL_NAMES = ["breaking", "fmt", "decode"] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];
 
 /** A command line that makes no sense; printed as one line, then the usage (exit 2). */
 export interface UsageError {
@@ -36,9 +42,16 @@ export const USAGE = `Usage:
   idlc check <file.thrift|file.idl>... [-I dir]... [--format text|json]
   idlc compile <file>... [-o dir] [-I dir]... [--watch] [--format text|json]
 
+  idlc breaking <old> <new> [-I dir]... [--wire-only] [--format text|json] [--against <git-ref>]
+  idlc fmt [--check] <file>...
+  idlc decode [--idl file] [--protocol compact|binary|auto] [--transport framed|buffered|header|auto] [--hex] [file|-]
+
 Commands:
   check      check IDL files and report every error and warning
   compile    check, then write one TypeScript module per IDL file (and per include)
+  breaking   report every change from <old> to <new> that breaks a peer or generated-code user
+  fmt        format IDL files in place in the one idlc style (--check: list, exit 1 if any)
+  decode     print captured Thrift bytes as one JSON line per message
 
 Options:
   -I, --include-dir <dir>  also look for includes in <dir> (after the including file's own
@@ -57,6 +70,8 @@ export function parseArgs(argv: readonly string[]): Command | UsageError {
   if (argv.some((a) => a === "-V" || a === "--version")) return { kind: "version" };
   const [name, ...rest] = argv;
   if (name === undefined) return usageError("missing command (check or compile)");
+  const tool = TOOL_NAMES.find((t) => t === name);
+  if (tool !== undefined) return { kind: "tool", name: tool, args: rest };
   if (name !== "check" && name !== "compile") {
     return usageError(
       name.startsWith("-")

@@ -28,5 +28,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const { runCompile } = await import("./cli-compile.js");
       return runCompile(command, io);
     }
+    case "tool": {
+      const { runTool } = await import("./cli-tools.js");
+      return runTool(command.name, command.args, io);
+    }
   }
 }
