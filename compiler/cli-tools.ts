@@ -10,7 +10,10 @@ export async function runTool(name: ToolName, args: readonly string[], io: CliIo
       const { runBreaking } = await import("./breaking/run.js");
       return runBreaking(args, io);
     }
-    case "fmt":
+    case "fmt": {
+      const { runFmt } = await import("./fmt/run.js");
+      return runFmt(args, io);
+    }
     case "decode":
       io.stderr(`idlc: ${name} is not built yet\n`);
       return 2;
