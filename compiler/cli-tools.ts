@@ -14,8 +14,9 @@ export async function runTool(name: ToolName, args: readonly string[], io: CliIo
       const { runFmt } = await import("./fmt/run.js");
       return runFmt(args, io);
     }
-    case "decode":
-      io.stderr(`idlc: ${name} is not built yet\n`);
-      return 2;
+    case "decode": {
+      const { runDecode } = await import("./decode/run.js");
+      return runDecode(args, io);
+    }
   }
 }

@@ -118,6 +118,23 @@ const rules: Rule[] = [
     ],
     why: "idlc fmt lays out the tokens of a parsed file; pure apart from the CLI's I/O",
   },
+  {
+    // The one place compiler/ reads the wire: decoding with the IDL needs both halves. It uses
+    // the runtime's pure layers only (protocol readers, the envelope, the transport decoders;
+    // never sockets), so captured bytes are read exactly as an idlc peer reads them.
+    from: /^compiler\/decode\//,
+    allow: [
+      /^compiler\/decode\//,
+      /^compiler\/compile\.ts$/,
+      /^compiler\/check\/model\.ts$/,
+      /^compiler\/cli-io\.ts$/,
+      SHARED,
+      /^runtime\/protocol\//,
+      /^runtime\/message\.ts$/,
+      /^runtime\/transport\/(detect|frame-decoder|header|buffered|message-scanner|wire|framed|out-buffer)\.ts$/,
+    ],
+    why: "idlc decode: the checked model plus the runtime's pure wire layers, no Node API",
+  },
   { from: /^compiler\//, allow: [/^compiler\//, NODE], why: "compiler never imports runtime" },
   // runtime: bytes → frames → messages → typed calls → handlers
   {
