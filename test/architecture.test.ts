@@ -180,7 +180,16 @@ const rules: Rule[] = [
     ],
     why: "the server dispatches frames to handlers",
   },
-  { from: /^runtime\/index\.ts$/, allow: [/^runtime\//], why: "the public surface" },
+  {
+    from: /^runtime\/otel\//,
+    allow: [/^runtime\/otel\//, RUNTIME_CORE, /^@opentelemetry\/api$/],
+    why: "idlc/otel: interceptors over the OTel API, its own entry point (an optional peer dependency)",
+  },
+  {
+    from: /^runtime\/index\.ts$/,
+    allow: [/^runtime\/(?!otel\/)/],
+    why: "the public surface; never idlc/otel, so idlc/runtime loads no OpenTelemetry",
+  },
 ];
 
 const files = [...sourceFiles("compiler"), ...sourceFiles("runtime")];
