@@ -35,6 +35,7 @@ import {
 import { createBaseHandler } from "./base.js";
 import { paginate } from "./paging.js";
 import { serve, serviceSettings } from "./serve.js";
+import { serviceTelemetry } from "../telemetry.js";
 
 /** The services orders depends on, as typed clients. */
 interface Dependencies {
@@ -248,11 +249,12 @@ function sumOf(items: readonly LineItem[]): Money {
 // Each dependency's address comes from the environment (the launcher passes the ports it got).
 // The THeader transport carries the caller's remaining deadline to the next service.
 const { protocol } = serviceSettings();
+const { client: interceptors } = await serviceTelemetry(); // IDLC_OTEL=stdout traces calls
 const channels: ClientChannel[] = [];
 const channelTo = (variable: string): ClientChannel => {
   const address = process.env[variable];
   if (!address) throw new Error(`${variable} must be set to the host:port of that service`);
-  const channel = connect({ addresses: [address], protocol, transport: "header" });
+  const channel = connect({ addresses: [address], protocol, transport: "header", interceptors });
   channels.push(channel);
   return channel;
 };

@@ -2,6 +2,7 @@
 // listen, say where, and shut down gracefully on SIGTERM. Run one by hand with, for example,
 //   PORT=9090 npx tsx --conditions=idlc-source examples/commerce/services/users.ts
 import { createServer, type ProtocolName, type Server } from "idlc/runtime";
+import { serviceTelemetry } from "../telemetry.js";
 
 /** Settings every service reads from its environment. */
 export interface ServiceSettings {
@@ -31,7 +32,8 @@ export async function serve(
   setUp: (server: Server) => void,
   cleanUp: () => Promise<void> = async () => {},
 ): Promise<void> {
-  const server = createServer({ protocol: serviceSettings().protocol });
+  const { server: interceptors } = await serviceTelemetry(); // IDLC_OTEL=stdout traces calls
+  const server = createServer({ protocol: serviceSettings().protocol, interceptors });
   setUp(server);
   const { host, port } = await server.listen({
     host: process.env.HOST ?? "127.0.0.1",
