@@ -131,7 +131,7 @@ function compareField(
         "wire",
         span,
         code,
-        `${message}: a reader of the other version skips it, so the value is silently lost`,
+        `${message}: ${o.requiredness === "required" || n.requiredness === "required" ? "a reader of the other version skips it, then rejects the value for lacking a required field" : "a reader of the other version skips it, so the value is silently lost"}`,
       ),
     );
     return; // one change, one message

@@ -92,12 +92,15 @@ export function decodeCapture(capture: Uint8Array, options: DecodeOptions): Deco
     decodeMessage(bytes, decoder.start, decoder.end, messageProtocol, options.programs, line);
     lines.push(line);
   }
-  if (decoder.buffered > 0)
+  if (decoder.buffered > 0) {
+    const left = bytes.length - offset;
+    const what = transport === "buffered" ? "message" : "frame";
     lines.push({
       offset,
       transport,
-      error: `truncated: the last ${decoder.buffered} bytes (from byte ${offset}) are not a whole ${transport === "buffered" ? "message" : "frame"}`,
+      error: `truncated: the ${left} bytes from byte ${offset} are not a whole ${what}`,
     });
+  }
   return lines;
 }
 

@@ -201,7 +201,8 @@ export function readTyped(r: ProtocolReader, type: Type): Json {
     case "map": {
       const size = r.mapBegin();
       const [k, v] = [r.keyType, r.valueType];
-      const typed = k === wireType(t.key) && v === wireType(t.value);
+      // An empty compact map carries no key and value types: nothing to disagree with.
+      const typed = size === 0 || (k === wireType(t.key) && v === wireType(t.value));
       const key = resolveType(t.key);
       // String and enum keys make a JSON object; any other key type a list of [key, value].
       const asObject =

@@ -139,25 +139,28 @@ describe("idlc decode", () => {
     const idl = checkFiles(["t.thrift"], {
       readFile: () =>
         new TextEncoder().encode(
-          "enum Color { RED = 1, BLUE = 2 }\nservice S { void f(1: Color c, 2: binary b) }\n",
+          "enum Color { RED = 1, BLUE = 2 }\nservice S { void f(1: Color c, 2: binary b, 3: map<string, i32> m) }\n",
         ),
     }).allPrograms;
-    const payload = message("binary", "f", MessageType.CALL, 5, (w) => {
+    const payload = message("compact", "f", MessageType.CALL, 5, (w) => {
       w.field(TType.I32, 1);
       w.i32(2);
       w.field(TType.STRING, 2);
       w.binary(new Uint8Array([0xff, 0x00, 0x10]));
+      w.field(TType.MAP, 3);
+      w.mapBegin(TType.STRING, TType.I32, 0); // compact writes no types for an empty map
       w.field(TType.I64, 9);
       w.i64(-1n);
     });
-    const [line] = decodeCapture(capture("framed", "binary", [payload]), {
+    const [line] = decodeCapture(capture("framed", "compact", [payload]), {
       transport: "framed",
-      protocol: "binary",
+      protocol: "compact",
       programs: idl,
     });
     expect(line!.fields).toEqual({
       c: "BLUE",
       b: "/wAQ",
+      m: {},
       "#9": { type: "i64", note: "unknown field", value: "-1" },
     });
   });
@@ -168,7 +171,7 @@ describe("idlc decode", () => {
     const lines = decodeCapture(cut, { transport: "auto", protocol: "auto" });
     expect(lines).toHaveLength(3);
     expect(lines[2]!.error).toMatch(
-      /^truncated: the last \d+ bytes \(from byte \d+\) are not a whole frame$/,
+      /^truncated: the \d+ bytes from byte \d+ are not a whole frame$/,
     );
     // A frame whose payload lies about a string's size: an error inside the message, with its byte.
     const lying = capture("framed", "binary", [
