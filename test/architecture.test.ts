@@ -119,6 +119,11 @@ const rules: Rule[] = [
     why: "idlc fmt lays out the tokens of a parsed file; pure apart from the CLI's I/O",
   },
   {
+    from: /^compiler\/decode\/stdin\.ts$/,
+    allow: [NODE],
+    why: "idlc decode -: standard input (fd 0)",
+  },
+  {
     // The one place compiler/ reads the wire: decoding with the IDL needs both halves. It uses
     // the runtime's pure layers only (protocol readers, the envelope, the transport decoders;
     // never sockets), so captured bytes are read exactly as an idlc peer reads them.

@@ -6,6 +6,7 @@ import { checkFiles } from "../compile.js";
 import type { Program } from "../check/model.js";
 import { decodeCapture } from "./decode.js";
 import { parseHex } from "./hex.js";
+import { readStandardInput } from "./stdin.js";
 
 /** The usage of `idlc decode`, printed after a command-line error. */
 export const DECODE_USAGE = `Usage:
@@ -102,9 +103,7 @@ export function runDecode(argv: readonly string[], io: CliIo): number {
     }
     programs = checked.allPrograms;
   }
-  // Standard input through its device file: the CLI's file reader works for pipes and files alike.
-  const path = args.input === "-" ? "/dev/stdin" : args.input;
-  const raw = io.readFile(path);
+  const raw = args.input === "-" ? readStandardInput() : io.readFile(args.input);
   if (raw === undefined) {
     io.stderr(`idlc: cannot read ${args.input === "-" ? "standard input" : `"${args.input}"`}\n`);
     return 1;
