@@ -2,10 +2,13 @@
 // and the command (--check, in place, files that do not parse, bad command lines).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { CliIo } from "../../../compiler/cli-io.js";
 import { main } from "../../../compiler/cli-main.js";
 import { formatIdl } from "../../../compiler/fmt/format.js";
+import { SourceFile } from "../../../compiler/source.js";
+import { lexSource } from "../../../compiler/syntax/tokens.js";
 import { idl, memoryFiles } from "../check-support.js";
 import { ROOT, corpusFiles } from "./corpus.js";
 
@@ -103,6 +106,41 @@ describe("idlc fmt: layout", () => {
     expect(r.kind).toBe("errors");
     for (const text of ["/* never closed", "struct A { 1: i32 a", "\u0000@@", "struct { }"])
       expect(formatIdl("a.thrift", text).kind).toBe("errors");
+  });
+
+  test("comments and whitespace inserted between any tokens of the corpus: still formatted, idempotent", () => {
+    const texts = corpusFiles()
+      .map((f) => readFileSync(join(ROOT, f), "utf8"))
+      .filter((t) => formatIdl("a.thrift", t).kind === "formatted");
+    const gap = fc.constantFrom(
+      " ",
+      "\n",
+      "\n\n\n",
+      "\t",
+      " /* c */ ",
+      "// x\n",
+      "\n# h\n",
+      "/*\n  * m\n */",
+      "\r\n",
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...texts),
+        fc.array(fc.tuple(fc.nat(), gap), { maxLength: 12 }),
+        (text, inserts) => {
+          const tokens = lexSource(new SourceFile("a.thrift", text)).tokens;
+          const at = inserts
+            .map(([i, g]) => [tokens.end(i % tokens.length), g] as const)
+            .sort((a, b) => b[0] - a[0]);
+          let mutated = text;
+          for (const [offset, g] of at)
+            mutated = mutated.slice(0, offset) + g + mutated.slice(offset);
+          const once = fmt(mutated);
+          expect(fmt(once)).toBe(once);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   test.each(corpusFiles())("%s: formatting twice changes nothing", (f) => {
