@@ -13,7 +13,7 @@ import {
 import { compareDiagnostics } from "../diagnostics.js";
 import { ChangeCode, breaking, type Change } from "./change.js";
 import { compareFields, nameSpan } from "./fields.js";
-import { apiShape, typeName, wireShape } from "./types.js";
+import { apiShape, sameOnWire, typeName, wireShape } from "./types.js";
 
 /** Options of a comparison. */
 export interface CompareOptions {
@@ -73,7 +73,7 @@ function shape(d: Definition): string {
     case "struct":
     case "union":
     case "exception":
-      return d.fields.map((f) => `${f.id}:${f.requiredness}:${wireShape(f.type)}`).join(",");
+      return d.fields.map((f) => `${f.id}:${f.requiredness}:${wireShape(f.type, false)}`).join(",");
     case "enum":
       return d.values.map((v) => `${v.name}=${v.value}`).join(",");
     case "service":
@@ -162,7 +162,7 @@ function compareDefinition(o: Definition, n: Definition, out: Change[]): void {
             "api",
             nameSpan(n),
             ChangeCode.TYPEDEF_CHANGED,
-            `typedef "${o.name}" now stands for ${typeName(n.type)}, not ${typeName(o.type)}: code using it sees another type${wireShape(o.type) !== wireShape(n.type) ? " (and its uses change on the wire, reported at each)" : ""}`,
+            `typedef "${o.name}" now stands for ${typeName(n.type)}, not ${typeName(o.type)}: code using it sees another type${sameOnWire(o.type, n.type) ? "" : " (and its uses change on the wire, reported at each)"}`,
           ),
         );
       }
@@ -257,8 +257,8 @@ function compareService(o: Service, n: Service, out: Change[]): void {
 
 /** A method without its name: argument and result wire types, oneway. */
 function signature(m: Method): string {
-  const params = m.params.map((p) => `${p.id}:${wireShape(p.type)}`).join(",");
-  const result = m.returnType === undefined ? "void" : wireShape(m.returnType);
+  const params = m.params.map((p) => `${p.id}:${wireShape(p.type, false)}`).join(",");
+  const result = m.returnType === undefined ? "void" : wireShape(m.returnType, false);
   return `${m.oneway ? "oneway " : ""}(${params})${result}`;
 }
 
@@ -273,9 +273,11 @@ function compareMethod(owner: string, o: Method, n: Method, out: Change[]): void
       ),
     );
   }
-  const oldResult = o.returnType === undefined ? "void" : wireShape(o.returnType);
-  const newResult = n.returnType === undefined ? "void" : wireShape(n.returnType);
-  if (oldResult !== newResult) {
+  const sameResult =
+    o.returnType === undefined || n.returnType === undefined
+      ? o.returnType === n.returnType
+      : sameOnWire(o.returnType, n.returnType);
+  if (!sameResult) {
     out.push(
       breaking(
         "wire",

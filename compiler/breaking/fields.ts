@@ -4,7 +4,7 @@
 import type { Field } from "../check/model.js";
 import type { Span } from "../source.js";
 import { ChangeCode, breaking, caution, type Change } from "./change.js";
-import { apiShape, constText, typeName, wireShape } from "./types.js";
+import { apiShape, constText, sameOnWire, typeName } from "./types.js";
 
 /** Which list is compared: the codes and wording differ, the rules hardly. */
 export type FieldRole = "field" | "argument" | "exception";
@@ -109,10 +109,8 @@ function compareField(
   out: Change[],
 ): void {
   const label = `${what} ${o.id} "${o.name}" of ${owner}`;
-  const oldWire = wireShape(o.type);
-  const newWire = wireShape(n.type);
   const span = nameSpan(n);
-  if (oldWire !== newWire) {
+  if (!sameOnWire(o.type, n.type)) {
     const reused = o.name !== n.name;
     const code = reused
       ? role === "argument"

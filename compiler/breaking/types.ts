@@ -2,21 +2,40 @@
 // enums as i32, string and binary one wire type) and what it looks like to TypeScript code.
 import { resolveType, type ConstValue, type Type } from "../check/model.js";
 
-/** The wire shape of a type, as text: equal text, same bytes (struct bodies compared separately). */
-export function wireShape(type: Type): string {
+/**
+ * Whether two types put the same bytes on the wire. Structs of one name are the same here (their
+ * bodies are compared, and reported, on their own); structs of two names are the same when their
+ * fields are, since a struct's name never travels.
+ */
+export function sameOnWire(a: Type, b: Type): boolean {
+  return wireShape(a, false) === wireShape(b, false) || wireShape(a) === wireShape(b);
+}
+
+/**
+ * The wire shape of a type, as text: equal text, same bytes. Not `deep`, a struct is its name;
+ * deep, its fields' ids and shapes, a struct met again inside itself (`open`) cut short by name.
+ */
+export function wireShape(type: Type, deep = true, open: ReadonlySet<string> = new Set()): string {
   const t = resolveType(type);
   switch (t.kind) {
     case "base":
       return t.name === "binary" ? "string" : t.name; // one TType.STRING on the wire
     case "enum":
       return "i32";
-    case "struct":
-      return `struct ${t.definition.name}`;
+    case "struct": {
+      const d = t.definition;
+      if (!deep) return `struct ${d.name}`;
+      const key = `${d.program.path}\0${d.name}`;
+      if (open.has(key)) return `struct ${d.name}`;
+      const inner = new Set(open).add(key);
+      const fields = [...d.fields].sort((a, b) => a.id - b.id);
+      return `struct{${fields.map((f) => `${f.id}:${wireShape(f.type, true, inner)}`).join(",")}}`;
+    }
     case "list":
     case "set":
-      return `${t.kind}<${wireShape(t.element)}>`;
+      return `${t.kind}<${wireShape(t.element, deep, open)}>`;
     case "map":
-      return `map<${wireShape(t.key)},${wireShape(t.value)}>`;
+      return `map<${wireShape(t.key, deep, open)},${wireShape(t.value, deep, open)}>`;
     case "unresolved":
       return "?";
   }
