@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { afterAll, expect, test } from "vitest";
 import { formatIdl } from "../../../compiler/fmt/format.js";
 import { describeWithTool, requireTool } from "../../support/tools.js";
+import { generateLargeIdl } from "../large-idl.js";
 import { ROOT, corpusFiles, randomDocument } from "./corpus.js";
 
 const work = mkdtempSync(join(tmpdir(), "idlc-fmt-apache-"));
@@ -50,6 +51,21 @@ describeWithTool("thrift", "idlc fmt keeps Apache's model (thrift --gen json)", 
     if (before === undefined) return; // Apache rejects it (uuid, keyword names): not its meaning to keep
     const after = apacheModel(join(copyRoot, f), join(work, "after", f));
     expect(after).toEqual(before);
+  });
+
+  test("a generated 2,000-struct IDL, squeezed onto few lines first", () => {
+    const dir = join(work, "large");
+    mkdirSync(join(dir, "f"), { recursive: true });
+    // The generator's own layout is already canonical: join it into long lines to give fmt work.
+    const text = generateLargeIdl(2_000, 200).replace(/\n(?![ \t]*\/\*\*)/g, " ");
+    writeFileSync(join(dir, "large.thrift"), text);
+    const once = formatted(text, "large.thrift");
+    expect(once).not.toBe(text);
+    expect(formatted(once, "large.thrift")).toBe(once);
+    writeFileSync(join(dir, "f", "large.thrift"), once);
+    const before = apacheModel(join(dir, "large.thrift"), join(dir, "before"));
+    expect(before).toBeDefined();
+    expect(apacheModel(join(dir, "f", "large.thrift"), join(dir, "after"))).toEqual(before);
   });
 
   test("random documents with comments and odd whitespace", () => {
