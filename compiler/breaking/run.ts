@@ -119,7 +119,13 @@ export function runBreaking(argv: readonly string[], io: CliIo): number {
       compareContracts(p.before.allPrograms, p.after.allPrograms, { wireOnly: args.wireOnly }),
     ),
   );
-  printChanges(changes, args.format, io);
+  // Removals point into the old version: say so, since with --against both have one path.
+  const oldFiles = new Set(
+    pairs.flatMap((p) =>
+      p.before.allPrograms.flatMap((pr) => pr.definitions.map((d) => d.span.file)),
+    ),
+  );
+  printChanges(changes, args.format, io, (c) => (oldFiles.has(c.span.file) ? "old" : "new"));
   return changes.some((c) => c.severity === "error") ? 1 : 0;
 }
 
@@ -134,15 +140,23 @@ function dedupe(changes: readonly Change[]): Change[] {
   });
 }
 
-function printChanges(changes: readonly Change[], format: "text" | "json", io: CliIo): void {
+function printChanges(
+  changes: readonly Change[],
+  format: "text" | "json",
+  io: CliIo,
+  versionOf: (c: Change) => "old" | "new",
+): void {
   if (format === "json") {
-    for (const c of changes)
-      io.stdout(`${JSON.stringify({ ...diagnosticToJson(c), category: c.category })}\n`);
+    for (const c of changes) {
+      const json = { ...diagnosticToJson(c), category: c.category, version: versionOf(c) };
+      io.stdout(`${JSON.stringify(json)}\n`);
+    }
     return;
   }
   for (const c of changes) {
     const [first, ...frame] = formatDiagnostic(c).split("\n");
-    io.stdout(`${first} [${c.category} ${c.code}]\n${frame.join("\n")}\n\n`);
+    const where = versionOf(c) === "old" ? ", in the old version" : "";
+    io.stdout(`${first} [${c.category} ${c.code}${where}]\n${frame.join("\n")}\n\n`);
   }
   const errors = changes.filter((c) => c.severity === "error");
   const wire = errors.filter((c) => c.category === "wire").length;

@@ -76,6 +76,7 @@ describe("idlc breaking (CLI)", () => {
         severity: "error",
         code: "field-type-changed",
         category: "wire",
+        version: "new",
       }),
     ]);
   });
@@ -156,9 +157,9 @@ describe("idlc breaking (CLI)", () => {
       .stdout()
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l) as { code: string; file: string; line: number });
-    expect(found.map((f) => `${f.code} ${f.file}:${f.line}`)).toEqual([
-      `enum-value-removed ${base}:3`,
+      .map((l) => JSON.parse(l) as { code: string; file: string; line: number; version: string });
+    expect(found.map((f) => `${f.code} ${f.file}:${f.line} ${f.version}`)).toEqual([
+      `enum-value-removed ${base}:3 old`,
     ]);
     // Committed: nothing changed against HEAD.
     git("commit", "-q", "-am", "v2");
