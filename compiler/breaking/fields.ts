@@ -25,7 +25,7 @@ export function compareFields(
   const oldById = new Map(before.map((f) => [f.id, f]));
   const newById = new Map(after.map((f) => [f.id, f]));
   const newByName = new Map(after.map((f) => [f.name, f]));
-  const what = role === "field" ? "field" : role === "argument" ? "argument" : "exception";
+  const what: string = role; // the role is also the word messages use
 
   for (const o of before) {
     const n = newById.get(o.id);
