@@ -41,7 +41,6 @@ export const DEFAULT_OUT_DIR = "generated";
 export const USAGE = `Usage:
   idlc check <file.thrift|file.idl>... [-I dir]... [--format text|json]
   idlc compile <file>... [-o dir] [-I dir]... [--watch] [--format text|json]
-
   idlc breaking <old> <new> [-I dir]... [--wire-only] [--format text|json] [--against <git-ref>]
   idlc fmt [--check] <file>...
   idlc decode [--idl file] [--protocol compact|binary|auto] [--transport framed|buffered|header|auto] [--hex] [file|-]
