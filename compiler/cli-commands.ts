@@ -53,4 +53,23 @@ export const COMMANDS: readonly CliCommand[] = [
       return runInit(args, io);
     },
   },
+  {
+    name: "breaking",
+    synopsis: "<old> <new> [-I dir]... [--wire-only] [--format text|json] [--against <git-ref>]",
+    summary: "report every change from <old> to <new> that breaks a peer or generated-code user",
+    run: async (args, io) => (await import("./breaking/run.js")).runBreaking(args, io),
+  },
+  {
+    name: "fmt",
+    synopsis: "[--check] <file>...",
+    summary: "format IDL files in place in the one idlc style (--check: list, exit 1 if any)",
+    run: async (args, io) => (await import("./fmt/run.js")).runFmt(args, io),
+  },
+  {
+    name: "decode",
+    synopsis:
+      "[--idl file] [--protocol compact|binary|auto] [--transport framed|buffered|header|auto] [--hex] [file|-]",
+    summary: "print captured Thrift bytes as one JSON line per message",
+    run: async (args, io) => (await import("./decode/run.js")).runDecode(args, io),
+  },
 ];

@@ -87,8 +87,58 @@ const rules: Rule[] = [
   },
   {
     from: /^compiler\/cli[^/]*\.ts$/,
-    allow: [/^compiler\/cli[^/]*\.ts$/, /^compiler\/compile\.ts$/, SHARED, NODE],
-    why: "the CLI only drives compile",
+    allow: [
+      /^compiler\/cli[^/]*\.ts$/,
+      /^compiler\/compile\.ts$/,
+      /^compiler\/(breaking|fmt|decode)\/run\.ts$/,
+      SHARED,
+      NODE,
+    ],
+    why: "the CLI drives compile, and loads each tool command through its run.ts",
+  },
+  {
+    from: /^compiler\/breaking\//,
+    allow: [
+      /^compiler\/breaking\//,
+      /^compiler\/compile\.ts$/,
+      /^compiler\/check\/model\.ts$/,
+      /^compiler\/cli-io\.ts$/,
+      SHARED,
+      NODE,
+    ],
+    why: "idlc breaking compares two checked models (git for --against)",
+  },
+  {
+    from: /^compiler\/fmt\//,
+    allow: [
+      /^compiler\/fmt\//,
+      /^compiler\/syntax\/(ast|parse|tokens|scanner)\.ts$/,
+      /^compiler\/cli-io\.ts$/,
+      SHARED,
+    ],
+    why: "idlc fmt lays out the tokens of a parsed file; pure apart from the CLI's I/O",
+  },
+  {
+    from: /^compiler\/decode\/stdin\.ts$/,
+    allow: [NODE],
+    why: "idlc decode -: standard input (fd 0)",
+  },
+  {
+    // The one place compiler/ reads the wire: decoding with the IDL needs both halves. It uses
+    // the runtime's pure layers only (protocol readers, the envelope, the transport decoders;
+    // never sockets), so captured bytes are read exactly as an idlc peer reads them.
+    from: /^compiler\/decode\//,
+    allow: [
+      /^compiler\/decode\//,
+      /^compiler\/compile\.ts$/,
+      /^compiler\/check\/model\.ts$/,
+      /^compiler\/cli-io\.ts$/,
+      SHARED,
+      /^runtime\/protocol\//,
+      /^runtime\/message\.ts$/,
+      /^runtime\/transport\/(detect|frame-decoder|header|buffered|message-scanner|wire|framed|out-buffer)\.ts$/,
+    ],
+    why: "idlc decode: the checked model plus the runtime's pure wire layers, no Node API",
   },
   { from: /^compiler\//, allow: [/^compiler\//, NODE], why: "compiler never imports runtime" },
   // runtime: bytes → frames → messages → typed calls → handlers
@@ -135,7 +185,16 @@ const rules: Rule[] = [
     ],
     why: "the server dispatches frames to handlers",
   },
-  { from: /^runtime\/index\.ts$/, allow: [/^runtime\//], why: "the public surface" },
+  {
+    from: /^runtime\/otel\//,
+    allow: [/^runtime\/otel\//, RUNTIME_CORE, /^@opentelemetry\/api$/],
+    why: "idlc/otel: interceptors over the OTel API, its own entry point (an optional peer dependency)",
+  },
+  {
+    from: /^runtime\/index\.ts$/,
+    allow: [/^runtime\/(?!otel\/)/],
+    why: "the public surface; never idlc/otel, so idlc/runtime loads no OpenTelemetry",
+  },
 ];
 
 const files = [...sourceFiles("compiler"), ...sourceFiles("runtime")];

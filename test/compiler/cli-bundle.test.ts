@@ -56,6 +56,29 @@ describe("the bundled bin", () => {
     );
   });
 
+  test("runs the tool commands: breaking, fmt --check, decode", () => {
+    const same = run(["breaking", "idl/commerce.idl", "idl/commerce.idl"]);
+    expect(same.stdout).toBe("no breaking changes\n");
+    expect(same.status).toBe(0);
+    expect(run(["fmt", "--check", "idl/commerce.idl"]).status).toBe(0);
+    const decoded = spawnSync(process.execPath, [bundle, "decode", "--hex"], {
+      cwd: repo,
+      encoding: "utf8",
+      input: "80 01 00 01 00 00 00 04 70 69 6e 67 00 00 00 07 00", // binary CALL "ping", seqid 7
+      timeout: 30_000,
+    });
+    expect(decoded.stderr).toBe("");
+    expect(JSON.parse(decoded.stdout)).toEqual({
+      offset: 0,
+      transport: "buffered",
+      protocol: "binary",
+      type: "call",
+      name: "ping",
+      seqid: 7,
+      fields: [],
+    });
+  });
+
   test("reports errors with exit status 1", () => {
     const r = run(["check", "test/compiler/bad/unknown-type.idl"]);
     expect(r.status).toBe(1);

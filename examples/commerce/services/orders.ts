@@ -37,6 +37,7 @@ import { discover } from "./discovery.js";
 import { openJournal } from "./journal.js";
 import { paginate } from "./paging.js";
 import { serve, serviceSettings } from "./serve.js";
+import { serviceTelemetry } from "../telemetry.js";
 
 /** The services orders depends on, as typed clients. */
 interface Dependencies {
@@ -299,11 +300,12 @@ function sumOf(items: readonly LineItem[]): Money {
 // spread over its replicas by the channel. Idempotent calls that meet a dying replica are tried
 // again on another one. The THeader transport carries the caller's remaining deadline on.
 const { protocol, registry } = serviceSettings();
+const { client: interceptors } = await serviceTelemetry(); // IDLC_OTEL=stdout traces calls
 const channels: ClientChannel[] = [];
 const sources: EndpointSource[] = [];
 const channelTo = (service: string): ClientChannel => {
   const endpoints = discover(service, registry);
-  const channel = connect({ endpoints, protocol, transport: "header", retry: RETRY });
+  const channel = connect({ endpoints, protocol, transport: "header", retry: RETRY, interceptors });
   sources.push(endpoints);
   channels.push(channel);
   return channel;

@@ -6,6 +6,7 @@
 //     npx tsx --conditions=idlc-source examples/commerce/services/users.ts
 import { createServer, type ProtocolName, type Server } from "idlc/runtime";
 import { announce, registryFromEnv, type Registry, type ReplicaMessage } from "./discovery.js";
+import { serviceTelemetry } from "../telemetry.js";
 
 /** Settings every service reads from its environment. */
 export interface ServiceSettings {
@@ -46,7 +47,8 @@ export async function serve(
   cleanUp: () => Promise<void> = async () => {},
 ): Promise<void> {
   const settings = serviceSettings();
-  const server = createServer({ protocol: settings.protocol });
+  const { server: interceptors } = await serviceTelemetry(); // IDLC_OTEL=stdout traces calls
+  const server = createServer({ protocol: settings.protocol, interceptors });
   // Calls this replica served, reported to the launcher: how evenly the clients spread them.
   let served = 0;
   server.use((next) => (call) => {
