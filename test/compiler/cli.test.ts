@@ -89,6 +89,10 @@ describe("usage", () => {
   test.each([
     [[], "idlc: missing command (check, compile, init)"],
     [["build", "x.thrift"], 'idlc: unknown command "build" (expected check, compile, init)'],
+    [
+      ["comple", "x.thrift"],
+      'idlc: unknown command "comple" (expected check, compile, init); did you mean "compile"?',
+    ],
     [["--frobnicate"], 'idlc: expected a command (check, compile, init) before "--frobnicate"'],
   ])("%j is a usage error: one line and a pointer to --help, exit 2", async (argv, line) => {
     const m = memoryIo();
