@@ -3,8 +3,9 @@
 // writes nothing, so the last good output stays in place.
 import { dirname, join, resolve } from "node:path";
 import { usageError, type Command, type UsageError } from "./cli-args.js";
-import { hasErrors, printDiagnostics, warnMissingIncludeDirs, type CliIo } from "./cli-io.js";
-import { compile, describeFsError, type EmitCache } from "./compile.js";
+import { printDiagnostics, warnMissingIncludeDirs, type CliIo } from "./cli-io.js";
+import { describeFsError } from "./compile.js";
+import { compile, createCompileCache, type CompileCache } from "./index.js";
 
 type CompileCommand = Extract<Command, { kind: "compile" }>;
 
@@ -24,7 +25,7 @@ export async function runCompile(command: CompileCommand, io: CliIo): Promise<nu
     return 1;
   }
   warnMissingIncludeDirs(command.includeDirs, io);
-  const cache: EmitCache = new Map();
+  const cache = createCompileCache();
   const first = await compileOnce(command, io, cache);
   if (!command.watch) return first.ok ? 0 : 1;
   return watch(command, io, cache, first.inputs);
@@ -33,22 +34,22 @@ export async function runCompile(command: CompileCommand, io: CliIo): Promise<nu
 async function compileOnce(
   command: CompileCommand,
   io: CliIo,
-  cache: EmitCache,
+  cache: CompileCache,
 ): Promise<{ ok: boolean; inputs: readonly string[] }> {
   const result = await compile(command.files, {
     readFile: (path) => io.readFile(path),
     includeDirs: command.includeDirs,
     cache,
   });
-  printDiagnostics(result.diagnostics, command.format, io, result.omittedErrors);
+  printDiagnostics(result, command.format, io);
   // In JSON mode stdout carries only diagnostics; progress goes to stderr.
   const say = (line: string) =>
     command.format === "json" ? io.stderr(`${line}\n`) : io.stdout(`${line}\n`);
-  if (hasErrors(result.diagnostics)) {
+  if (!result.ok) {
     if (command.watch) say(`not written: errors above (keeping the last good output)`);
     return { ok: false, inputs: result.inputs };
   }
-  for (const output of result.outputs) {
+  for (const output of result.modules) {
     const target = join(command.outDir, output.path);
     const existing = io.readFile(target);
     if (existing instanceof Uint8Array && new TextDecoder().decode(existing) === output.text) {
@@ -92,7 +93,7 @@ function isFsError(e: unknown): boolean {
 async function watch(
   command: CompileCommand,
   io: CliIo,
-  cache: EmitCache,
+  cache: CompileCache,
   firstInputs: readonly string[],
 ): Promise<number> {
   let dirs = watchedDirs(command.files, firstInputs);

@@ -1,13 +1,14 @@
 // What the CLI commands need from the outside world, injected by cli.ts (the real process) or by
 // tests (in memory), and the one way diagnostics are printed.
+import type { OutputFormat } from "./cli-args.js";
+import type { Unreadable } from "./compile.js";
 import {
   diagnosticToJson,
   formatDiagnostic,
   formatSummary,
   type Diagnostic,
 } from "./diagnostics.js";
-import type { OutputFormat } from "./cli-args.js";
-import type { Unreadable } from "./compile.js";
+import type { CheckResult } from "./index.js";
 
 /** The CLI's access to streams, files, file watching and interruption. */
 export interface CliIo {
@@ -32,14 +33,29 @@ export interface CliIo {
 }
 
 /**
- * Prints diagnostics: as text with code frames on stderr, then the count line (`2 errors`), or
- * as one JSON object per line on stdout. `omittedErrors` says the 100-error cap was reached.
+ * Prints a run's diagnostics: as text with code frames on stderr, then the count line
+ * (`2 errors`), or as one JSON object per line on stdout.
  */
-export function printDiagnostics(
+export function printDiagnostics(result: CheckResult, format: OutputFormat, io: CliIo): void {
+  if (format === "json") {
+    for (const { text: _text, ...json } of result.diagnostics)
+      io.stdout(`${JSON.stringify(json)}\n`);
+    return;
+  }
+  if (result.diagnostics.length === 0) return;
+  const blocks = result.diagnostics.map((d) => d.text).join("\n\n");
+  const cap = result.omittedErrors ? "too many errors; only the first ones are shown\n" : "";
+  io.stderr(`${blocks}\n\n${cap}${result.summary}\n`);
+}
+
+/**
+ * Prints diagnostics a tool command made itself (breaking, fmt, decode) the way
+ * `printDiagnostics` prints a run's: text with code frames and the count line, or JSON lines.
+ */
+export function printDiagnosticList(
   diagnostics: readonly Diagnostic[],
   format: OutputFormat,
   io: CliIo,
-  omittedErrors = false,
 ): void {
   if (format === "json") {
     for (const d of diagnostics) io.stdout(`${JSON.stringify(diagnosticToJson(d))}\n`);
@@ -47,8 +63,12 @@ export function printDiagnostics(
   }
   if (diagnostics.length === 0) return;
   const blocks = diagnostics.map(formatDiagnostic).join("\n\n");
-  const cap = omittedErrors ? "too many errors; only the first ones are shown\n" : "";
-  io.stderr(`${blocks}\n\n${cap}${formatSummary(diagnostics)}\n`);
+  io.stderr(`${blocks}\n\n${formatSummary(diagnostics)}\n`);
+}
+
+/** Whether any diagnostic is an error (exit status 1). */
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
 }
 
 /** Warns about each `-I` directory that does not exist (a typo there hides every include). */
@@ -64,9 +84,4 @@ export function warnMissingIncludeDirs(dirs: readonly string[], io: CliIo): void
 /** `checked 3 files` with the plural right. */
 export function countFiles(n: number): string {
   return `${n} file${n === 1 ? "" : "s"}`;
-}
-
-/** Whether any diagnostic is an error (exit status 1). */
-export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
-  return diagnostics.some((d) => d.severity === "error");
 }

@@ -3,6 +3,7 @@
 // `idlc check` never loads the emitter or prettier.
 import { COMMANDS, type CliCommand } from "./cli-commands.js";
 import type { CliIo } from "./cli-io.js";
+import { closestName } from "./suggest.js";
 
 /** Exit status for errors in the input, or a file that cannot be read or written. */
 export const EXIT_FAILURE = 1;
@@ -53,7 +54,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io,
       name.startsWith("-")
         ? `expected a command (${names}) before "${name}"`
-        : `unknown command "${name}" (expected ${names})`,
+        : `unknown command "${name}" (expected ${names})${commandHint(name)}`,
     );
   }
   if (rest.some((a) => a === "-h" || a === "--help")) {
@@ -62,6 +63,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const status = await command.run(rest, io);
   return typeof status === "number" ? status : fail(io, status.message, command);
+}
+
+function commandHint(name: string): string {
+  const suggestion = closestName(name, [...COMMANDS.map((c) => c.name), "help", "version"]);
+  return suggestion === undefined ? "" : `; did you mean "${suggestion}"?`;
 }
 
 /** A usage error: one line saying what is wrong, the command's synopsis, a pointer to --help. */

@@ -6,6 +6,7 @@ import {
   checkFiles,
   readFileFromDisk,
   type CompileOptions as InternalOptions,
+  type EmitCache,
 } from "./compile.js";
 import {
   diagnosticToJson,
@@ -22,12 +23,29 @@ export interface CompilerOptions {
    */
   readonly files?: Readonly<Record<string, string>>;
   /**
-   * Reads a path that `files` does not have: its text or bytes, or undefined when it cannot
-   * be read. Default: read from disk when `files` is not given, nothing otherwise.
+   * Reads a path that `files` does not have: its text or bytes, undefined when there is no such
+   * file, or why it cannot be read (`{ reason: "permission denied" }`, shown in the diagnostic).
+   * Default: read from disk when `files` is not given, nothing otherwise.
    */
-  readonly readFile?: (path: string) => string | Uint8Array | undefined;
+  readonly readFile?: (
+    path: string,
+  ) => string | Uint8Array | { readonly reason: string } | undefined;
   /** Searched in order for includes not found beside the including file (`-I`). Default: none. */
   readonly includeDirs?: readonly string[];
+}
+
+/** What {@link compile} keeps between runs of a watcher: a file is re-emitted only if it changed. */
+export interface CompileCache {
+  readonly kind: "compile-cache";
+}
+
+const caches = new WeakMap<CompileCache, EmitCache>();
+
+/** A new, empty {@link CompileCache}, for one watcher (or one long-lived tool). */
+export function createCompileCache(): CompileCache {
+  const cache: CompileCache = { kind: "compile-cache" };
+  caches.set(cache, new Map());
+  return cache;
 }
 
 /** A secondary place a diagnostic points at, e.g. where a duplicated name was first used. */
@@ -66,8 +84,12 @@ export interface CheckResult {
   readonly diagnostics: readonly CompilerDiagnostic[];
   /** The closing count line, e.g. `2 errors, 1 warning` (empty when there is nothing). */
   readonly summary: string;
+  /** True when more than 100 errors were found and the rest left out. */
+  readonly omittedErrors: boolean;
   /** Every IDL file the run read: the entries and what they include. */
   readonly files: readonly string[];
+  /** Every path looked at, found or not (a missing include too): what a watcher should watch. */
+  readonly inputs: readonly string[];
 }
 
 /** One generated TypeScript module. */
@@ -89,18 +111,24 @@ export interface CompileResult extends CheckResult {
  * @example check(["shop.thrift"], { files: { "shop.thrift": "struct Item { 1: string sku }" } })
  */
 export function check(entries: readonly string[], options: CompilerOptions = {}): CheckResult {
-  const result = checkFiles(entries, internalOptions(options));
-  return checkResult(result.diagnostics, result.omittedErrors, result.files);
+  return checkResult(checkFiles(entries, internalOptions(options)));
 }
 
-/** Checks IDL files, then generates one TypeScript module per file (included ones too). */
+/**
+ * Checks IDL files, then generates one TypeScript module per file (included ones too). With a
+ * `cache` (from {@link createCompileCache}), a file whose input did not change is not re-emitted.
+ */
 export async function compile(
   entries: readonly string[],
-  options: CompilerOptions = {},
+  options: CompilerOptions & { readonly cache?: CompileCache } = {},
 ): Promise<CompileResult> {
-  const result = await compilePrograms(entries, internalOptions(options));
-  const checked = checkResult(result.diagnostics, result.omittedErrors, result.files);
-  return { ...checked, modules: result.outputs.map(({ path, text }) => ({ path, text })) };
+  const cache = options.cache && caches.get(options.cache);
+  const internal = internalOptions(options);
+  const result = await compilePrograms(entries, cache ? { ...internal, cache } : internal);
+  return {
+    ...checkResult(result),
+    modules: result.outputs.map(({ path, text }) => ({ path, text })),
+  };
 }
 
 function internalOptions(options: CompilerOptions): InternalOptions {
@@ -116,16 +144,20 @@ function internalOptions(options: CompilerOptions): InternalOptions {
   };
 }
 
-function checkResult(
-  diagnostics: readonly InternalDiagnostic[],
-  omittedErrors: boolean,
-  files: readonly string[],
-): CheckResult {
+function checkResult(result: {
+  readonly diagnostics: readonly InternalDiagnostic[];
+  readonly omittedErrors: boolean;
+  readonly files: readonly string[];
+  readonly inputs: readonly string[];
+}): CheckResult {
+  const { diagnostics, omittedErrors, files, inputs } = result;
   return {
     ok: !diagnostics.some((d) => d.severity === "error"),
     diagnostics: diagnostics.map(toPublic),
-    summary: (omittedErrors ? "too many errors; " : "") + formatSummary(diagnostics),
+    summary: formatSummary(diagnostics),
+    omittedErrors,
     files,
+    inputs,
   };
 }
 

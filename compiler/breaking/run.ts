@@ -2,7 +2,7 @@
 // compatible, 1 when anything breaks (or an input has errors: they are printed instead), 2 for a
 // bad command line.
 import type { CliIo } from "../cli-io.js";
-import { hasErrors, printDiagnostics } from "../cli-io.js";
+import { hasErrors, printDiagnosticList } from "../cli-io.js";
 import { checkFiles, type CheckFilesResult } from "../compile.js";
 import { diagnosticToJson, formatDiagnostic } from "../diagnostics.js";
 import type { Change } from "./change.js";
@@ -107,7 +107,7 @@ export function runBreaking(argv: readonly string[], io: CliIo): number {
   const inputErrors = pairs.flatMap((p) => [...p.before.diagnostics, ...p.after.diagnostics]);
   if (hasErrors(inputErrors)) {
     // A contract that does not check cannot be compared: say why, as `idlc check` would.
-    printDiagnostics(
+    printDiagnosticList(
       inputErrors.filter((d) => d.severity === "error"),
       args.format,
       io,

@@ -1,7 +1,7 @@
 // `idlc decode [--idl FILE] [-I dir]... [--protocol …] [--transport …] [--hex] [FILE|-]`: prints
 // each message of a capture as one JSON line on stdout. A message that cannot be read is a line
 // with `error` and `offset` (also said on stderr); the exit status is then 1. 2: bad command line.
-import { hasErrors, printDiagnostics, type CliIo } from "../cli-io.js";
+import { hasErrors, printDiagnosticList, type CliIo } from "../cli-io.js";
 import { checkFiles } from "../compile.js";
 import type { Program } from "../check/model.js";
 import { decodeCapture } from "./decode.js";
@@ -98,7 +98,7 @@ export function runDecode(argv: readonly string[], io: CliIo): number {
       includeDirs: args.includeDirs,
     });
     if (hasErrors(checked.diagnostics)) {
-      printDiagnostics(checked.diagnostics, "text", io);
+      printDiagnosticList(checked.diagnostics, "text", io);
       return 1;
     }
     programs = checked.allPrograms;

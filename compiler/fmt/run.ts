@@ -1,7 +1,7 @@
 // `idlc fmt [--check] <file>...`: formats each file in place, or with --check lists the files
 // that would change. Exit 0 when nothing was (or would be) changed or all were written, 1 when
 // --check found a file to change or a file could not be read or parsed, 2 for a bad command line.
-import { printDiagnostics, type CliIo } from "../cli-io.js";
+import { printDiagnosticList, type CliIo } from "../cli-io.js";
 import { formatIdl } from "./format.js";
 
 /** The usage of `idlc fmt`, printed after a command-line error. */
@@ -42,7 +42,7 @@ export function runFmt(argv: readonly string[], io: CliIo): number {
     }
     const result = formatIdl(path, text);
     if (result.kind === "errors") {
-      printDiagnostics(result.diagnostics, "text", io); // not formatted: it does not parse
+      printDiagnosticList(result.diagnostics, "text", io); // not formatted: it does not parse
       status = 1;
       continue;
     }

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { check, compile, type CompilerDiagnostic } from "idlc/compiler";
+import { check, compile, createCompileCache, type CompilerDiagnostic } from "idlc/compiler";
 import { compile as compileInternal } from "../../compiler/compile.js";
 import { idl, memoryFiles } from "./check-support.js";
 
@@ -26,7 +26,9 @@ describe("check", () => {
       ok: true,
       diagnostics: [],
       summary: "",
+      omittedErrors: false,
       files: ["money.thrift", "shop.thrift"],
+      inputs: ["shop.thrift", "money.thrift"],
     });
   });
 
@@ -93,7 +95,27 @@ describe("check", () => {
   });
 });
 
+test("readFile may say why a file cannot be read", () => {
+  const result = check(["locked.thrift"], { readFile: () => ({ reason: "permission denied" }) });
+  expect(result.diagnostics.map((d) => d.message)).toEqual([
+    'cannot read "locked.thrift": permission denied',
+  ]);
+});
+
 describe("compile", () => {
+  test("with a cache: the same modules again, and a changed file emitted anew", async () => {
+    const cache = createCompileCache();
+    const files = { "money.thrift": MONEY };
+    const first = await compile(["money.thrift"], { files, cache });
+    const again = await compile(["money.thrift"], { files, cache });
+    expect(again.modules).toEqual(first.modules);
+    const changed = await compile(["money.thrift"], {
+      files: { "money.thrift": MONEY.replace("units", "cents") },
+      cache,
+    });
+    expect(changed.modules[0]!.text).toContain("cents");
+  });
+
   test("one module per IDL file, the same text the CLI writes", async () => {
     const files = { "shop.thrift": SHOP, "money.thrift": MONEY };
     const result = await compile(["shop.thrift"], { files });

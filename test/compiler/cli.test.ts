@@ -87,9 +87,19 @@ describe("usage", () => {
 
   const POINTER = 'Run "idlc --help" for every command and option.';
   test.each([
-    [[], "idlc: missing command (check, compile, init)"],
-    [["build", "x.thrift"], 'idlc: unknown command "build" (expected check, compile, init)'],
-    [["--frobnicate"], 'idlc: expected a command (check, compile, init) before "--frobnicate"'],
+    [[], "idlc: missing command (check, compile, init, breaking, fmt, decode)"],
+    [
+      ["build", "x.thrift"],
+      'idlc: unknown command "build" (expected check, compile, init, breaking, fmt, decode)',
+    ],
+    [
+      ["comple", "x.thrift"],
+      'idlc: unknown command "comple" (expected check, compile, init, breaking, fmt, decode); did you mean "compile"?',
+    ],
+    [
+      ["--frobnicate"],
+      'idlc: expected a command (check, compile, init, breaking, fmt, decode) before "--frobnicate"',
+    ],
   ])("%j is a usage error: one line and a pointer to --help, exit 2", async (argv, line) => {
     const m = memoryIo();
     expect(await main(argv, m.io)).toBe(2);
