@@ -6,11 +6,15 @@
 // in one run. Flags: --quick (short, for the test), --runs N (default 3; figures are medians),
 // --in-flight N (default 32).
 //
+// Then the balancing part: two server processes, one doing 4 times the work per call (a replica
+// on a slower or busier machine), and the same closed loop once with `balance: "round-robin"`
+// and once with `"p2c"` (power of two choices over least-pending, the default): calls/s and p99.
+//
 // Why processes with their own ports and not node:cluster workers sharing one: an idlc channel
 // keeps one long-lived connection per endpoint and pipelines every call on it, and a shared
 // port balances connections, not calls, so all of one client's calls would land on one worker.
 import { fileURLToPath } from "node:url";
-import { connect } from "idlc/runtime";
+import { connect, type Balance } from "idlc/runtime";
 import { ProductService } from "../generated/commerce.js";
 import { BENCH_QUERY } from "./cores/catalog-search.js";
 import { Child, canPin, killAllChildren } from "./runner/spawn.js";
@@ -67,29 +71,57 @@ function parseArgs(argv: readonly string[]): Settings {
 
 class UsageError extends Error {}
 
-/** Starts `count` server processes (pinned to cores 0, 1, … when taskset works). */
-async function startServers(count: number): Promise<{ children: Child[]; addresses: string[] }> {
+/** A balancing measurement: one policy over a fast and a slow replica. */
+interface BalanceMeasurement {
+  readonly balance: Balance;
+  readonly callsPerSecond: number;
+  readonly p99Ms: number;
+  readonly servedPerProcess: readonly number[];
+}
+
+/**
+ * Starts one server process per entry of `work` (each call does the search that many times),
+ * pinned to cores 0, 1, … when taskset works.
+ */
+async function startServers(
+  work: readonly number[],
+): Promise<{ children: Child[]; addresses: string[] }> {
   const script = fileURLToPath(new URL("cores/server-child.ts", import.meta.url));
-  const children = Array.from({ length: count }, (_, i) => new Child(script, [], { cpu: i }));
+  const children = work.map((w, i) => new Child(script, [String(w)], { cpu: i }));
   const ready = await Promise.all(children.map((c) => c.expect("ready", READY_TIMEOUT_MS)));
   return { children, addresses: ready.map((m) => `127.0.0.1:${Number(m.port)}`) };
 }
 
-/** Keeps `inFlight` calls going over `addresses` for warm-up, then counts for `measureMs`. */
-async function measure(servers: number, settings: Settings): Promise<Measurement> {
-  const { children, addresses } = await startServers(servers);
-  const channel = connect({ addresses, balance: "least-pending", timeoutMs: CALL_TIMEOUT_MS });
+/** What one closed-loop measurement over some server processes gives. */
+interface LoopResult {
+  readonly callsPerSecond: number;
+  readonly p99Ms: number;
+  readonly servedPerProcess: readonly number[];
+}
+
+/**
+ * Starts servers doing `work` each, keeps `inFlight` calls going over them with `balance` for
+ * the warm-up, then counts calls and their latencies for `measureMs`.
+ */
+async function runLoop(
+  work: readonly number[],
+  balance: Balance,
+  settings: Settings,
+): Promise<LoopResult> {
+  const { children, addresses } = await startServers(work);
+  const channel = connect({ addresses, balance, timeoutMs: CALL_TIMEOUT_MS });
   try {
     const client = ProductService.client(channel);
     const started = performance.now();
     const measureFrom = started + settings.warmupMs;
     const until = measureFrom + settings.measureMs;
-    let counted = 0;
+    const latencies: number[] = [];
     const loop = async (): Promise<void> => {
       while (performance.now() < until) {
+        const sent = performance.now();
         await client.search(BENCH_QUERY);
         const now = performance.now();
-        if (now >= measureFrom && now < until) counted++;
+        if (sent >= measureFrom && now < until) latencies.push(now - sent);
       }
     };
     await Promise.all(Array.from({ length: settings.inFlight }, loop));
@@ -98,12 +130,33 @@ async function measure(servers: number, settings: Settings): Promise<Measurement
       child.send({ type: "served?" });
       servedPerProcess.push(Number((await child.expect("served", READY_TIMEOUT_MS)).calls));
     }
-    return { servers, callsPerSecond: counted / (settings.measureMs / 1000), servedPerProcess };
+    latencies.sort((a, b) => a - b);
+    const p99Ms = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))];
+    return {
+      callsPerSecond: latencies.length / (settings.measureMs / 1000),
+      p99Ms: p99Ms ?? NaN,
+      servedPerProcess,
+    };
   } finally {
     await channel.close();
     for (const child of children) child.send({ type: "stop" });
     await Promise.all(children.map((c) => c.finish()));
   }
+}
+
+/** 1 or 2 equal server processes. */
+async function measure(servers: 1 | 2, settings: Settings): Promise<Measurement> {
+  const work = servers === 1 ? [1] : [1, 1];
+  const { callsPerSecond, servedPerProcess } = await runLoop(work, "least-pending", settings);
+  return { servers, callsPerSecond, servedPerProcess };
+}
+
+/** How much more work the slow replica of the balancing part does per call. */
+const SLOW_WORK = 4;
+
+/** A fast and a slow replica, under one balancing policy. */
+async function measureBalance(balance: Balance, settings: Settings): Promise<BalanceMeasurement> {
+  return { balance, ...(await runLoop([1, SLOW_WORK], balance, settings)) };
 }
 
 function median(values: readonly number[]): number {
@@ -144,6 +197,35 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log(`1 process:   ${Math.round(one)} calls/s (median)`);
   console.log(`2 processes: ${Math.round(two)} calls/s (median)`);
   console.log(`ratio 2 / 1: ${(two / one).toFixed(2)}x`);
+
+  console.log(
+    `\nbalancing: one fast replica and one doing ${SLOW_WORK}x the work per call, ` +
+      `${settings.inFlight} calls in flight`,
+  );
+  const balanced: Record<"round-robin" | "p2c", BalanceMeasurement[]> = {
+    "round-robin": [],
+    p2c: [],
+  };
+  for (let run = 0; run < settings.runs; run++) {
+    for (const balance of ["round-robin", "p2c"] as const) {
+      const m = await measureBalance(balance, settings);
+      balanced[balance].push(m);
+      console.log(
+        `  run ${run + 1}: ${balance.padEnd(11)} ${Math.round(m.callsPerSecond)} calls/s, ` +
+          `p99 ${m.p99Ms.toFixed(1)} ms (served fast / slow: ${m.servedPerProcess.join(" / ")})`,
+      );
+    }
+  }
+  const rate = (b: "round-robin" | "p2c") => median(balanced[b].map((m) => m.callsPerSecond));
+  const p99 = (b: "round-robin" | "p2c") => median(balanced[b].map((m) => m.p99Ms));
+  for (const b of ["round-robin", "p2c"] as const)
+    console.log(
+      `${b.padEnd(11)}  ${Math.round(rate(b))} calls/s, p99 ${p99(b).toFixed(1)} ms (median)`,
+    );
+  console.log(
+    `p2c / round-robin: ${(rate("p2c") / rate("round-robin")).toFixed(2)}x calls/s, ` +
+      `${(p99("p2c") / p99("round-robin")).toFixed(2)}x p99`,
+  );
   return 0;
 }
 

@@ -1,6 +1,6 @@
 // Keeps `npm run bench:cores` from rotting: a --quick run starts 1 and then 2 server processes,
 // both of the 2 serve calls (the client channel spreads over them), and it prints each rate and
-// the ratio. No figure is asserted: the machine running tests is no benchmark machine.
+// the ratio; then round-robin and p2c over a fast and a slow replica. No figure is asserted: the machine running tests is no benchmark machine.
 import { spawn } from "node:child_process";
 import { expect, test } from "vitest";
 import { ROOT } from "./support/demo.js";
@@ -47,6 +47,12 @@ test(
     expect(Number(two![1])).toBeGreaterThan(0);
     expect(Number(two![2])).toBeGreaterThan(0);
     expect(stdout).toMatch(/^ratio 2 \/ 1: \d+\.\d\dx$/m);
+    // The balancing part: both policies measured over a fast and a slow replica.
+    for (const balance of ["round-robin", "p2c"])
+      expect(stdout).toMatch(
+        new RegExp(`^ {2}run 1: ${balance} +\\d+ calls/s, p99 [\\d.]+ ms`, "m"),
+      );
+    expect(stdout).toMatch(/^p2c \/ round-robin: \d+\.\d\dx calls\/s, \d+\.\d\dx p99$/m);
   },
   RUN_TIMEOUT_MS,
 );

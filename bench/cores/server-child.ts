@@ -1,6 +1,7 @@
 // One server process of the cores benchmark: serves the CPU-bound search on a free port, tells
 // the parent where, answers "served?" with its call count, and exits on "stop" or when the
-// parent goes away.
+// parent goes away. Argument: how many times each call does the search (default 1), so the
+// balancing part can run one replica slower than the other.
 import { createServer } from "idlc/runtime";
 import { ProductService } from "../../generated/commerce.js";
 import { parent, type Message } from "../runner/spawn.js";
@@ -12,7 +13,15 @@ server.use((next) => (call) => {
   served++;
   return next(call);
 });
-server.add(ProductService, createSearchHandler(createCatalog()));
+const work = Math.max(1, Number(process.argv[2] ?? 1));
+const search = createSearchHandler(createCatalog());
+server.add(ProductService, {
+  ...search,
+  search(query, context) {
+    for (let i = 1; i < work; i++) search.search(query, context);
+    return search.search(query, context);
+  },
+});
 const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
 parent.onMessage((message: Message) => {
   if (message.type === "served?") void parent.send({ type: "served", calls: served });
