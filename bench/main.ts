@@ -1,9 +1,12 @@
 // `npm run bench`: idlc against its peers in one invocation. Generates peer code if missing or
 // stale, checks every system's correctness, then runs N interleaved runs (fresh processes for
 // every measurement), and prints, and writes bench/results/<date>.json and latest.json.
-// Flags: --quick (one short run, a smoke test), --only <systems,…>, --runs N (default 3).
+// Flags: --quick (one short run, a smoke test), --only <systems,…>, --runs N (default 3). Last,
+// the multi-core part (bench/cores.ts) runs in its own process.
+import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { checkCodec, CODEC_SYSTEMS, type CodecSystem } from "./codecs/codec.js";
 import { CODEC_LOADERS } from "./codecs/index.js";
 import { ensurePeers, GENERATED_DIR, ROOT } from "./peers/generate.js";
@@ -22,7 +25,8 @@ export const RESULTS_DIR = join(ROOT, "bench", "results");
 const USAGE = `usage: npm run bench -- [--quick] [--runs N] [--only <systems,comma-separated>]
   --quick   one short run: a smoke test (results go to ${join("bench", "peers", "generated", "results")})
   --runs N  interleaved runs (default 3); figures are the median and range over them
-  --only    a subset of: ${[...CODEC_SYSTEMS, ...RPC_SYSTEMS].join(", ")}`;
+  --only    a subset of: ${[...CODEC_SYSTEMS, ...RPC_SYSTEMS, "cores"].join(", ")}
+            (cores: 1 against 2 server processes, and round-robin against p2c; bench/cores.ts)`;
 
 /** Parsed command-line options. */
 interface Options {
@@ -52,7 +56,7 @@ function parseArgs(argv: readonly string[]): Options {
         .split(",")
         .map((s) => s.trim())
         .filter((s) => s !== "");
-      const known: readonly string[] = [...CODEC_SYSTEMS, ...RPC_SYSTEMS];
+      const known: readonly string[] = [...CODEC_SYSTEMS, ...RPC_SYSTEMS, "cores"];
       const unknown = only.filter((s) => !known.includes(s));
       if (unknown.length > 0)
         throw new UsageError(`unknown system ${unknown.map((s) => `"${s}"`).join(", ")}`);
@@ -207,6 +211,27 @@ async function main(): Promise<void> {
   console.log("");
   console.log(renderTerminal(results));
   for (const path of writeResults(results)) console.log(`wrote ${path}`);
+  if (selected("cores")) await runCores(options);
+}
+
+/**
+ * The multi-core part (bench/cores.ts, also `npm run bench:cores`): 1 against 2 server processes
+ * for a CPU-bound handler, then round-robin against p2c over a fast and a slow replica, each a
+ * ratio within one run. Its own process, so its servers and channel cannot disturb the above.
+ */
+async function runCores(options: Options): Promise<void> {
+  console.log("");
+  const script = fileURLToPath(new URL("cores.ts", import.meta.url));
+  const args = options.quick ? ["--quick"] : ["--runs", String(options.runs)];
+  const child = spawn(
+    process.execPath,
+    ["--conditions=idlc-source", "--import", "tsx", script, ...args],
+    {
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) console.log(`bench:cores failed (exit ${code})`);
 }
 
 /**
