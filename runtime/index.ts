@@ -53,7 +53,7 @@ export { createTokenAuth, bearerToken } from "./auth.js";
 export type { TokenAuthOptions } from "./auth.js";
 export { createStaticSource, parseEndpoint } from "./registry/static.js";
 export type { Endpoint, EndpointSource } from "./registry/static.js";
-export type { TransportName } from "./transport/detect.js";
+export type { TransportName } from "./transport/transports.js";
 export { THeaderKey } from "./transport/header.js";
 export { registerEndpoint, ETCD_KEY_PREFIX } from "./registry/etcd.js";
 export type {

@@ -136,7 +136,7 @@ const rules: Rule[] = [
       SHARED,
       /^runtime\/protocol\//,
       /^runtime\/message\.ts$/,
-      /^runtime\/transport\/(detect|frame-decoder|header|buffered|message-scanner|wire|framed|out-buffer)\.ts$/,
+      /^runtime\/transport\/(detect|frame-decoder|header|buffered|message-scanner|transports|framed|out-buffer)\.ts$/,
     ],
     why: "idlc decode: the checked model plus the runtime's pure wire layers, no Node API",
   },

@@ -16,10 +16,11 @@ import { ProtocolError } from "../../runtime/protocol/errors.js";
 import { createReader } from "../../runtime/protocol/index.js";
 import type { ProtocolReader } from "../../runtime/protocol/protocol.js";
 import { MessageType, type ProtocolName } from "../../runtime/protocol/ttype.js";
-import { detectWire, type TransportName } from "../../runtime/transport/detect.js";
+import { detectWire } from "../../runtime/transport/detect.js";
+import type { TransportName } from "../../runtime/transport/transports.js";
 import { FrameError } from "../../runtime/transport/frame-decoder.js";
 import { HeaderDecoder } from "../../runtime/transport/header.js";
-import { createMessageDecoder } from "../../runtime/transport/wire.js";
+import { createMessageDecoder } from "../../runtime/transport/transports.js";
 import { readTypedFields, readUntypedStruct, type Json } from "./values.js";
 
 /** What to assume about the capture; `auto` detects it from the bytes. */

@@ -17,7 +17,7 @@ import { FrameError, type MessageDecoder } from "../transport/frame-decoder.js";
 import { HeaderDecoder, THeaderKey } from "../transport/header.js";
 import { EARLY_FLUSH_BYTES, OutBuffer } from "../transport/out-buffer.js";
 import { hostPort, openSocket } from "../transport/socket.js";
-import { createMessageDecoder, writeMessage } from "../transport/wire.js";
+import { createMessageDecoder, writeMessage } from "../transport/transports.js";
 import {
   applicationError,
   callError,

@@ -5,7 +5,7 @@ import type { ClientInterceptor } from "../interceptor.js";
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../protocol/limits.js";
 import type { ProtocolName } from "../protocol/ttype.js";
 import type { EndpointSource } from "../registry/static.js";
-import type { TransportName } from "../transport/detect.js";
+import type { TransportName } from "../transport/transports.js";
 import { DEFAULT_MAX_FRAME_BYTES } from "../transport/framed.js";
 import type { Balance } from "./balancer.js";
 import {

@@ -4,7 +4,7 @@ import type { TlsOptions } from "node:tls";
 import type { ServerInterceptor } from "../interceptor.js";
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../protocol/limits.js";
 import type { ProtocolName } from "../protocol/ttype.js";
-import type { TransportName } from "../transport/detect.js";
+import type { TransportName } from "../transport/transports.js";
 import { DEFAULT_MAX_FRAME_BYTES } from "../transport/framed.js";
 
 /** Where the server reports what goes wrong (bad connections, failing handlers). */

@@ -1,11 +1,9 @@
 // Server side: which transport and protocol a connection speaks, from its first bytes, so one
 // port serves framed, unframed and THeader clients in compact or binary (binary-protocol.md §6,
 // rpc.md §10, as Python's THeaderTransport.readFrame does). Pure: no Node API.
+import type { TransportName } from "./transports.js";
 import type { ProtocolName } from "../protocol/ttype.js";
 import { readInt32 } from "./frame-decoder.js";
-
-/** The three transports idlc speaks. */
-export type TransportName = "framed" | "buffered" | "header";
 
 /** What the first bytes of a connection say. */
 export type Detection =

@@ -3,7 +3,7 @@
 // and without throwing: it answers "ends at byte N", "need more bytes (at least up to M)" or
 // "invalid, because …". Pure: no Node API. Layouts: binary-protocol.md §1–5, compact-protocol.md
 // §2–8.
-import type { ProtocolName } from "../protocol/ttype.js";
+import { TType, type ProtocolName } from "../protocol/ttype.js";
 import { readInt32 } from "./frame-decoder.js";
 
 /** `scan()` result: the message is not complete yet; `needed` says how far it reaches at least. */
@@ -11,35 +11,20 @@ export const NEED_MORE = -1;
 /** `scan()` result: the bytes are not a message; `error` says why. */
 export const INVALID = -2;
 
-// Binary TType ids (ttype.ts) and compact type ids (compact-protocol.md §2) the scanner meets.
-const T_STOP = 0;
-const T_BOOL = 2;
-const T_BYTE = 3;
-const T_DOUBLE = 4;
-const T_I16 = 6;
-const T_I32 = 8;
-const T_I64 = 10;
-const T_STRING = 11;
-const T_STRUCT = 12;
-const T_MAP = 13;
-const T_SET = 14;
-const T_LIST = 15;
-const T_UUID = 16;
-
 /** Bytes of a binary value of a fixed-width type, or 0 when its width varies. */
 function binaryWidth(type: number): number {
   switch (type) {
-    case T_BOOL:
-    case T_BYTE:
+    case TType.BOOL:
+    case TType.BYTE:
       return 1;
-    case T_I16:
+    case TType.I16:
       return 2;
-    case T_I32:
+    case TType.I32:
       return 4;
-    case T_DOUBLE:
-    case T_I64:
+    case TType.DOUBLE:
+    case TType.I64:
       return 8;
-    case T_UUID:
+    case TType.UUID:
       return 16;
     default:
       return 0;
@@ -132,7 +117,7 @@ export class MessageScanner {
       if (type < 1 || type > 4) return this.invalid(`invalid message type ${type}`);
       if (!this.advance(5)) return false;
     }
-    return this.binaryValue(T_STRUCT, 0);
+    return this.binaryValue(TType.STRUCT, 0);
   }
 
   private binaryString(): boolean {
@@ -146,14 +131,14 @@ export class MessageScanner {
     const width = binaryWidth(type);
     if (width > 0) return this.advance(width);
     switch (type) {
-      case T_STRING:
+      case TType.STRING:
         return this.binaryString();
-      case T_STRUCT: {
+      case TType.STRUCT: {
         if (depth >= this.maxDepth) return this.invalid(`nesting deeper than ${this.maxDepth}`);
         for (;;) {
           if (!this.more(1)) return false;
           const fieldType = this.bytes[this.p]!;
-          if (fieldType === T_STOP) {
+          if (fieldType === TType.STOP) {
             this.p += 1;
             return true;
           }
@@ -161,7 +146,7 @@ export class MessageScanner {
           if (!this.binaryValue(fieldType, depth + 1)) return false;
         }
       }
-      case T_MAP: {
+      case TType.MAP: {
         if (depth >= this.maxDepth) return this.invalid(`nesting deeper than ${this.maxDepth}`);
         if (!this.more(6)) return false;
         const keyType = this.bytes[this.p]!;
@@ -171,8 +156,8 @@ export class MessageScanner {
         this.p += 6;
         return this.binaryElements(size, keyType, valueType, depth + 1);
       }
-      case T_SET:
-      case T_LIST: {
+      case TType.SET:
+      case TType.LIST: {
         if (depth >= this.maxDepth) return this.invalid(`nesting deeper than ${this.maxDepth}`);
         if (!this.more(5)) return false;
         const elementType = this.bytes[this.p]!;

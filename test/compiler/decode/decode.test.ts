@@ -15,7 +15,7 @@ import { createWriter } from "../../../runtime/protocol/index.js";
 import type { ProtocolWriter } from "../../../runtime/protocol/protocol.js";
 import { MessageType, TType, type ProtocolName } from "../../../runtime/protocol/ttype.js";
 import { writeUnframed } from "../../../runtime/transport/buffered.js";
-import type { TransportName } from "../../../runtime/transport/detect.js";
+import type { TransportName } from "../../../runtime/transport/transports.js";
 import { writeFrame } from "../../../runtime/transport/framed.js";
 import { writeHeaderFrame } from "../../../runtime/transport/header.js";
 import { OutBuffer } from "../../../runtime/transport/out-buffer.js";

@@ -2,11 +2,13 @@
 // a writer that frames one outgoing message, for the transport a connection speaks.
 import type { ProtocolName } from "../protocol/ttype.js";
 import { BufferedDecoder, writeUnframed } from "./buffered.js";
-import type { TransportName } from "./detect.js";
 import { FrameDecoder, type MessageDecoder } from "./frame-decoder.js";
 import { writeFrame } from "./framed.js";
 import { HeaderDecoder, writeHeaderFrame, type HeaderEntry } from "./header.js";
 import type { OutBuffer } from "./out-buffer.js";
+
+/** The three transports idlc speaks. */
+export type TransportName = "framed" | "buffered" | "header";
 
 /** A decoder for `transport`; unframed messages are bounded by `maxFrameBytes` too. */
 export function createMessageDecoder(
