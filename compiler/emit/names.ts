@@ -258,13 +258,6 @@ export function localName(name: string, taken: TakenNames): string {
   return id;
 }
 
-/** A TypeScript string literal (double-quoted, as prettier prints it when there is no `"` inside). */
-export function stringLiteral(text: string): string {
-  return JSON.stringify(text)
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
-}
-
 /** The names a program's module declares at top level. */
 export interface ModuleNames {
   /** The type and value name of a definition (struct, enum, service descriptor, …). */

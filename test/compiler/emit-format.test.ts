@@ -10,7 +10,7 @@ import { format } from "prettier";
 import { describe, expect, test } from "vitest";
 import { checkFiles } from "../../compiler/compile.js";
 import { emitChunks, emitProgram } from "../../compiler/emit/file.js";
-import { PRETTIER_OPTIONS } from "../../compiler/emit/format.js";
+import { PRETTIER_OPTIONS, formatStats } from "../../compiler/emit/format.js";
 import { memoryFiles } from "./check-support.js";
 import { generateLargeIdl } from "./large-idl.js";
 import { randomIdl } from "./random-idl.js";
@@ -52,6 +52,19 @@ describe("emitted modules are laid out exactly as prettier lays them out", () =>
       ["large.thrift"],
       memoryFiles({ "large.thrift": generateLargeIdl(60, 40) }),
     );
+  });
+
+  test("commerce and the large IDL are laid out without prettier", async () => {
+    const before = formatStats.prettierCalls;
+    const large = memoryFiles({ "large.thrift": generateLargeIdl(60, 40) });
+    for (const [path, readFile] of [
+      ["idl/commerce.idl", undefined],
+      ["large.thrift", large],
+    ] as const) {
+      const { allPrograms } = checkFiles([path], readFile ? { readFile } : {});
+      for (const program of allPrograms) await emitProgram(program);
+    }
+    expect(formatStats.prettierCalls - before).toBe(0);
   });
 
   test("random IDLs", async () => {
