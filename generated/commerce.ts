@@ -64,7 +64,7 @@ export interface Money {
 }
 
 /** Codec of {@link Money}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Money: StructCodec<Money> = defineStruct<Money>({
+export const Money: StructCodec<Money> = defineStruct({
   name: "Money",
   write(w, v) {
     let at = "";
@@ -124,7 +124,7 @@ export interface Address {
 }
 
 /** Codec of {@link Address}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Address: StructCodec<Address> = defineStruct<Address>({
+export const Address: StructCodec<Address> = defineStruct({
   name: "Address",
   write(w, v) {
     let at = "";
@@ -272,7 +272,7 @@ export interface Card {
 }
 
 /** Codec of {@link Card}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Card: StructCodec<Card> = defineStruct<Card>({
+export const Card: StructCodec<Card> = defineStruct({
   name: "Card",
   write(w, v) {
     let at = "";
@@ -362,7 +362,7 @@ export interface Wallet {
 }
 
 /** Codec of {@link Wallet}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Wallet: StructCodec<Wallet> = defineStruct<Wallet>({
+export const Wallet: StructCodec<Wallet> = defineStruct({
   name: "Wallet",
   write(w, v) {
     let at = "";
@@ -416,7 +416,7 @@ export interface BankTransfer {
 }
 
 /** Codec of {@link BankTransfer}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const BankTransfer: StructCodec<BankTransfer> = defineStruct<BankTransfer>({
+export const BankTransfer: StructCodec<BankTransfer> = defineStruct({
   name: "BankTransfer",
   write(w, v) {
     let at = "";
@@ -476,7 +476,7 @@ export type PaymentMethod =
   | { kind: "giftCardCode"; value: string };
 
 /** Codec of {@link PaymentMethod}: decoding rejects zero or several members, encoding an unknown `kind`. */
-export const PaymentMethod: StructCodec<PaymentMethod> = defineStruct<PaymentMethod>({
+export const PaymentMethod: StructCodec<PaymentMethod> = defineStruct({
   name: "PaymentMethod",
   write(w, v) {
     let at = "";
@@ -576,7 +576,7 @@ export interface Product {
 export const Product: StructCodec<
   Product,
   WithDefaults<Product, "categories" | "attributes" | "active">
-> = defineStruct<Product, WithDefaults<Product, "categories" | "attributes" | "active">>({
+> = defineStruct({
   name: "Product",
   write(w, v) {
     let at = "";
@@ -745,10 +745,7 @@ export interface LineItem {
 }
 
 /** Codec of {@link LineItem}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const LineItem: StructCodec<LineItem, WithDefaults<LineItem, "attributes">> = defineStruct<
-  LineItem,
-  WithDefaults<LineItem, "attributes">
->({
+export const LineItem: StructCodec<LineItem, WithDefaults<LineItem, "attributes">> = defineStruct({
   name: "LineItem",
   write(w, v) {
     let at = "";
@@ -869,10 +866,7 @@ export interface Order {
 }
 
 /** Codec of {@link Order}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Order: StructCodec<Order, WithDefaults<Order, "status" | "tags">> = defineStruct<
-  Order,
-  WithDefaults<Order, "status" | "tags">
->({
+export const Order: StructCodec<Order, WithDefaults<Order, "status" | "tags">> = defineStruct({
   name: "Order",
   write(w, v) {
     let at = "";
@@ -1060,10 +1054,7 @@ export interface User {
 }
 
 /** Codec of {@link User}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const User: StructCodec<User, WithDefaults<User, "preferences">> = defineStruct<
-  User,
-  WithDefaults<User, "preferences">
->({
+export const User: StructCodec<User, WithDefaults<User, "preferences">> = defineStruct({
   name: "User",
   write(w, v) {
     let at = "";
@@ -1181,7 +1172,7 @@ export interface HealthStatus {
 export const HealthStatus: StructCodec<
   HealthStatus,
   WithDefaults<HealthStatus, "details">
-> = defineStruct<HealthStatus, WithDefaults<HealthStatus, "details">>({
+> = defineStruct({
   name: "HealthStatus",
   write(w, v) {
     let at = "";
@@ -1274,7 +1265,7 @@ export interface StockLevel {
 }
 
 /** Codec of {@link StockLevel}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const StockLevel: StructCodec<StockLevel> = defineStruct<StockLevel>({
+export const StockLevel: StructCodec<StockLevel> = defineStruct({
   name: "StockLevel",
   write(w, v) {
     let at = "";
@@ -1338,7 +1329,7 @@ export interface StockLine {
 }
 
 /** Codec of {@link StockLine}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const StockLine: StructCodec<StockLine> = defineStruct<StockLine>({
+export const StockLine: StructCodec<StockLine> = defineStruct({
   name: "StockLine",
   write(w, v) {
     let at = "";
@@ -1393,7 +1384,7 @@ export interface Reservation {
 }
 
 /** Codec of {@link Reservation}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Reservation: StructCodec<Reservation> = defineStruct<Reservation>({
+export const Reservation: StructCodec<Reservation> = defineStruct({
   name: "Reservation",
   write(w, v) {
     let at = "";
@@ -1844,7 +1835,7 @@ export const BaseService: ServiceDescriptor<BaseServiceClient, BaseServiceHandle
       oneway: false,
       idempotent: true,
       annotations: [{ key: "idempotent", value: "1" }],
-      writeArgs(w, args) {
+      writeArgs(w) {
         w.structBegin();
         w.structEnd();
       },
@@ -1856,15 +1847,8 @@ export const BaseService: ServiceDescriptor<BaseServiceClient, BaseServiceHandle
         r.structEnd();
         return [];
       },
-      invoke(handler, args, context) {
+      invoke(handler, _args, context) {
         return handler.ping(context);
-      },
-      writeSuccess(w) {
-        w.structBegin();
-        w.structEnd();
-      },
-      writeException() {
-        return false;
       },
       readResult(r) {
         r.structBegin();
@@ -1880,7 +1864,7 @@ export const BaseService: ServiceDescriptor<BaseServiceClient, BaseServiceHandle
       oneway: false,
       idempotent: true,
       annotations: [{ key: "idempotent", value: "1" }],
-      writeArgs(w, args) {
+      writeArgs(w) {
         w.structBegin();
         w.structEnd();
       },
@@ -1892,7 +1876,7 @@ export const BaseService: ServiceDescriptor<BaseServiceClient, BaseServiceHandle
         r.structEnd();
         return [];
       },
-      invoke(handler, args, context) {
+      invoke(handler, _args, context) {
         return handler.health(context);
       },
       writeSuccess(w, value) {
@@ -1908,9 +1892,6 @@ export const BaseService: ServiceDescriptor<BaseServiceClient, BaseServiceHandle
         } catch (e) {
           throw withFieldPath(e, "health", at);
         }
-      },
-      writeException() {
-        return false;
       },
       readResult(r) {
         let success: HealthStatus | undefined;
@@ -1956,7 +1937,7 @@ export interface CreateUserRequest {
 }
 
 /** Codec of {@link CreateUserRequest}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const CreateUserRequest: StructCodec<CreateUserRequest> = defineStruct<CreateUserRequest>({
+export const CreateUserRequest: StructCodec<CreateUserRequest> = defineStruct({
   name: "CreateUserRequest",
   write(w, v) {
     let at = "";
@@ -2297,9 +2278,6 @@ export const UserService: ServiceDescriptor<UserServiceClient, UserServiceHandle
           throw withFieldPath(e, "getUsers", at);
         }
       },
-      writeException() {
-        return false;
-      },
       readResult(r) {
         let success: Map<UserId, User> | undefined;
         r.structBegin();
@@ -2374,10 +2352,7 @@ export interface CreateProductRequest {
 export const CreateProductRequest: StructCodec<
   CreateProductRequest,
   WithDefaults<CreateProductRequest, "categories" | "attributes">
-> = defineStruct<
-  CreateProductRequest,
-  WithDefaults<CreateProductRequest, "categories" | "attributes">
->({
+> = defineStruct({
   name: "CreateProductRequest",
   write(w, v) {
     let at = "";
@@ -2521,7 +2496,7 @@ export interface ListProductsRequest {
 export const ListProductsRequest: StructCodec<
   ListProductsRequest,
   WithDefaults<ListProductsRequest, "pageSize">
-> = defineStruct<ListProductsRequest, WithDefaults<ListProductsRequest, "pageSize">>({
+> = defineStruct({
   name: "ListProductsRequest",
   write(w, v) {
     let at = "";
@@ -2585,7 +2560,7 @@ export interface ProductPage {
 }
 
 /** Codec of {@link ProductPage}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const ProductPage: StructCodec<ProductPage> = defineStruct<ProductPage>({
+export const ProductPage: StructCodec<ProductPage> = defineStruct({
   name: "ProductPage",
   write(w, v) {
     let at = "";
@@ -2652,7 +2627,7 @@ export interface SearchQuery {
 export const SearchQuery: StructCodec<
   SearchQuery,
   WithDefaults<SearchQuery, "categories" | "limit">
-> = defineStruct<SearchQuery, WithDefaults<SearchQuery, "categories" | "limit">>({
+> = defineStruct({
   name: "SearchQuery",
   write(w, v) {
     let at = "";
@@ -2743,7 +2718,7 @@ export interface SearchResult {
 export const SearchResult: StructCodec<
   SearchResult,
   WithDefaults<SearchResult, "facets">
-> = defineStruct<SearchResult, WithDefaults<SearchResult, "facets">>({
+> = defineStruct({
   name: "SearchResult",
   write(w, v) {
     let at = "";
@@ -3291,14 +3266,6 @@ export const ProductService: ServiceDescriptor<ProductServiceClient, ProductServ
         invoke(handler, args, context) {
           return handler.recordView(args[0] as ProductId, args[1] as UserId, context);
         },
-        // Oneway: no result struct is ever written or read (rpc.md §5).
-        writeSuccess() {},
-        writeException() {
-          return false;
-        },
-        readResult() {
-          return undefined;
-        },
       },
     ],
     client(channel) {
@@ -3366,7 +3333,7 @@ export interface ReserveRequest {
 }
 
 /** Codec of {@link ReserveRequest}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const ReserveRequest: StructCodec<ReserveRequest> = defineStruct<ReserveRequest>({
+export const ReserveRequest: StructCodec<ReserveRequest> = defineStruct({
   name: "ReserveRequest",
   write(w, v) {
     let at = "";
@@ -3764,9 +3731,6 @@ export const InventoryService: ServiceDescriptor<InventoryServiceClient, Invento
             throw withFieldPath(e, "getStockLevels", at);
           }
         },
-        writeException() {
-          return false;
-        },
         readResult(r) {
           let success: Map<ProductId, StockLevel> | undefined;
           r.structBegin();
@@ -3942,10 +3906,6 @@ export const InventoryService: ServiceDescriptor<InventoryServiceClient, Invento
         invoke(handler, args, context) {
           return handler.commit(args[0] as RequestId, context);
         },
-        writeSuccess(w) {
-          w.structBegin();
-          w.structEnd();
-        },
         writeException(w, error) {
           if (error instanceof NotFound) {
             w.structBegin();
@@ -4011,10 +3971,6 @@ export const InventoryService: ServiceDescriptor<InventoryServiceClient, Invento
         },
         invoke(handler, args, context) {
           return handler.release(args[0] as RequestId, context);
-        },
-        writeSuccess(w) {
-          w.structBegin();
-          w.structEnd();
         },
         writeException(w, error) {
           if (error instanceof NotFound) {
@@ -4126,7 +4082,7 @@ export interface OrderLine {
 export const OrderLine: StructCodec<
   OrderLine,
   WithDefaults<OrderLine, "attributes">
-> = defineStruct<OrderLine, WithDefaults<OrderLine, "attributes">>({
+> = defineStruct({
   name: "OrderLine",
   write(w, v) {
     let at = "";
@@ -4214,7 +4170,7 @@ export interface PlaceOrderRequest {
 export const PlaceOrderRequest: StructCodec<
   PlaceOrderRequest,
   WithDefaults<PlaceOrderRequest, "tags">
-> = defineStruct<PlaceOrderRequest, WithDefaults<PlaceOrderRequest, "tags">>({
+> = defineStruct({
   name: "PlaceOrderRequest",
   write(w, v) {
     let at = "";
@@ -4347,7 +4303,7 @@ export interface ListOrdersRequest {
 export const ListOrdersRequest: StructCodec<
   ListOrdersRequest,
   WithDefaults<ListOrdersRequest, "pageSize">
-> = defineStruct<ListOrdersRequest, WithDefaults<ListOrdersRequest, "pageSize">>({
+> = defineStruct({
   name: "ListOrdersRequest",
   write(w, v) {
     let at = "";
@@ -4425,7 +4381,7 @@ export interface OrderPage {
 }
 
 /** Codec of {@link OrderPage}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const OrderPage: StructCodec<OrderPage> = defineStruct<OrderPage>({
+export const OrderPage: StructCodec<OrderPage> = defineStruct({
   name: "OrderPage",
   write(w, v) {
     let at = "";
@@ -5001,7 +4957,7 @@ export interface Authorization {
 }
 
 /** Codec of {@link Authorization}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Authorization: StructCodec<Authorization> = defineStruct<Authorization>({
+export const Authorization: StructCodec<Authorization> = defineStruct({
   name: "Authorization",
   write(w, v) {
     let at = "";

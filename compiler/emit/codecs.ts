@@ -395,13 +395,16 @@ function annotationMembers(s: model.Struct): Code[] {
   return members;
 }
 
-/** `export const name: type = define<typeArgs>({` … `});`: a codec or descriptor opener. */
+/**
+ * `export const name: type = define({` … `});`: a codec or descriptor opener. The type arguments
+ * are inferred from the constant's type, unless given (`typeArgs`: inference cannot see them).
+ */
 export function definition(
   constName: string,
   type: Type,
   define: string,
-  typeArgs: readonly Type[] | undefined,
   members: readonly Code[],
+  typeArgs?: readonly Type[],
 ): Code {
   const init = call(define, [object([STUB_PROPERTY], true)], typeArgs);
   const head: Unit = { kind: "const", exported: true, name: constName, type, init };
@@ -457,19 +460,13 @@ export function emitStruct(s: model.Struct, ctx: EmitContext): Code[] {
     block(`${tsDoc(s.doc)}export interface ${structName} {`, members, "}", "members"),
     "",
     codecDoc,
-    definition(
-      structName,
-      ref(ctx.rtType("StructCodec"), typeArgs),
-      ctx.rt("defineStruct"),
-      typeArgs,
-      [
-        `name: ${stringLiteral(s.name)},`,
-        ...annotationMembers(s),
-        block(`write(w, v) {`, write, "},"),
-        block(`read(r) {`, [...stmts, returns(object(result))], "},"),
-        block(s.fields.length ? `create(init) {` : `create() {`, [returns(object(created))], "},"),
-      ],
-    ),
+    definition(structName, ref(ctx.rtType("StructCodec"), typeArgs), ctx.rt("defineStruct"), [
+      `name: ${stringLiteral(s.name)},`,
+      ...annotationMembers(s),
+      block(s.fields.length ? `write(w, v) {` : `write(w) {`, write, "},"),
+      block(`read(r) {`, [...stmts, returns(object(result))], "},"),
+      block(s.fields.length ? `create(init) {` : `create() {`, [returns(object(created))], "},"),
+    ]),
   ];
 }
 
@@ -529,31 +526,25 @@ export function emitUnionCodec(u: model.Struct, ctx: EmitContext): Code[] {
   const self = ref(unionName);
   return [
     doc,
-    definition(
-      unionName,
-      ref(ctx.rtType("StructCodec"), [self]),
-      ctx.rt("defineStruct"),
-      [self],
-      [
-        `name: ${stringLiteral(u.name)},`,
-        ...annotationMembers(u),
-        block(`write(w, v) {`, write, "},"),
-        block(
-          `read(r) {`,
-          [
-            `let value: ${unionName} | undefined;`,
-            ...readLoop(readCases, ctx),
-            ifThrow(
-              binary(name("value"), "===", name("undefined")),
-              call(arity, [name("r"), unionStr]),
-            ),
-            `return value;`,
-          ],
-          "},",
-        ),
-        block(`create(init) {`, [`return init;`], "},"),
-      ],
-    ),
+    definition(unionName, ref(ctx.rtType("StructCodec"), [self]), ctx.rt("defineStruct"), [
+      `name: ${stringLiteral(u.name)},`,
+      ...annotationMembers(u),
+      block(members.length ? `write(w, v) {` : `write(_w, v) {`, write, "},"),
+      block(
+        `read(r) {`,
+        [
+          `let value: ${unionName} | undefined;`,
+          ...readLoop(readCases, ctx),
+          ifThrow(
+            binary(name("value"), "===", name("undefined")),
+            call(arity, [name("r"), unionStr]),
+          ),
+          `return value;`,
+        ],
+        "},",
+      ),
+      block(`create(init) {`, [`return init;`], "},"),
+    ]),
   ];
 }
 
@@ -625,6 +616,7 @@ export function emitException(x: model.Struct, ctx: EmitContext): Code[] {
     ...(x.doc === undefined ? [] : [""]),
     `Throwable (\`instanceof ${className}\` works) and its own codec: \`${className}.encode(e)\`, \`${className}.decode(bytes)\`.`,
   ]);
+  const hasFields = x.fields.length > 0;
   const constructorHead: Unit = {
     kind: "constructor",
     param: { name: "init", optional: false, type: { kind: "object", members: initMembers } },
@@ -639,9 +631,14 @@ export function emitException(x: model.Struct, ctx: EmitContext): Code[] {
   });
   const codec: Unit = staticProperty(
     "#codec",
-    ref(ctx.rtType("StructCodec"), [ref(className), initTypeTree]),
+    ref(ctx.rtType("StructCodec"), hasFields ? [ref(className), initTypeTree] : [ref(className)]),
     call(ctx.rt("defineStruct"), [object([STUB_PROPERTY], true)]),
   );
+  // Without fields there is nothing to initialize or write: no parameter left unused.
+  const construct = hasFields
+    ? block(constructorHead, [`super(${superArg});`, ...assigns], "}")
+    : block(`constructor() {`, [`super(${superArg});`], "}");
+  const v = hasFields ? `, v: ${className}` : "";
   return [
     block(
       `${doc}export class ${className} extends ${ctx.rt("ThriftException")} {`,
@@ -663,28 +660,26 @@ export function emitException(x: model.Struct, ctx: EmitContext): Code[] {
           fieldAnnotationsLiteral(x.fields),
         ),
         "",
-        block(constructorHead, [`super(${superArg});`, ...assigns], "}"),
+        construct,
         "",
         `/** Writes the exception as a struct. */`,
-        block(
-          `static write(w: ${ctx.rtType("ProtocolWriter")}, v: ${className}): void {`,
-          write,
-          "}",
-        ),
+        block(`static write(w: ${ctx.rtType("ProtocolWriter")}${v}): void {`, write, "}"),
         "",
         `/** Reads the exception from a struct; checks required fields. */`,
         block(
           `static read(r: ${ctx.rtType("ProtocolReader")}): ${className} {`,
-          [...stmts, returns(newCall(className, [object(result)]))],
+          [...stmts, returns(newCall(className, hasFields ? [object(result)] : []))],
           "}",
         ),
         "",
         `/** Builds an exception, filling IDL defaults. */`,
-        block(
-          `static create(init: ${initType}): ${className} {`,
-          [`return new ${className}(init);`],
-          "}",
-        ),
+        hasFields
+          ? block(
+              `static create(init: ${initType}): ${className} {`,
+              [`return new ${className}(init);`],
+              "}",
+            )
+          : block(`static create(): ${className} {`, [`return new ${className}();`], "}"),
         "",
         `/** Encodes to bytes (compact unless \`options.protocol\` says otherwise). */`,
         block(

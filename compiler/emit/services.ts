@@ -153,7 +153,7 @@ function methodDescriptor(m: model.Method, handler: string, ctx: EmitContext): C
     ...(m.params.some((p) => p.annotations.length > 0)
       ? [property("argAnnotations", fieldAnnotationsLiteral(m.params))]
       : []),
-    block(`writeArgs(w, args) {`, writeArgs, "},"),
+    block(m.params.length ? `writeArgs(w, args) {` : `writeArgs(w) {`, writeArgs, "},"),
     block(
       `readArgs(r) {`,
       [
@@ -165,40 +165,25 @@ function methodDescriptor(m: model.Method, handler: string, ctx: EmitContext): C
       ],
       "},",
     ),
-    block(`invoke(${handler}, args, context) {`, [returns(invoke)], "},"),
-  ];
-  if (m.oneway) {
-    return block(
-      "{",
-      [
-        ...head,
-        `// Oneway: no result struct is ever written or read (rpc.md §5).`,
-        `writeSuccess() {},`,
-        block(`writeException() {`, [`return false;`], "},"),
-        block(`readResult() {`, [`return undefined;`], "},"),
-      ],
+    block(
+      `invoke(${handler}, ${m.params.length ? "args" : "_args"}, context) {`,
+      [returns(invoke)],
       "},",
-      "object",
-    );
-  }
+    ),
+  ];
+  // Oneway: no result struct is ever written or read (rpc.md §5).
+  if (m.oneway) return block("{", head, "},", "object");
   const success = m.returnType && resultField(m, m.returnType);
-  const writeSuccess = success
-    ? writeBody(
-        m.name,
-        [
-          writeField(
-            {
-              field: success,
-              access: `value as ${tsType(success.type, ctx)}`,
-              check: name("value"),
-            },
-            ctx,
-          ),
-        ],
-        isList(success),
-        ctx,
-      )
-    : [`w.structBegin();`, `w.structEnd();`];
+  const writeSuccess: Code[] = [];
+  if (success !== undefined) {
+    const value = {
+      field: success,
+      access: `value as ${tsType(success.type, ctx)}`,
+      check: name("value"),
+    };
+    const statements = writeBody(m.name, [writeField(value, ctx)], isList(success), ctx);
+    writeSuccess.push(block(`writeSuccess(w, value) {`, statements, "},"));
+  }
   const writeException = m.throws.map((x) => {
     const t = resolveType(x.type);
     const type = t.kind === "struct" ? ctx.ref(t.definition, true) : "never";
@@ -230,12 +215,10 @@ function methodDescriptor(m: model.Method, handler: string, ctx: EmitContext): C
     "{",
     [
       ...head,
-      block(success ? `writeSuccess(w, value) {` : `writeSuccess(w) {`, writeSuccess, "},"),
-      block(
-        m.throws.length ? `writeException(w, error) {` : `writeException() {`,
-        [...writeException, `return false;`],
-        "},",
-      ),
+      ...writeSuccess,
+      ...(m.throws.length
+        ? [block(`writeException(w, error) {`, [...writeException, `return false;`], "},")]
+        : []),
       block(`readResult(r) {`, [...result.stmts, ...rethrow, ...finish], "},"),
     ],
     "},",
@@ -296,7 +279,6 @@ export function emitService(s: model.Service, ctx: EmitContext): Code[] {
       descriptor,
       type,
       ctx.rt("defineService"),
-      [client, handlerType],
       [
         `name: ${stringLiteral(s.name)},`,
         property("annotations", annotationsLiteral(s.annotations)),
@@ -308,6 +290,8 @@ export function emitService(s: model.Service, ctx: EmitContext): Code[] {
         ),
         clientFactory(s, descriptor, ctx),
       ],
+      // Stated again: inference would take the handler type from the inherited methods.
+      [client, handlerType],
     ),
   ];
 }

@@ -37,7 +37,7 @@ export interface Product {
 }
 
 /** Codec of {@link Product}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Product: StructCodec<Product> = defineStruct<Product>({
+export const Product: StructCodec<Product> = defineStruct({
   name: "Product",
   annotations: [
     { key: "table", value: "products" },
@@ -129,7 +129,7 @@ export interface Plain {
 }
 
 /** Codec of {@link Plain}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Plain: StructCodec<Plain> = defineStruct<Plain>({
+export const Plain: StructCodec<Plain> = defineStruct({
   name: "Plain",
   write(w, v) {
     let at = "";
@@ -170,7 +170,7 @@ export const Plain: StructCodec<Plain> = defineStruct<Plain>({
 export type Lookup = { kind: "sku"; value: string } | { kind: "id"; value: bigint };
 
 /** Codec of {@link Lookup}: decoding rejects zero or several members, encoding an unknown `kind`. */
-export const Lookup: StructCodec<Lookup> = defineStruct<Lookup>({
+export const Lookup: StructCodec<Lookup> = defineStruct({
   name: "Lookup",
   annotations: [{ key: "cpp.type", value: "LookupValue" }],
   fieldAnnotations: { sku: [{ key: "index", value: "primary" }] },

@@ -40,10 +40,7 @@ export interface BaseTypes {
 export const BaseTypes: StructCodec<
   BaseTypes,
   WithDefaults<BaseTypes, "withDefault" | "bigDefault" | "ratio" | "greeting" | "enabled">
-> = defineStruct<
-  BaseTypes,
-  WithDefaults<BaseTypes, "withDefault" | "bigDefault" | "ratio" | "greeting" | "enabled">
->({
+> = defineStruct({
   name: "BaseTypes",
   write(w, v) {
     let at = "";

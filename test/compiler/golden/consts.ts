@@ -33,10 +33,7 @@ export interface Point {
 }
 
 /** Codec of {@link Point}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Point: StructCodec<Point, WithDefaults<Point, "y">> = defineStruct<
-  Point,
-  WithDefaults<Point, "y">
->({
+export const Point: StructCodec<Point, WithDefaults<Point, "y">> = defineStruct({
   name: "Point",
   write(w, v) {
     let at = "";
@@ -97,7 +94,7 @@ export const Point: StructCodec<Point, WithDefaults<Point, "y">> = defineStruct<
 export type Shape = { kind: "point"; value: Point } | { kind: "radius"; value: number };
 
 /** Codec of {@link Shape}: decoding rejects zero or several members, encoding an unknown `kind`. */
-export const Shape: StructCodec<Shape> = defineStruct<Shape>({
+export const Shape: StructCodec<Shape> = defineStruct({
   name: "Shape",
   write(w, v) {
     let at = "";

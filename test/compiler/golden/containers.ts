@@ -15,7 +15,7 @@ export interface Point {
 }
 
 /** Codec of {@link Point}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Point: StructCodec<Point> = defineStruct<Point>({
+export const Point: StructCodec<Point> = defineStruct({
   name: "Point",
   write(w, v) {
     let at = "";
@@ -88,7 +88,7 @@ export interface Containers {
 }
 
 /** Codec of {@link Containers}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Containers: StructCodec<Containers> = defineStruct<Containers>({
+export const Containers: StructCodec<Containers> = defineStruct({
   name: "Containers",
   write(w, v) {
     let at = "";

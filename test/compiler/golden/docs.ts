@@ -33,7 +33,7 @@ export interface Documented {
 }
 
 /** Codec of {@link Documented}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Documented: StructCodec<Documented> = defineStruct<Documented>({
+export const Documented: StructCodec<Documented> = defineStruct({
   name: "Documented",
   write(w, v) {
     let at = "";
@@ -154,13 +154,6 @@ export const Docs: ServiceDescriptor<DocsClient, DocsHandler> = defineService<
       },
       invoke(handler, args, context) {
         return handler.run(args[0] as OpenEnum<Mode>, context);
-      },
-      writeSuccess(w) {
-        w.structBegin();
-        w.structEnd();
-      },
-      writeException() {
-        return false;
       },
       readResult(r) {
         r.structBegin();

@@ -50,10 +50,7 @@ export interface Lamp {
 }
 
 /** Codec of {@link Lamp}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Lamp: StructCodec<Lamp, WithDefaults<Lamp, "withDefault">> = defineStruct<
-  Lamp,
-  WithDefaults<Lamp, "withDefault">
->({
+export const Lamp: StructCodec<Lamp, WithDefaults<Lamp, "withDefault">> = defineStruct({
   name: "Lamp",
   write(w, v) {
     let at = "";

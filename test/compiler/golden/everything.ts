@@ -51,7 +51,7 @@ export interface Leaf {
 }
 
 /** Codec of {@link Leaf}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Leaf: StructCodec<Leaf> = defineStruct<Leaf>({
+export const Leaf: StructCodec<Leaf> = defineStruct({
   name: "Leaf",
   write(w, v) {
     let at = "";
@@ -107,7 +107,7 @@ export type Choice =
   | { kind: "byName"; value: Map<string, Leaf> };
 
 /** Codec of {@link Choice}: decoding rejects zero or several members, encoding an unknown `kind`. */
-export const Choice: StructCodec<Choice> = defineStruct<Choice>({
+export const Choice: StructCodec<Choice> = defineStruct({
   name: "Choice",
   write(w, v) {
     let at = "";
@@ -324,7 +324,7 @@ export interface Tree {
 }
 
 /** Codec of {@link Tree}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Tree: StructCodec<Tree> = defineStruct<Tree>({
+export const Tree: StructCodec<Tree> = defineStruct({
   name: "Tree",
   write(w, v) {
     let at = "";
@@ -416,7 +416,7 @@ export interface Everything {
 }
 
 /** Codec of {@link Everything}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Everything: StructCodec<Everything> = defineStruct<Everything>({
+export const Everything: StructCodec<Everything> = defineStruct({
   name: "Everything",
   write(w, v) {
     let at = "";
@@ -1002,7 +1002,7 @@ export interface Mandatory {
 }
 
 /** Codec of {@link Mandatory}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Mandatory: StructCodec<Mandatory> = defineStruct<Mandatory>({
+export const Mandatory: StructCodec<Mandatory> = defineStruct({
   name: "Mandatory",
   write(w, v) {
     let at = "";
@@ -1085,7 +1085,7 @@ export interface RecordV1 {
 }
 
 /** Codec of {@link RecordV1}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const RecordV1: StructCodec<RecordV1> = defineStruct<RecordV1>({
+export const RecordV1: StructCodec<RecordV1> = defineStruct({
   name: "RecordV1",
   write(w, v) {
     let at = "";
@@ -1145,7 +1145,7 @@ export interface RecordV2 {
 }
 
 /** Codec of {@link RecordV2}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const RecordV2: StructCodec<RecordV2> = defineStruct<RecordV2>({
+export const RecordV2: StructCodec<RecordV2> = defineStruct({
   name: "RecordV2",
   write(w, v) {
     let at = "";
@@ -1310,7 +1310,7 @@ export interface RecordMismatch {
 }
 
 /** Codec of {@link RecordMismatch}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const RecordMismatch: StructCodec<RecordMismatch> = defineStruct<RecordMismatch>({
+export const RecordMismatch: StructCodec<RecordMismatch> = defineStruct({
   name: "RecordMismatch",
   write(w, v) {
     let at = "";
@@ -1507,14 +1507,6 @@ export const Everywhere: ServiceDescriptor<EverywhereClient, EverywhereHandler> 
       },
       invoke(handler, args, context) {
         return handler.fire(args[0] as Choice, context);
-      },
-      // Oneway: no result struct is ever written or read (rpc.md §5).
-      writeSuccess() {},
-      writeException() {
-        return false;
-      },
-      readResult() {
-        return undefined;
       },
     },
   ],

@@ -216,12 +216,12 @@ export class NoFields extends ThriftException {
   /** The IDL annotations of its annotated fields, by IDL field name. */
   static readonly fieldAnnotations: FieldAnnotations = {};
 
-  constructor(init: {} = {}) {
+  constructor() {
     super("NoFields");
   }
 
   /** Writes the exception as a struct. */
-  static write(w: ProtocolWriter, v: NoFields): void {
+  static write(w: ProtocolWriter): void {
     w.structBegin();
     w.structEnd();
   }
@@ -233,12 +233,12 @@ export class NoFields extends ThriftException {
       r.skip(t);
     }
     r.structEnd();
-    return new NoFields({});
+    return new NoFields();
   }
 
   /** Builds an exception, filling IDL defaults. */
-  static create(init: ConstructorParameters<typeof NoFields>[0]): NoFields {
-    return new NoFields(init);
+  static create(): NoFields {
+    return new NoFields();
   }
 
   /** Encodes to bytes (compact unless `options.protocol` says otherwise). */
@@ -251,15 +251,14 @@ export class NoFields extends ThriftException {
     return NoFields.#codec.decode(bytes, options);
   }
 
-  static readonly #codec: StructCodec<NoFields, ConstructorParameters<typeof NoFields>[0]> =
-    defineStruct({
-      name: "NoFields",
-      annotations: NoFields.annotations,
-      fieldAnnotations: NoFields.fieldAnnotations,
-      write: NoFields.write,
-      read: NoFields.read,
-      create: NoFields.create,
-    });
+  static readonly #codec: StructCodec<NoFields> = defineStruct({
+    name: "NoFields",
+    annotations: NoFields.annotations,
+    fieldAnnotations: NoFields.fieldAnnotations,
+    write: NoFields.write,
+    read: NoFields.read,
+    create: NoFields.create,
+  });
 }
 
 /**
@@ -391,7 +390,7 @@ export interface Holder {
 }
 
 /** Codec of {@link Holder}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Holder: StructCodec<Holder> = defineStruct<Holder>({
+export const Holder: StructCodec<Holder> = defineStruct({
   name: "Holder",
   write(w, v) {
     let at = "";

@@ -26,10 +26,7 @@ export interface Price {
 }
 
 /** Codec of {@link Price}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Price: StructCodec<Price, WithDefaults<Price, "display">> = defineStruct<
-  Price,
-  WithDefaults<Price, "display">
->({
+export const Price: StructCodec<Price, WithDefaults<Price, "display">> = defineStruct({
   name: "Price",
   write(w, v) {
     let at = "";

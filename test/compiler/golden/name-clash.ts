@@ -33,7 +33,7 @@ export interface shared {
 }
 
 /** Codec of {@link shared}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const shared: StructCodec<shared> = defineStruct<shared>({
+export const shared: StructCodec<shared> = defineStruct({
   name: "shared",
   write(w, v) {
     let at = "";
@@ -98,7 +98,7 @@ export interface Map$ {
 }
 
 /** Codec of {@link Map$}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Map$: StructCodec<Map$> = defineStruct<Map$>({
+export const Map$: StructCodec<Map$> = defineStruct({
   name: "Map",
   write(w, v) {
     let at = "";
@@ -430,7 +430,7 @@ export interface Set$ {
 }
 
 /** Codec of {@link Set$}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Set$: StructCodec<Set$> = defineStruct<Set$>({
+export const Set$: StructCodec<Set$> = defineStruct({
   name: "Set",
   write(w, v) {
     let at = "";
@@ -500,7 +500,7 @@ export interface TType$ {
 }
 
 /** Codec of {@link TType$}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const TType$: StructCodec<TType$> = defineStruct<TType$>({
+export const TType$: StructCodec<TType$> = defineStruct({
   name: "TType",
   write(w, v) {
     let at = "";
@@ -542,7 +542,7 @@ export type Promise$ =
   { kind: "then"; value: string } | { kind: "Set"; value: Set$ } | { kind: "kind"; value: string };
 
 /** Codec of {@link Promise$}: decoding rejects zero or several members, encoding an unknown `kind`. */
-export const Promise$: StructCodec<Promise$> = defineStruct<Promise$>({
+export const Promise$: StructCodec<Promise$> = defineStruct({
   name: "Promise",
   write(w, v) {
     let at = "";
@@ -928,13 +928,6 @@ export const Channel$: ServiceDescriptor<Channel$Client, Channel$Handler> = defi
       invoke(handler, args, context) {
         return handler.constructor$(args[0] as OpenEnum$, args[1] as string, context);
       },
-      writeSuccess(w) {
-        w.structBegin();
-        w.structEnd();
-      },
-      writeException() {
-        return false;
-      },
       readResult(r) {
         r.structBegin();
         for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
@@ -949,7 +942,7 @@ export const Channel$: ServiceDescriptor<Channel$Client, Channel$Handler> = defi
       oneway: false,
       idempotent: false,
       annotations: [],
-      writeArgs(w, args) {
+      writeArgs(w) {
         w.structBegin();
         w.structEnd();
       },
@@ -961,7 +954,7 @@ export const Channel$: ServiceDescriptor<Channel$Client, Channel$Handler> = defi
         r.structEnd();
         return [];
       },
-      invoke(handler, args, context) {
+      invoke(handler, _args, context) {
         return handler.then$(context);
       },
       writeSuccess(w, value) {
@@ -977,9 +970,6 @@ export const Channel$: ServiceDescriptor<Channel$Client, Channel$Handler> = defi
         } catch (e) {
           throw withFieldPath(e, "then", at);
         }
-      },
-      writeException() {
-        return false;
       },
       readResult(r) {
         let success: string | undefined;
@@ -1004,7 +994,7 @@ export const Channel$: ServiceDescriptor<Channel$Client, Channel$Handler> = defi
       oneway: false,
       idempotent: false,
       annotations: [],
-      writeArgs(w, args) {
+      writeArgs(w) {
         w.structBegin();
         w.structEnd();
       },
@@ -1016,15 +1006,8 @@ export const Channel$: ServiceDescriptor<Channel$Client, Channel$Handler> = defi
         r.structEnd();
         return [];
       },
-      invoke(handler, args, context) {
+      invoke(handler, _args, context) {
         return handler.toString$(context);
-      },
-      writeSuccess(w) {
-        w.structBegin();
-        w.structEnd();
-      },
-      writeException() {
-        return false;
       },
       readResult(r) {
         r.structBegin();
@@ -1122,13 +1105,6 @@ export const defineService$: ServiceDescriptor<defineService$Client, defineServi
         invoke(handler, args, context) {
           return handler.class(args[0] as string, context);
         },
-        writeSuccess(w) {
-          w.structBegin();
-          w.structEnd();
-        },
-        writeException() {
-          return false;
-        },
         readResult(r) {
           r.structBegin();
           for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
@@ -1189,9 +1165,6 @@ export const defineService$: ServiceDescriptor<defineService$Client, defineServi
           } catch (e) {
             throw withFieldPath(e, "new", at);
           }
-        },
-        writeException() {
-          return false;
         },
         readResult(r) {
           let success: number | undefined;

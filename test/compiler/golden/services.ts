@@ -180,10 +180,7 @@ export interface Item {
 }
 
 /** Codec of {@link Item}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Item: StructCodec<Item, WithDefaults<Item, "quantity">> = defineStruct<
-  Item,
-  WithDefaults<Item, "quantity">
->({
+export const Item: StructCodec<Item, WithDefaults<Item, "quantity">> = defineStruct({
   name: "Item",
   write(w, v) {
     let at = "";
@@ -259,7 +256,7 @@ export const Base: ServiceDescriptor<BaseClient, BaseHandler> = defineService<
       oneway: false,
       idempotent: false,
       annotations: [],
-      writeArgs(w, args) {
+      writeArgs(w) {
         w.structBegin();
         w.structEnd();
       },
@@ -271,15 +268,8 @@ export const Base: ServiceDescriptor<BaseClient, BaseHandler> = defineService<
         r.structEnd();
         return [];
       },
-      invoke(handler, args, context) {
+      invoke(handler, _args, context) {
         return handler.ping(context);
-      },
-      writeSuccess(w) {
-        w.structBegin();
-        w.structEnd();
-      },
-      writeException() {
-        return false;
       },
       readResult(r) {
         r.structBegin();
@@ -295,7 +285,7 @@ export const Base: ServiceDescriptor<BaseClient, BaseHandler> = defineService<
       oneway: false,
       idempotent: true,
       annotations: [{ key: "idempotent", value: "1" }],
-      writeArgs(w, args) {
+      writeArgs(w) {
         w.structBegin();
         w.structEnd();
       },
@@ -307,7 +297,7 @@ export const Base: ServiceDescriptor<BaseClient, BaseHandler> = defineService<
         r.structEnd();
         return [];
       },
-      invoke(handler, args, context) {
+      invoke(handler, _args, context) {
         return handler.health(context);
       },
       writeSuccess(w, value) {
@@ -323,9 +313,6 @@ export const Base: ServiceDescriptor<BaseClient, BaseHandler> = defineService<
         } catch (e) {
           throw withFieldPath(e, "health", at);
         }
-      },
-      writeException() {
-        return false;
       },
       readResult(r) {
         let success: string | undefined;
@@ -558,9 +545,6 @@ export const Store: ServiceDescriptor<StoreClient, StoreHandler> = defineService
           throw withFieldPath(e, "listItems", at, i);
         }
       },
-      writeException() {
-        return false;
-      },
       readResult(r) {
         let success: Item[] | undefined;
         r.structBegin();
@@ -646,10 +630,6 @@ export const Store: ServiceDescriptor<StoreClient, StoreHandler> = defineService
       invoke(handler, args, context) {
         return handler.put(args[0] as Item, args[1] as Map<string, bigint>, context);
       },
-      writeSuccess(w) {
-        w.structBegin();
-        w.structEnd();
-      },
       writeException(w, error) {
         if (error instanceof Invalid) {
           w.structBegin();
@@ -729,14 +709,6 @@ export const Store: ServiceDescriptor<StoreClient, StoreHandler> = defineService
       invoke(handler, args, context) {
         return handler.touch(args[0] as string, context);
       },
-      // Oneway: no result struct is ever written or read (rpc.md §5).
-      writeSuccess() {},
-      writeException() {
-        return false;
-      },
-      readResult() {
-        return undefined;
-      },
     },
     {
       name: "count",
@@ -746,7 +718,7 @@ export const Store: ServiceDescriptor<StoreClient, StoreHandler> = defineService
         { key: "deprecated", value: "use listItems" },
         { key: "idempotent", value: "1" },
       ],
-      writeArgs(w, args) {
+      writeArgs(w) {
         w.structBegin();
         w.structEnd();
       },
@@ -758,7 +730,7 @@ export const Store: ServiceDescriptor<StoreClient, StoreHandler> = defineService
         r.structEnd();
         return [];
       },
-      invoke(handler, args, context) {
+      invoke(handler, _args, context) {
         return handler.count(context);
       },
       writeSuccess(w, value) {
@@ -774,9 +746,6 @@ export const Store: ServiceDescriptor<StoreClient, StoreHandler> = defineService
         } catch (e) {
           throw withFieldPath(e, "count", at);
         }
-      },
-      writeException() {
-        return false;
       },
       readResult(r) {
         let success: bigint | undefined;
@@ -869,9 +838,6 @@ export const Store: ServiceDescriptor<StoreClient, StoreHandler> = defineService
         } catch (e) {
           throw withFieldPath(e, "ids", at);
         }
-      },
-      writeException() {
-        return false;
       },
       readResult(r) {
         let success: Set<bigint> | undefined;
@@ -992,13 +958,6 @@ export const Admin: ServiceDescriptor<AdminClient, AdminHandler> = defineService
       },
       invoke(handler, args, context) {
         return handler.reset(args[0] as boolean, context);
-      },
-      writeSuccess(w) {
-        w.structBegin();
-        w.structEnd();
-      },
-      writeException() {
-        return false;
       },
       readResult(r) {
         r.structBegin();

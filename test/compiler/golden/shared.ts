@@ -38,7 +38,7 @@ export interface Money {
 }
 
 /** Codec of {@link Money}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Money: StructCodec<Money> = defineStruct<Money>({
+export const Money: StructCodec<Money> = defineStruct({
   name: "Money",
   write(w, v) {
     let at = "";
@@ -182,7 +182,7 @@ export const Health: ServiceDescriptor<HealthClient, HealthHandler> = defineServ
       oneway: false,
       idempotent: false,
       annotations: [],
-      writeArgs(w, args) {
+      writeArgs(w) {
         w.structBegin();
         w.structEnd();
       },
@@ -194,7 +194,7 @@ export const Health: ServiceDescriptor<HealthClient, HealthHandler> = defineServ
         r.structEnd();
         return [];
       },
-      invoke(handler, args, context) {
+      invoke(handler, _args, context) {
         return handler.check(context);
       },
       writeSuccess(w, value) {
@@ -210,9 +210,6 @@ export const Health: ServiceDescriptor<HealthClient, HealthHandler> = defineServ
         } catch (e) {
           throw withFieldPath(e, "check", at);
         }
-      },
-      writeException() {
-        return false;
       },
       readResult(r) {
         let success: boolean | undefined;

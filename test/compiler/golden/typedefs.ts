@@ -43,10 +43,7 @@ export interface Account {
 }
 
 /** Codec of {@link Account}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Account: StructCodec<Account, WithDefaults<Account, "level">> = defineStruct<
-  Account,
-  WithDefaults<Account, "level">
->({
+export const Account: StructCodec<Account, WithDefaults<Account, "level">> = defineStruct({
   name: "Account",
   write(w, v) {
     let at = "";

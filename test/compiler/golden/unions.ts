@@ -17,7 +17,7 @@ export interface Card {
 }
 
 /** Codec of {@link Card}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Card: StructCodec<Card> = defineStruct<Card>({
+export const Card: StructCodec<Card> = defineStruct({
   name: "Card",
   write(w, v) {
     let at = "";
@@ -69,7 +69,7 @@ export interface PayPal {
 }
 
 /** Codec of {@link PayPal}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const PayPal: StructCodec<PayPal> = defineStruct<PayPal>({
+export const PayPal: StructCodec<PayPal> = defineStruct({
   name: "PayPal",
   write(w, v) {
     let at = "";
@@ -120,7 +120,7 @@ export type PaymentMethod =
   | { kind: "free"; value: boolean };
 
 /** Codec of {@link PaymentMethod}: decoding rejects zero or several members, encoding an unknown `kind`. */
-export const PaymentMethod: StructCodec<PaymentMethod> = defineStruct<PaymentMethod>({
+export const PaymentMethod: StructCodec<PaymentMethod> = defineStruct({
   name: "PaymentMethod",
   write(w, v) {
     let at = "";
@@ -224,7 +224,7 @@ export type Nested =
   { kind: "method"; value: PaymentMethod } | { kind: "byName"; value: Map<string, PaymentMethod> };
 
 /** Codec of {@link Nested}: decoding rejects zero or several members, encoding an unknown `kind`. */
-export const Nested: StructCodec<Nested> = defineStruct<Nested>({
+export const Nested: StructCodec<Nested> = defineStruct({
   name: "Nested",
   write(w, v) {
     let at = "";
@@ -294,9 +294,9 @@ export const Nested: StructCodec<Nested> = defineStruct<Nested>({
 export type Empty = never;
 
 /** Codec of {@link Empty}: decoding rejects zero or several members, encoding an unknown `kind`. */
-export const Empty: StructCodec<Empty> = defineStruct<Empty>({
+export const Empty: StructCodec<Empty> = defineStruct({
   name: "Empty",
-  write(w, v) {
+  write(_w, v) {
     throw invalidUnionValue(v);
   },
   read(r) {
@@ -321,7 +321,7 @@ export interface Checkout {
 }
 
 /** Codec of {@link Checkout}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Checkout: StructCodec<Checkout> = defineStruct<Checkout>({
+export const Checkout: StructCodec<Checkout> = defineStruct({
   name: "Checkout",
   write(w, v) {
     let at = "";
