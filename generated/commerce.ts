@@ -63,54 +63,6 @@ export interface Money {
   units: bigint;
 }
 
-/** Codec of {@link Money}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Money: StructCodec<Money> = defineStruct({
-  name: "Money",
-  write(w, v) {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "currency";
-      if (v.currency === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 1);
-      w.string(v.currency);
-      at = "units";
-      if (v.units === undefined) throw requiredFieldUnset();
-      w.field(TType.I64, 2);
-      w.i64(v.units);
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "Money", at);
-    }
-  },
-  read(r) {
-    let currency: CurrencyCode | undefined;
-    let units: bigint | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.STRING) currency = r.string();
-          else r.skipMismatch(t, TType.STRING, "currency");
-          break;
-        case 2:
-          if (t === TType.I64) units = r.i64();
-          else r.skipMismatch(t, TType.I64, "units");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (currency === undefined) throw requiredFieldMissing(r, "Money", "currency");
-    if (units === undefined) throw requiredFieldMissing(r, "Money", "units");
-    return { currency, units };
-  },
-  create(init) {
-    return { currency: init.currency, units: init.units };
-  },
-});
-
 /** A postal address. */
 export interface Address {
   recipient: string;
@@ -122,112 +74,6 @@ export interface Address {
   /** ISO 3166-1 alpha-2 country code, e.g. "DE". */
   country: string;
 }
-
-/** Codec of {@link Address}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Address: StructCodec<Address> = defineStruct({
-  name: "Address",
-  write(w, v) {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "recipient";
-      if (v.recipient === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 1);
-      w.string(v.recipient);
-      at = "line1";
-      if (v.line1 === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 2);
-      w.string(v.line1);
-      at = "line2";
-      if (v.line2 !== undefined) {
-        w.field(TType.STRING, 3);
-        w.string(v.line2);
-      }
-      at = "city";
-      if (v.city === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 4);
-      w.string(v.city);
-      at = "region";
-      if (v.region !== undefined) {
-        w.field(TType.STRING, 5);
-        w.string(v.region);
-      }
-      at = "postalCode";
-      if (v.postalCode === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 6);
-      w.string(v.postalCode);
-      at = "country";
-      if (v.country === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 7);
-      w.string(v.country);
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "Address", at);
-    }
-  },
-  read(r) {
-    let recipient: string | undefined;
-    let line1: string | undefined;
-    let line2: string | undefined;
-    let city: string | undefined;
-    let region: string | undefined;
-    let postalCode: string | undefined;
-    let country: string | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.STRING) recipient = r.string();
-          else r.skipMismatch(t, TType.STRING, "recipient");
-          break;
-        case 2:
-          if (t === TType.STRING) line1 = r.string();
-          else r.skipMismatch(t, TType.STRING, "line1");
-          break;
-        case 3:
-          if (t === TType.STRING) line2 = r.string();
-          else r.skipMismatch(t, TType.STRING, "line2");
-          break;
-        case 4:
-          if (t === TType.STRING) city = r.string();
-          else r.skipMismatch(t, TType.STRING, "city");
-          break;
-        case 5:
-          if (t === TType.STRING) region = r.string();
-          else r.skipMismatch(t, TType.STRING, "region");
-          break;
-        case 6:
-          if (t === TType.STRING) postalCode = r.string();
-          else r.skipMismatch(t, TType.STRING, "postalCode");
-          break;
-        case 7:
-          if (t === TType.STRING) country = r.string();
-          else r.skipMismatch(t, TType.STRING, "country");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (recipient === undefined) throw requiredFieldMissing(r, "Address", "recipient");
-    if (line1 === undefined) throw requiredFieldMissing(r, "Address", "line1");
-    if (city === undefined) throw requiredFieldMissing(r, "Address", "city");
-    if (postalCode === undefined) throw requiredFieldMissing(r, "Address", "postalCode");
-    if (country === undefined) throw requiredFieldMissing(r, "Address", "country");
-    return { recipient, line1, line2, city, region, postalCode, country };
-  },
-  create(init) {
-    return {
-      recipient: init.recipient,
-      line1: init.line1,
-      line2: init.line2,
-      city: init.city,
-      region: init.region,
-      postalCode: init.postalCode,
-      country: init.country,
-    };
-  },
-});
 
 /**
  * The lifecycle of an order; values only ever move forward (or to CANCELLED).
@@ -271,197 +117,17 @@ export interface Card {
   brand?: string | undefined;
 }
 
-/** Codec of {@link Card}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Card: StructCodec<Card> = defineStruct({
-  name: "Card",
-  write(w, v) {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "token";
-      if (v.token === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 1);
-      w.string(v.token);
-      at = "last4";
-      if (v.last4 === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 2);
-      w.string(v.last4);
-      at = "expiryMonth";
-      if (v.expiryMonth === undefined) throw requiredFieldUnset();
-      w.field(TType.I16, 3);
-      w.i16(v.expiryMonth);
-      at = "expiryYear";
-      if (v.expiryYear === undefined) throw requiredFieldUnset();
-      w.field(TType.I16, 4);
-      w.i16(v.expiryYear);
-      at = "brand";
-      if (v.brand !== undefined) {
-        w.field(TType.STRING, 5);
-        w.string(v.brand);
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "Card", at);
-    }
-  },
-  read(r) {
-    let token: string | undefined;
-    let last4: string | undefined;
-    let expiryMonth: number | undefined;
-    let expiryYear: number | undefined;
-    let brand: string | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.STRING) token = r.string();
-          else r.skipMismatch(t, TType.STRING, "token");
-          break;
-        case 2:
-          if (t === TType.STRING) last4 = r.string();
-          else r.skipMismatch(t, TType.STRING, "last4");
-          break;
-        case 3:
-          if (t === TType.I16) expiryMonth = r.i16();
-          else r.skipMismatch(t, TType.I16, "expiryMonth");
-          break;
-        case 4:
-          if (t === TType.I16) expiryYear = r.i16();
-          else r.skipMismatch(t, TType.I16, "expiryYear");
-          break;
-        case 5:
-          if (t === TType.STRING) brand = r.string();
-          else r.skipMismatch(t, TType.STRING, "brand");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (token === undefined) throw requiredFieldMissing(r, "Card", "token");
-    if (last4 === undefined) throw requiredFieldMissing(r, "Card", "last4");
-    if (expiryMonth === undefined) throw requiredFieldMissing(r, "Card", "expiryMonth");
-    if (expiryYear === undefined) throw requiredFieldMissing(r, "Card", "expiryYear");
-    return { token, last4, expiryMonth, expiryYear, brand };
-  },
-  create(init) {
-    return {
-      token: init.token,
-      last4: init.last4,
-      expiryMonth: init.expiryMonth,
-      expiryYear: init.expiryYear,
-      brand: init.brand,
-    };
-  },
-});
-
 /** A wallet payment (e.g. a phone wallet), as the wallet provider's one-time token. */
 export interface Wallet {
   provider: string;
   token: string;
 }
 
-/** Codec of {@link Wallet}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Wallet: StructCodec<Wallet> = defineStruct({
-  name: "Wallet",
-  write(w, v) {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "provider";
-      if (v.provider === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 1);
-      w.string(v.provider);
-      at = "token";
-      if (v.token === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 2);
-      w.string(v.token);
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "Wallet", at);
-    }
-  },
-  read(r) {
-    let provider: string | undefined;
-    let token: string | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.STRING) provider = r.string();
-          else r.skipMismatch(t, TType.STRING, "provider");
-          break;
-        case 2:
-          if (t === TType.STRING) token = r.string();
-          else r.skipMismatch(t, TType.STRING, "token");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (provider === undefined) throw requiredFieldMissing(r, "Wallet", "provider");
-    if (token === undefined) throw requiredFieldMissing(r, "Wallet", "token");
-    return { provider, token };
-  },
-  create(init) {
-    return { provider: init.provider, token: init.token };
-  },
-});
-
 /** A bank transfer the shopper makes after ordering, quoting `reference`. */
 export interface BankTransfer {
   iban: string;
   reference?: string | undefined;
 }
-
-/** Codec of {@link BankTransfer}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const BankTransfer: StructCodec<BankTransfer> = defineStruct({
-  name: "BankTransfer",
-  write(w, v) {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "iban";
-      if (v.iban === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 1);
-      w.string(v.iban);
-      at = "reference";
-      if (v.reference !== undefined) {
-        w.field(TType.STRING, 2);
-        w.string(v.reference);
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "BankTransfer", at);
-    }
-  },
-  read(r) {
-    let iban: string | undefined;
-    let reference: string | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.STRING) iban = r.string();
-          else r.skipMismatch(t, TType.STRING, "iban");
-          break;
-        case 2:
-          if (t === TType.STRING) reference = r.string();
-          else r.skipMismatch(t, TType.STRING, "reference");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (iban === undefined) throw requiredFieldMissing(r, "BankTransfer", "iban");
-    return { iban, reference };
-  },
-  create(init) {
-    return { iban: init.iban, reference: init.reference };
-  },
-});
 
 /**
  * How an order is paid: exactly one of the members.
@@ -474,88 +140,6 @@ export type PaymentMethod =
   | { kind: "wallet"; value: Wallet }
   | { kind: "bankTransfer"; value: BankTransfer }
   | { kind: "giftCardCode"; value: string };
-
-/** Codec of {@link PaymentMethod}: decoding rejects zero or several members, encoding an unknown `kind`. */
-export const PaymentMethod: StructCodec<PaymentMethod> = defineStruct({
-  name: "PaymentMethod",
-  write(w, v) {
-    let at = "";
-    try {
-      if (v.value === undefined) throw invalidUnionValue(v);
-      w.structBegin();
-      switch (v.kind) {
-        case "card":
-          at = "card";
-          w.field(TType.STRUCT, 1);
-          Card.write(w, v.value);
-          break;
-        case "wallet":
-          at = "wallet";
-          w.field(TType.STRUCT, 2);
-          Wallet.write(w, v.value);
-          break;
-        case "bankTransfer":
-          at = "bankTransfer";
-          w.field(TType.STRUCT, 3);
-          BankTransfer.write(w, v.value);
-          break;
-        case "giftCardCode":
-          at = "giftCardCode";
-          w.field(TType.STRING, 4);
-          w.string(v.value);
-          break;
-        default:
-          throw invalidUnionValue(v);
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "PaymentMethod", at);
-    }
-  },
-  read(r) {
-    let value: PaymentMethod | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.STRUCT) {
-            if (value !== undefined) throw unionArityError(r, "PaymentMethod", value.kind, "card");
-            value = { kind: "card", value: Card.read(r) };
-          } else r.skipMismatch(t, TType.STRUCT, "card");
-          break;
-        case 2:
-          if (t === TType.STRUCT) {
-            if (value !== undefined)
-              throw unionArityError(r, "PaymentMethod", value.kind, "wallet");
-            value = { kind: "wallet", value: Wallet.read(r) };
-          } else r.skipMismatch(t, TType.STRUCT, "wallet");
-          break;
-        case 3:
-          if (t === TType.STRUCT) {
-            if (value !== undefined)
-              throw unionArityError(r, "PaymentMethod", value.kind, "bankTransfer");
-            value = { kind: "bankTransfer", value: BankTransfer.read(r) };
-          } else r.skipMismatch(t, TType.STRUCT, "bankTransfer");
-          break;
-        case 4:
-          if (t === TType.STRING) {
-            if (value !== undefined)
-              throw unionArityError(r, "PaymentMethod", value.kind, "giftCardCode");
-            value = { kind: "giftCardCode", value: r.string() };
-          } else r.skipMismatch(t, TType.STRING, "giftCardCode");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (value === undefined) throw unionArityError(r, "PaymentMethod");
-    return value;
-  },
-  create(init) {
-    return init;
-  },
-});
 
 /** A product in the catalog. */
 export interface Product {
@@ -572,166 +156,6 @@ export interface Product {
   active: boolean;
 }
 
-/** Codec of {@link Product}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Product: StructCodec<
-  Product,
-  WithDefaults<Product, "categories" | "attributes" | "active">
-> = defineStruct({
-  name: "Product",
-  write(w, v) {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "id";
-      if (v.id === undefined) throw requiredFieldUnset();
-      w.field(TType.I64, 1);
-      w.i64(v.id);
-      at = "sku";
-      if (v.sku === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 2);
-      w.string(v.sku);
-      at = "title";
-      if (v.title === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 3);
-      w.string(v.title);
-      at = "description";
-      if (v.description !== undefined) {
-        w.field(TType.STRING, 4);
-        w.string(v.description);
-      }
-      at = "price";
-      if (v.price === undefined) throw requiredFieldUnset();
-      w.field(TType.STRUCT, 5);
-      Money.write(w, v.price);
-      at = "categories";
-      if (v.categories !== undefined) {
-        w.field(TType.SET, 6);
-        w.setBegin(TType.STRING, v.categories.size);
-        for (const e1 of v.categories) w.string(e1);
-      }
-      at = "thumbnail";
-      if (v.thumbnail !== undefined) {
-        w.field(TType.STRING, 7);
-        w.binary(v.thumbnail);
-      }
-      at = "attributes";
-      if (v.attributes !== undefined) {
-        w.field(TType.MAP, 8);
-        w.mapBegin(TType.STRING, TType.STRING, v.attributes.size);
-        for (const [k1, v1] of v.attributes) {
-          w.string(k1);
-          w.string(v1);
-        }
-      }
-      at = "active";
-      if (v.active !== undefined) {
-        w.field(TType.BOOL, 9);
-        w.bool(v.active);
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "Product", at);
-    }
-  },
-  read(r) {
-    let id: ProductId | undefined;
-    let sku: Sku | undefined;
-    let title: string | undefined;
-    let description: string | undefined;
-    let price: Money | undefined;
-    let categories: Set<string> | undefined;
-    let thumbnail: Uint8Array | undefined;
-    let attributes: Map<string, string> | undefined;
-    let active: boolean | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.I64) id = r.i64();
-          else r.skipMismatch(t, TType.I64, "id");
-          break;
-        case 2:
-          if (t === TType.STRING) sku = r.string();
-          else r.skipMismatch(t, TType.STRING, "sku");
-          break;
-        case 3:
-          if (t === TType.STRING) title = r.string();
-          else r.skipMismatch(t, TType.STRING, "title");
-          break;
-        case 4:
-          if (t === TType.STRING) description = r.string();
-          else r.skipMismatch(t, TType.STRING, "description");
-          break;
-        case 5:
-          if (t === TType.STRUCT) price = Money.read(r);
-          else r.skipMismatch(t, TType.STRUCT, "price");
-          break;
-        case 6:
-          if (t === TType.SET) {
-            const n1 = r.setBegin();
-            if (n1 > 0 && r.elementType !== TType.STRING)
-              throw elementTypeMismatch(r, "categories");
-            const set1 = new Set<string>();
-            for (let i1 = 0; i1 < n1; i1++) set1.add(r.string());
-            r.containerEnd();
-            categories = set1;
-          } else r.skipMismatch(t, TType.SET, "categories");
-          break;
-        case 7:
-          if (t === TType.STRING) thumbnail = r.binary();
-          else r.skipMismatch(t, TType.STRING, "thumbnail");
-          break;
-        case 8:
-          if (t === TType.MAP) {
-            const n1 = r.mapBegin();
-            if (n1 > 0 && (r.keyType !== TType.STRING || r.valueType !== TType.STRING))
-              throw elementTypeMismatch(r, "attributes");
-            const map1 = new Map<string, string>();
-            for (let i1 = 0; i1 < n1; i1++) map1.set(r.string(), r.string());
-            r.containerEnd();
-            attributes = map1;
-          } else r.skipMismatch(t, TType.MAP, "attributes");
-          break;
-        case 9:
-          if (t === TType.BOOL) active = r.bool();
-          else r.skipMismatch(t, TType.BOOL, "active");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (id === undefined) throw requiredFieldMissing(r, "Product", "id");
-    if (sku === undefined) throw requiredFieldMissing(r, "Product", "sku");
-    if (title === undefined) throw requiredFieldMissing(r, "Product", "title");
-    if (price === undefined) throw requiredFieldMissing(r, "Product", "price");
-    return {
-      id,
-      sku,
-      title,
-      description,
-      price,
-      categories: categories ?? new Set(),
-      thumbnail,
-      attributes: attributes ?? new Map(),
-      active: active ?? true,
-    };
-  },
-  create(init) {
-    return {
-      id: init.id,
-      sku: init.sku,
-      title: init.title,
-      description: init.description,
-      price: init.price,
-      categories: init.categories ?? new Set(),
-      thumbnail: init.thumbnail,
-      attributes: init.attributes ?? new Map(),
-      active: init.active ?? true,
-    };
-  },
-});
-
 /** One line of an order: a product, how many, and at what price. */
 export interface LineItem {
   productId: ProductId;
@@ -743,112 +167,6 @@ export interface LineItem {
   /** The shopper's choices for this line, e.g. {"size": "M", "color": "black"}. */
   attributes: Map<string, string>;
 }
-
-/** Codec of {@link LineItem}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const LineItem: StructCodec<LineItem, WithDefaults<LineItem, "attributes">> = defineStruct({
-  name: "LineItem",
-  write(w, v) {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "productId";
-      if (v.productId === undefined) throw requiredFieldUnset();
-      w.field(TType.I64, 1);
-      w.i64(v.productId);
-      at = "sku";
-      if (v.sku === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 2);
-      w.string(v.sku);
-      at = "title";
-      if (v.title === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 3);
-      w.string(v.title);
-      at = "quantity";
-      if (v.quantity === undefined) throw requiredFieldUnset();
-      w.field(TType.I32, 4);
-      w.i32(v.quantity);
-      at = "unitPrice";
-      if (v.unitPrice === undefined) throw requiredFieldUnset();
-      w.field(TType.STRUCT, 5);
-      Money.write(w, v.unitPrice);
-      at = "attributes";
-      if (v.attributes !== undefined) {
-        w.field(TType.MAP, 6);
-        w.mapBegin(TType.STRING, TType.STRING, v.attributes.size);
-        for (const [k1, v1] of v.attributes) {
-          w.string(k1);
-          w.string(v1);
-        }
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "LineItem", at);
-    }
-  },
-  read(r) {
-    let productId: ProductId | undefined;
-    let sku: Sku | undefined;
-    let title: string | undefined;
-    let quantity: number | undefined;
-    let unitPrice: Money | undefined;
-    let attributes: Map<string, string> | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.I64) productId = r.i64();
-          else r.skipMismatch(t, TType.I64, "productId");
-          break;
-        case 2:
-          if (t === TType.STRING) sku = r.string();
-          else r.skipMismatch(t, TType.STRING, "sku");
-          break;
-        case 3:
-          if (t === TType.STRING) title = r.string();
-          else r.skipMismatch(t, TType.STRING, "title");
-          break;
-        case 4:
-          if (t === TType.I32) quantity = r.i32();
-          else r.skipMismatch(t, TType.I32, "quantity");
-          break;
-        case 5:
-          if (t === TType.STRUCT) unitPrice = Money.read(r);
-          else r.skipMismatch(t, TType.STRUCT, "unitPrice");
-          break;
-        case 6:
-          if (t === TType.MAP) {
-            const n1 = r.mapBegin();
-            if (n1 > 0 && (r.keyType !== TType.STRING || r.valueType !== TType.STRING))
-              throw elementTypeMismatch(r, "attributes");
-            const map1 = new Map<string, string>();
-            for (let i1 = 0; i1 < n1; i1++) map1.set(r.string(), r.string());
-            r.containerEnd();
-            attributes = map1;
-          } else r.skipMismatch(t, TType.MAP, "attributes");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (productId === undefined) throw requiredFieldMissing(r, "LineItem", "productId");
-    if (sku === undefined) throw requiredFieldMissing(r, "LineItem", "sku");
-    if (title === undefined) throw requiredFieldMissing(r, "LineItem", "title");
-    if (quantity === undefined) throw requiredFieldMissing(r, "LineItem", "quantity");
-    if (unitPrice === undefined) throw requiredFieldMissing(r, "LineItem", "unitPrice");
-    return { productId, sku, title, quantity, unitPrice, attributes: attributes ?? new Map() };
-  },
-  create(init) {
-    return {
-      productId: init.productId,
-      sku: init.sku,
-      title: init.title,
-      quantity: init.quantity,
-      unitPrice: init.unitPrice,
-      attributes: init.attributes ?? new Map(),
-    };
-  },
-});
 
 /** A placed order. `total` is always the sum of quantity × unitPrice over `items`. */
 export interface Order {
@@ -865,184 +183,6 @@ export interface Order {
   paymentStatus?: OpenEnum<PaymentStatus> | undefined;
 }
 
-/** Codec of {@link Order}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Order: StructCodec<Order, WithDefaults<Order, "status" | "tags">> = defineStruct({
-  name: "Order",
-  write(w, v) {
-    let at = "";
-    let i = -1;
-    try {
-      w.structBegin();
-      at = "id";
-      if (v.id === undefined) throw requiredFieldUnset();
-      w.field(TType.I64, 1);
-      w.i64(v.id);
-      at = "userId";
-      if (v.userId === undefined) throw requiredFieldUnset();
-      w.field(TType.I64, 2);
-      w.i64(v.userId);
-      at = "items";
-      if (v.items === undefined) throw requiredFieldUnset();
-      w.field(TType.LIST, 3);
-      w.listBegin(TType.STRUCT, v.items.length);
-      for (i = 0; i < v.items.length; i++) LineItem.write(w, v.items[i]!);
-      i = -1;
-      at = "total";
-      if (v.total === undefined) throw requiredFieldUnset();
-      w.field(TType.STRUCT, 4);
-      Money.write(w, v.total);
-      at = "status";
-      if (v.status === undefined) throw requiredFieldUnset();
-      w.field(TType.I32, 5);
-      w.i32(v.status);
-      at = "shippingAddress";
-      if (v.shippingAddress === undefined) throw requiredFieldUnset();
-      w.field(TType.STRUCT, 6);
-      Address.write(w, v.shippingAddress);
-      at = "createdAt";
-      if (v.createdAt === undefined) throw requiredFieldUnset();
-      w.field(TType.I64, 7);
-      w.i64(v.createdAt);
-      at = "updatedAt";
-      if (v.updatedAt !== undefined) {
-        w.field(TType.I64, 8);
-        w.i64(v.updatedAt);
-      }
-      at = "tags";
-      if (v.tags !== undefined) {
-        w.field(TType.SET, 9);
-        w.setBegin(TType.STRING, v.tags.size);
-        for (const e1 of v.tags) w.string(e1);
-      }
-      at = "note";
-      if (v.note !== undefined) {
-        w.field(TType.STRING, 10);
-        w.string(v.note);
-      }
-      at = "paymentStatus";
-      if (v.paymentStatus !== undefined) {
-        w.field(TType.I32, 11);
-        w.i32(v.paymentStatus);
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "Order", at, i);
-    }
-  },
-  read(r) {
-    let id: OrderId | undefined;
-    let userId: UserId | undefined;
-    let items: LineItem[] | undefined;
-    let total: Money | undefined;
-    let status: OpenEnum<OrderStatus> | undefined;
-    let shippingAddress: Address | undefined;
-    let createdAt: TimestampMs | undefined;
-    let updatedAt: TimestampMs | undefined;
-    let tags: Set<string> | undefined;
-    let note: string | undefined;
-    let paymentStatus: OpenEnum<PaymentStatus> | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.I64) id = r.i64();
-          else r.skipMismatch(t, TType.I64, "id");
-          break;
-        case 2:
-          if (t === TType.I64) userId = r.i64();
-          else r.skipMismatch(t, TType.I64, "userId");
-          break;
-        case 3:
-          if (t === TType.LIST) {
-            const n1 = r.listBegin();
-            if (n1 > 0 && r.elementType !== TType.STRUCT) throw elementTypeMismatch(r, "items");
-            const list1: LineItem[] = [];
-            for (let i1 = 0; i1 < n1; i1++) list1.push(LineItem.read(r));
-            r.containerEnd();
-            items = list1;
-          } else r.skipMismatch(t, TType.LIST, "items");
-          break;
-        case 4:
-          if (t === TType.STRUCT) total = Money.read(r);
-          else r.skipMismatch(t, TType.STRUCT, "total");
-          break;
-        case 5:
-          if (t === TType.I32) status = r.i32();
-          else r.skipMismatch(t, TType.I32, "status");
-          break;
-        case 6:
-          if (t === TType.STRUCT) shippingAddress = Address.read(r);
-          else r.skipMismatch(t, TType.STRUCT, "shippingAddress");
-          break;
-        case 7:
-          if (t === TType.I64) createdAt = r.i64();
-          else r.skipMismatch(t, TType.I64, "createdAt");
-          break;
-        case 8:
-          if (t === TType.I64) updatedAt = r.i64();
-          else r.skipMismatch(t, TType.I64, "updatedAt");
-          break;
-        case 9:
-          if (t === TType.SET) {
-            const n1 = r.setBegin();
-            if (n1 > 0 && r.elementType !== TType.STRING) throw elementTypeMismatch(r, "tags");
-            const set1 = new Set<string>();
-            for (let i1 = 0; i1 < n1; i1++) set1.add(r.string());
-            r.containerEnd();
-            tags = set1;
-          } else r.skipMismatch(t, TType.SET, "tags");
-          break;
-        case 10:
-          if (t === TType.STRING) note = r.string();
-          else r.skipMismatch(t, TType.STRING, "note");
-          break;
-        case 11:
-          if (t === TType.I32) paymentStatus = r.i32();
-          else r.skipMismatch(t, TType.I32, "paymentStatus");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (id === undefined) throw requiredFieldMissing(r, "Order", "id");
-    if (userId === undefined) throw requiredFieldMissing(r, "Order", "userId");
-    if (items === undefined) throw requiredFieldMissing(r, "Order", "items");
-    if (total === undefined) throw requiredFieldMissing(r, "Order", "total");
-    if (status === undefined) throw requiredFieldMissing(r, "Order", "status");
-    if (shippingAddress === undefined) throw requiredFieldMissing(r, "Order", "shippingAddress");
-    if (createdAt === undefined) throw requiredFieldMissing(r, "Order", "createdAt");
-    return {
-      id,
-      userId,
-      items,
-      total,
-      status,
-      shippingAddress,
-      createdAt,
-      updatedAt,
-      tags: tags ?? new Set(),
-      note,
-      paymentStatus,
-    };
-  },
-  create(init) {
-    return {
-      id: init.id,
-      userId: init.userId,
-      items: init.items,
-      total: init.total,
-      status: init.status ?? OrderStatus.PENDING,
-      shippingAddress: init.shippingAddress,
-      createdAt: init.createdAt,
-      updatedAt: init.updatedAt,
-      tags: init.tags ?? new Set(),
-      note: init.note,
-      paymentStatus: init.paymentStatus,
-    };
-  },
-});
-
 /** A registered shopper. */
 export interface User {
   id: UserId;
@@ -1053,112 +193,6 @@ export interface User {
   preferences: Map<string, string>;
 }
 
-/** Codec of {@link User}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const User: StructCodec<User, WithDefaults<User, "preferences">> = defineStruct({
-  name: "User",
-  write(w, v) {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "id";
-      if (v.id === undefined) throw requiredFieldUnset();
-      w.field(TType.I64, 1);
-      w.i64(v.id);
-      at = "email";
-      if (v.email === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 2);
-      w.string(v.email);
-      at = "name";
-      if (v.name === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 3);
-      w.string(v.name);
-      at = "defaultAddress";
-      if (v.defaultAddress !== undefined) {
-        w.field(TType.STRUCT, 4);
-        Address.write(w, v.defaultAddress);
-      }
-      at = "createdAt";
-      if (v.createdAt === undefined) throw requiredFieldUnset();
-      w.field(TType.I64, 5);
-      w.i64(v.createdAt);
-      at = "preferences";
-      if (v.preferences !== undefined) {
-        w.field(TType.MAP, 6);
-        w.mapBegin(TType.STRING, TType.STRING, v.preferences.size);
-        for (const [k1, v1] of v.preferences) {
-          w.string(k1);
-          w.string(v1);
-        }
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "User", at);
-    }
-  },
-  read(r) {
-    let id: UserId | undefined;
-    let email: string | undefined;
-    let name: string | undefined;
-    let defaultAddress: Address | undefined;
-    let createdAt: TimestampMs | undefined;
-    let preferences: Map<string, string> | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.I64) id = r.i64();
-          else r.skipMismatch(t, TType.I64, "id");
-          break;
-        case 2:
-          if (t === TType.STRING) email = r.string();
-          else r.skipMismatch(t, TType.STRING, "email");
-          break;
-        case 3:
-          if (t === TType.STRING) name = r.string();
-          else r.skipMismatch(t, TType.STRING, "name");
-          break;
-        case 4:
-          if (t === TType.STRUCT) defaultAddress = Address.read(r);
-          else r.skipMismatch(t, TType.STRUCT, "defaultAddress");
-          break;
-        case 5:
-          if (t === TType.I64) createdAt = r.i64();
-          else r.skipMismatch(t, TType.I64, "createdAt");
-          break;
-        case 6:
-          if (t === TType.MAP) {
-            const n1 = r.mapBegin();
-            if (n1 > 0 && (r.keyType !== TType.STRING || r.valueType !== TType.STRING))
-              throw elementTypeMismatch(r, "preferences");
-            const map1 = new Map<string, string>();
-            for (let i1 = 0; i1 < n1; i1++) map1.set(r.string(), r.string());
-            r.containerEnd();
-            preferences = map1;
-          } else r.skipMismatch(t, TType.MAP, "preferences");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (id === undefined) throw requiredFieldMissing(r, "User", "id");
-    if (email === undefined) throw requiredFieldMissing(r, "User", "email");
-    if (name === undefined) throw requiredFieldMissing(r, "User", "name");
-    if (createdAt === undefined) throw requiredFieldMissing(r, "User", "createdAt");
-    return { id, email, name, defaultAddress, createdAt, preferences: preferences ?? new Map() };
-  },
-  create(init) {
-    return {
-      id: init.id,
-      email: init.email,
-      name: init.name,
-      defaultAddress: init.defaultAddress,
-      createdAt: init.createdAt,
-      preferences: init.preferences ?? new Map(),
-    };
-  },
-});
-
 /** Returned by every service's health(). */
 export interface HealthStatus {
   ok: boolean;
@@ -1167,93 +201,6 @@ export interface HealthStatus {
   /** Service-specific numbers, e.g. {"orders": "1234"}. */
   details: Map<string, string>;
 }
-
-/** Codec of {@link HealthStatus}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const HealthStatus: StructCodec<
-  HealthStatus,
-  WithDefaults<HealthStatus, "details">
-> = defineStruct({
-  name: "HealthStatus",
-  write(w, v) {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "ok";
-      if (v.ok === undefined) throw requiredFieldUnset();
-      w.field(TType.BOOL, 1);
-      w.bool(v.ok);
-      at = "serviceName";
-      if (v.serviceName === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 2);
-      w.string(v.serviceName);
-      at = "uptimeMs";
-      if (v.uptimeMs === undefined) throw requiredFieldUnset();
-      w.field(TType.I64, 3);
-      w.i64(v.uptimeMs);
-      at = "details";
-      if (v.details !== undefined) {
-        w.field(TType.MAP, 4);
-        w.mapBegin(TType.STRING, TType.STRING, v.details.size);
-        for (const [k1, v1] of v.details) {
-          w.string(k1);
-          w.string(v1);
-        }
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "HealthStatus", at);
-    }
-  },
-  read(r) {
-    let ok: boolean | undefined;
-    let serviceName: string | undefined;
-    let uptimeMs: bigint | undefined;
-    let details: Map<string, string> | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.BOOL) ok = r.bool();
-          else r.skipMismatch(t, TType.BOOL, "ok");
-          break;
-        case 2:
-          if (t === TType.STRING) serviceName = r.string();
-          else r.skipMismatch(t, TType.STRING, "serviceName");
-          break;
-        case 3:
-          if (t === TType.I64) uptimeMs = r.i64();
-          else r.skipMismatch(t, TType.I64, "uptimeMs");
-          break;
-        case 4:
-          if (t === TType.MAP) {
-            const n1 = r.mapBegin();
-            if (n1 > 0 && (r.keyType !== TType.STRING || r.valueType !== TType.STRING))
-              throw elementTypeMismatch(r, "details");
-            const map1 = new Map<string, string>();
-            for (let i1 = 0; i1 < n1; i1++) map1.set(r.string(), r.string());
-            r.containerEnd();
-            details = map1;
-          } else r.skipMismatch(t, TType.MAP, "details");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (ok === undefined) throw requiredFieldMissing(r, "HealthStatus", "ok");
-    if (serviceName === undefined) throw requiredFieldMissing(r, "HealthStatus", "serviceName");
-    if (uptimeMs === undefined) throw requiredFieldMissing(r, "HealthStatus", "uptimeMs");
-    return { ok, serviceName, uptimeMs, details: details ?? new Map() };
-  },
-  create(init) {
-    return {
-      ok: init.ok,
-      serviceName: init.serviceName,
-      uptimeMs: init.uptimeMs,
-      details: init.details ?? new Map(),
-    };
-  },
-});
 
 /** Stock of one product. */
 export interface StockLevel {
@@ -1264,117 +211,11 @@ export interface StockLevel {
   reserved: number;
 }
 
-/** Codec of {@link StockLevel}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const StockLevel: StructCodec<StockLevel> = defineStruct({
-  name: "StockLevel",
-  write(w, v) {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "productId";
-      if (v.productId === undefined) throw requiredFieldUnset();
-      w.field(TType.I64, 1);
-      w.i64(v.productId);
-      at = "available";
-      if (v.available === undefined) throw requiredFieldUnset();
-      w.field(TType.I32, 2);
-      w.i32(v.available);
-      at = "reserved";
-      if (v.reserved === undefined) throw requiredFieldUnset();
-      w.field(TType.I32, 3);
-      w.i32(v.reserved);
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "StockLevel", at);
-    }
-  },
-  read(r) {
-    let productId: ProductId | undefined;
-    let available: number | undefined;
-    let reserved: number | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.I64) productId = r.i64();
-          else r.skipMismatch(t, TType.I64, "productId");
-          break;
-        case 2:
-          if (t === TType.I32) available = r.i32();
-          else r.skipMismatch(t, TType.I32, "available");
-          break;
-        case 3:
-          if (t === TType.I32) reserved = r.i32();
-          else r.skipMismatch(t, TType.I32, "reserved");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (productId === undefined) throw requiredFieldMissing(r, "StockLevel", "productId");
-    if (available === undefined) throw requiredFieldMissing(r, "StockLevel", "available");
-    if (reserved === undefined) throw requiredFieldMissing(r, "StockLevel", "reserved");
-    return { productId, available, reserved };
-  },
-  create(init) {
-    return { productId: init.productId, available: init.available, reserved: init.reserved };
-  },
-});
-
 /** A quantity of one product, as requested from inventory. */
 export interface StockLine {
   productId: ProductId;
   quantity: number;
 }
-
-/** Codec of {@link StockLine}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const StockLine: StructCodec<StockLine> = defineStruct({
-  name: "StockLine",
-  write(w, v) {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "productId";
-      if (v.productId === undefined) throw requiredFieldUnset();
-      w.field(TType.I64, 1);
-      w.i64(v.productId);
-      at = "quantity";
-      if (v.quantity === undefined) throw requiredFieldUnset();
-      w.field(TType.I32, 2);
-      w.i32(v.quantity);
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "StockLine", at);
-    }
-  },
-  read(r) {
-    let productId: ProductId | undefined;
-    let quantity: number | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.I64) productId = r.i64();
-          else r.skipMismatch(t, TType.I64, "productId");
-          break;
-        case 2:
-          if (t === TType.I32) quantity = r.i32();
-          else r.skipMismatch(t, TType.I32, "quantity");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (productId === undefined) throw requiredFieldMissing(r, "StockLine", "productId");
-    if (quantity === undefined) throw requiredFieldMissing(r, "StockLine", "quantity");
-    return { productId, quantity };
-  },
-  create(init) {
-    return { productId: init.productId, quantity: init.quantity };
-  },
-});
 
 /** Stock held for a request until it is committed, released or expires. */
 export interface Reservation {
@@ -1382,73 +223,6 @@ export interface Reservation {
   lines: StockLine[];
   expiresAt: TimestampMs;
 }
-
-/** Codec of {@link Reservation}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Reservation: StructCodec<Reservation> = defineStruct({
-  name: "Reservation",
-  write(w, v) {
-    let at = "";
-    let i = -1;
-    try {
-      w.structBegin();
-      at = "requestId";
-      if (v.requestId === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 1);
-      w.string(v.requestId);
-      at = "lines";
-      if (v.lines === undefined) throw requiredFieldUnset();
-      w.field(TType.LIST, 2);
-      w.listBegin(TType.STRUCT, v.lines.length);
-      for (i = 0; i < v.lines.length; i++) StockLine.write(w, v.lines[i]!);
-      i = -1;
-      at = "expiresAt";
-      if (v.expiresAt === undefined) throw requiredFieldUnset();
-      w.field(TType.I64, 3);
-      w.i64(v.expiresAt);
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "Reservation", at, i);
-    }
-  },
-  read(r) {
-    let requestId: RequestId | undefined;
-    let lines: StockLine[] | undefined;
-    let expiresAt: TimestampMs | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.STRING) requestId = r.string();
-          else r.skipMismatch(t, TType.STRING, "requestId");
-          break;
-        case 2:
-          if (t === TType.LIST) {
-            const n1 = r.listBegin();
-            if (n1 > 0 && r.elementType !== TType.STRUCT) throw elementTypeMismatch(r, "lines");
-            const list1: StockLine[] = [];
-            for (let i1 = 0; i1 < n1; i1++) list1.push(StockLine.read(r));
-            r.containerEnd();
-            lines = list1;
-          } else r.skipMismatch(t, TType.LIST, "lines");
-          break;
-        case 3:
-          if (t === TType.I64) expiresAt = r.i64();
-          else r.skipMismatch(t, TType.I64, "expiresAt");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (requestId === undefined) throw requiredFieldMissing(r, "Reservation", "requestId");
-    if (lines === undefined) throw requiredFieldMissing(r, "Reservation", "lines");
-    if (expiresAt === undefined) throw requiredFieldMissing(r, "Reservation", "expiresAt");
-    return { requestId, lines, expiresAt };
-  },
-  create(init) {
-    return { requestId: init.requestId, lines: init.lines, expiresAt: init.expiresAt };
-  },
-});
 
 /**
  * The thing asked for does not exist.
@@ -1818,6 +592,1613 @@ export interface BaseServiceHandler {
   health(context: CallContext): HealthStatus | Promise<HealthStatus>;
 }
 
+export interface CreateUserRequest {
+  email: string;
+  name: string;
+  defaultAddress?: Address | undefined;
+}
+
+/** Calls the {@link UserService} service through a channel; `options` (timeout, signal, …) come last. */
+export interface UserServiceClient extends BaseServiceClient {
+  /**
+   * Registers a shopper; the email must be new.
+   *
+   * Declared exceptions: `invalid`.
+   */
+  createUser(request: CreateUserRequest, options?: CallOptions): Promise<User>;
+  /** Declared exceptions: `notFound`. */
+  getUser(id: UserId, options?: CallOptions): Promise<User>;
+  /** The users that exist among `ids`, by id; unknown ids are left out. */
+  getUsers(ids: UserId[], options?: CallOptions): Promise<Map<UserId, User>>;
+}
+
+/** Implements the {@link UserService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+export interface UserServiceHandler extends BaseServiceHandler {
+  /**
+   * Registers a shopper; the email must be new.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `invalid`.
+   */
+  createUser(request: CreateUserRequest, context: CallContext): User | Promise<User>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`.
+   */
+  getUser(id: UserId, context: CallContext): User | Promise<User>;
+  /** The users that exist among `ids`, by id; unknown ids are left out. */
+  getUsers(ids: UserId[], context: CallContext): Map<UserId, User> | Promise<Map<UserId, User>>;
+}
+
+export interface CreateProductRequest {
+  sku: Sku;
+  title: string;
+  description?: string | undefined;
+  price: Money;
+  categories: Set<string>;
+  thumbnail?: Uint8Array | undefined;
+  attributes: Map<string, string>;
+}
+
+export interface ListProductsRequest {
+  /** Only products in this category; all products when absent. */
+  category?: string | undefined;
+  pageSize: number;
+  /** From the previous page's nextPageToken; absent for the first page. */
+  pageToken?: string | undefined;
+}
+
+export interface ProductPage {
+  products: Product[];
+  /** Absent on the last page. */
+  nextPageToken?: string | undefined;
+}
+
+export interface SearchQuery {
+  text: string;
+  maxPrice?: Money | undefined;
+  categories: Set<string>;
+  limit: number;
+}
+
+export interface SearchResult {
+  products: Product[];
+  /** Matches per attribute value: facets["color"]["black"] = 12. */
+  facets: Map<string, Map<string, number>>;
+  totalMatches: number;
+}
+
+/** Calls the {@link ProductService} service through a channel; `options` (timeout, signal, …) come last. */
+export interface ProductServiceClient extends BaseServiceClient {
+  /** Declared exceptions: `invalid`. */
+  createProduct(request: CreateProductRequest, options?: CallOptions): Promise<Product>;
+  /** Declared exceptions: `notFound`. */
+  getProduct(id: ProductId, options?: CallOptions): Promise<Product>;
+  /** Declared exceptions: `invalid`. */
+  listProducts(request: ListProductsRequest, options?: CallOptions): Promise<ProductPage>;
+  /** Declared exceptions: `invalid`. */
+  search(query: SearchQuery, options?: CallOptions): Promise<SearchResult>;
+  /**
+   * Counts a product view for recommendations; fire and forget.
+   *
+   * Oneway: the call resolves once written; no reply is sent.
+   */
+  recordView(productId: ProductId, userId: UserId, options?: CallOptions): Promise<void>;
+}
+
+/** Implements the {@link ProductService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+export interface ProductServiceHandler extends BaseServiceHandler {
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `invalid`.
+   */
+  createProduct(request: CreateProductRequest, context: CallContext): Product | Promise<Product>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`.
+   */
+  getProduct(id: ProductId, context: CallContext): Product | Promise<Product>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `invalid`.
+   */
+  listProducts(
+    request: ListProductsRequest,
+    context: CallContext,
+  ): ProductPage | Promise<ProductPage>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `invalid`.
+   */
+  search(query: SearchQuery, context: CallContext): SearchResult | Promise<SearchResult>;
+  /**
+   * Counts a product view for recommendations; fire and forget.
+   *
+   * Oneway: the call resolves once written; no reply is sent.
+   */
+  recordView(productId: ProductId, userId: UserId, context: CallContext): void | Promise<void>;
+}
+
+export interface ReserveRequest {
+  /** Retrying with the same requestId returns the first reservation instead of a second one. */
+  requestId: RequestId;
+  lines: StockLine[];
+}
+
+/** Calls the {@link InventoryService} service through a channel; `options` (timeout, signal, …) come last. */
+export interface InventoryServiceClient extends BaseServiceClient {
+  /**
+   * Sets the stock on hand of a product (seeding, or a delivery arrived).
+   *
+   * Declared exceptions: `invalid`.
+   */
+  setStock(productId: ProductId, available: number, options?: CallOptions): Promise<StockLevel>;
+  /** Declared exceptions: `notFound`. */
+  getStock(productId: ProductId, options?: CallOptions): Promise<StockLevel>;
+  /** Stock of several products; unknown products are left out. */
+  getStockLevels(
+    productIds: ProductId[],
+    options?: CallOptions,
+  ): Promise<Map<ProductId, StockLevel>>;
+  /**
+   * Reserves every line or none; keyed by requestId, so retrying is safe.
+   *
+   * Declared exceptions: `notFound`, `outOfStock`, `invalid`.
+   */
+  reserve(request: ReserveRequest, options?: CallOptions): Promise<Reservation>;
+  /**
+   * Makes a reservation permanent: the stock is sold. Committing twice is a no-op.
+   *
+   * Declared exceptions: `notFound`.
+   */
+  commit(requestId: RequestId, options?: CallOptions): Promise<void>;
+  /**
+   * Returns reserved stock. Releasing twice is a no-op.
+   *
+   * Declared exceptions: `notFound`.
+   */
+  release(requestId: RequestId, options?: CallOptions): Promise<void>;
+}
+
+/** Implements the {@link InventoryService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+export interface InventoryServiceHandler extends BaseServiceHandler {
+  /**
+   * Sets the stock on hand of a product (seeding, or a delivery arrived).
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `invalid`.
+   */
+  setStock(
+    productId: ProductId,
+    available: number,
+    context: CallContext,
+  ): StockLevel | Promise<StockLevel>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`.
+   */
+  getStock(productId: ProductId, context: CallContext): StockLevel | Promise<StockLevel>;
+  /** Stock of several products; unknown products are left out. */
+  getStockLevels(
+    productIds: ProductId[],
+    context: CallContext,
+  ): Map<ProductId, StockLevel> | Promise<Map<ProductId, StockLevel>>;
+  /**
+   * Reserves every line or none; keyed by requestId, so retrying is safe.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`, `outOfStock`, `invalid`.
+   */
+  reserve(request: ReserveRequest, context: CallContext): Reservation | Promise<Reservation>;
+  /**
+   * Makes a reservation permanent: the stock is sold. Committing twice is a no-op.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`.
+   */
+  commit(requestId: RequestId, context: CallContext): void | Promise<void>;
+  /**
+   * Returns reserved stock. Releasing twice is a no-op.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`.
+   */
+  release(requestId: RequestId, context: CallContext): void | Promise<void>;
+}
+
+export interface OrderLine {
+  productId: ProductId;
+  quantity: number;
+  attributes: Map<string, string>;
+}
+
+export interface PlaceOrderRequest {
+  /** Also the key of the order's stock reservation. */
+  requestId: RequestId;
+  userId: UserId;
+  lines: OrderLine[];
+  /** The user's default address when absent. */
+  shippingAddress?: Address | undefined;
+  payment: PaymentMethod;
+  tags: Set<string>;
+  note?: string | undefined;
+}
+
+export interface ListOrdersRequest {
+  userId: UserId;
+  /** Only orders in this status; all when absent. */
+  status?: OpenEnum<OrderStatus> | undefined;
+  pageSize: number;
+  pageToken?: string | undefined;
+}
+
+export interface OrderPage {
+  orders: Order[];
+  nextPageToken?: string | undefined;
+}
+
+/** Calls the {@link OrderService} service through a channel; `options` (timeout, signal, …) come last. */
+export interface OrderServiceClient extends BaseServiceClient {
+  /**
+   * Places an order: looks the user up, prices the lines from the catalog, reserves stock under
+   * request.requestId, authorizes the payment, and commits the reservation.
+   *
+   * Declared exceptions: `notFound`, `outOfStock`, `invalid`.
+   */
+  placeOrder(request: PlaceOrderRequest, options?: CallOptions): Promise<Order>;
+  /** Declared exceptions: `notFound`. */
+  getOrder(id: OrderId, options?: CallOptions): Promise<Order>;
+  /** Declared exceptions: `notFound`, `invalid`. */
+  listOrders(request: ListOrdersRequest, options?: CallOptions): Promise<OrderPage>;
+  /**
+   * Cancels a PENDING or CONFIRMED order and releases its stock; cancelling twice is a no-op.
+   *
+   * Declared exceptions: `notFound`, `invalid`.
+   */
+  cancelOrder(id: OrderId, options?: CallOptions): Promise<Order>;
+}
+
+/** Implements the {@link OrderService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+export interface OrderServiceHandler extends BaseServiceHandler {
+  /**
+   * Places an order: looks the user up, prices the lines from the catalog, reserves stock under
+   * request.requestId, authorizes the payment, and commits the reservation.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`, `outOfStock`, `invalid`.
+   */
+  placeOrder(request: PlaceOrderRequest, context: CallContext): Order | Promise<Order>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`.
+   */
+  getOrder(id: OrderId, context: CallContext): Order | Promise<Order>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`, `invalid`.
+   */
+  listOrders(request: ListOrdersRequest, context: CallContext): OrderPage | Promise<OrderPage>;
+  /**
+   * Cancels a PENDING or CONFIRMED order and releases its stock; cancelling twice is a no-op.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`, `invalid`.
+   */
+  cancelOrder(id: OrderId, context: CallContext): Order | Promise<Order>;
+}
+
+/** A payment authorization and what happened to it. */
+export interface Authorization {
+  authorizationId: string;
+  orderId: OrderId;
+  amount: Money;
+  status: OpenEnum<PaymentStatus>;
+  /** Why the provider declined, when status is DECLINED. */
+  declineReason?: string | undefined;
+  createdAt: TimestampMs;
+}
+
+/** Calls the {@link PaymentService} service through a channel; `options` (timeout, signal, …) come last. */
+export interface PaymentServiceClient extends BaseServiceClient {
+  /**
+   * Authorizes `amount`; keyed by requestId, so retrying returns the first result.
+   *
+   * Declared exceptions: `invalid`.
+   */
+  authorize(
+    requestId: RequestId,
+    orderId: OrderId,
+    amount: Money,
+    method: PaymentMethod,
+    options?: CallOptions,
+  ): Promise<Authorization>;
+  /**
+   * Takes an authorized payment. Capturing twice is a no-op.
+   *
+   * Declared exceptions: `notFound`, `invalid`.
+   */
+  capture(authorizationId: string, options?: CallOptions): Promise<Authorization>;
+  /**
+   * Releases an authorization that will not be captured.
+   *
+   * Declared exceptions: `notFound`, `invalid`.
+   */
+  voidAuthorization(authorizationId: string, options?: CallOptions): Promise<Authorization>;
+  /** Declared exceptions: `notFound`. */
+  getAuthorization(authorizationId: string, options?: CallOptions): Promise<Authorization>;
+}
+
+/** Implements the {@link PaymentService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+export interface PaymentServiceHandler extends BaseServiceHandler {
+  /**
+   * Authorizes `amount`; keyed by requestId, so retrying returns the first result.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `invalid`.
+   */
+  authorize(
+    requestId: RequestId,
+    orderId: OrderId,
+    amount: Money,
+    method: PaymentMethod,
+    context: CallContext,
+  ): Authorization | Promise<Authorization>;
+  /**
+   * Takes an authorized payment. Capturing twice is a no-op.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`, `invalid`.
+   */
+  capture(authorizationId: string, context: CallContext): Authorization | Promise<Authorization>;
+  /**
+   * Releases an authorization that will not be captured.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`, `invalid`.
+   */
+  voidAuthorization(
+    authorizationId: string,
+    context: CallContext,
+  ): Authorization | Promise<Authorization>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`.
+   */
+  getAuthorization(
+    authorizationId: string,
+    context: CallContext,
+  ): Authorization | Promise<Authorization>;
+}
+
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
+/** Codec of {@link Money}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const Money: StructCodec<Money> = defineStruct({
+  name: "Money",
+  write(w, v) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "currency";
+      if (v.currency === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 1);
+      w.string(v.currency);
+      at = "units";
+      if (v.units === undefined) throw requiredFieldUnset();
+      w.field(TType.I64, 2);
+      w.i64(v.units);
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "Money", at);
+    }
+  },
+  read(r) {
+    let currency: CurrencyCode | undefined;
+    let units: bigint | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) currency = r.string();
+          else r.skipMismatch(t, TType.STRING, "currency");
+          break;
+        case 2:
+          if (t === TType.I64) units = r.i64();
+          else r.skipMismatch(t, TType.I64, "units");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (currency === undefined) throw requiredFieldMissing(r, "Money", "currency");
+    if (units === undefined) throw requiredFieldMissing(r, "Money", "units");
+    return { currency, units };
+  },
+  create(init) {
+    return { currency: init.currency, units: init.units };
+  },
+});
+
+/** Codec of {@link Address}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const Address: StructCodec<Address> = defineStruct({
+  name: "Address",
+  write(w, v) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "recipient";
+      if (v.recipient === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 1);
+      w.string(v.recipient);
+      at = "line1";
+      if (v.line1 === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 2);
+      w.string(v.line1);
+      at = "line2";
+      if (v.line2 !== undefined) {
+        w.field(TType.STRING, 3);
+        w.string(v.line2);
+      }
+      at = "city";
+      if (v.city === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 4);
+      w.string(v.city);
+      at = "region";
+      if (v.region !== undefined) {
+        w.field(TType.STRING, 5);
+        w.string(v.region);
+      }
+      at = "postalCode";
+      if (v.postalCode === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 6);
+      w.string(v.postalCode);
+      at = "country";
+      if (v.country === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 7);
+      w.string(v.country);
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "Address", at);
+    }
+  },
+  read(r) {
+    let recipient: string | undefined;
+    let line1: string | undefined;
+    let line2: string | undefined;
+    let city: string | undefined;
+    let region: string | undefined;
+    let postalCode: string | undefined;
+    let country: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) recipient = r.string();
+          else r.skipMismatch(t, TType.STRING, "recipient");
+          break;
+        case 2:
+          if (t === TType.STRING) line1 = r.string();
+          else r.skipMismatch(t, TType.STRING, "line1");
+          break;
+        case 3:
+          if (t === TType.STRING) line2 = r.string();
+          else r.skipMismatch(t, TType.STRING, "line2");
+          break;
+        case 4:
+          if (t === TType.STRING) city = r.string();
+          else r.skipMismatch(t, TType.STRING, "city");
+          break;
+        case 5:
+          if (t === TType.STRING) region = r.string();
+          else r.skipMismatch(t, TType.STRING, "region");
+          break;
+        case 6:
+          if (t === TType.STRING) postalCode = r.string();
+          else r.skipMismatch(t, TType.STRING, "postalCode");
+          break;
+        case 7:
+          if (t === TType.STRING) country = r.string();
+          else r.skipMismatch(t, TType.STRING, "country");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (recipient === undefined) throw requiredFieldMissing(r, "Address", "recipient");
+    if (line1 === undefined) throw requiredFieldMissing(r, "Address", "line1");
+    if (city === undefined) throw requiredFieldMissing(r, "Address", "city");
+    if (postalCode === undefined) throw requiredFieldMissing(r, "Address", "postalCode");
+    if (country === undefined) throw requiredFieldMissing(r, "Address", "country");
+    return { recipient, line1, line2, city, region, postalCode, country };
+  },
+  create(init) {
+    return {
+      recipient: init.recipient,
+      line1: init.line1,
+      line2: init.line2,
+      city: init.city,
+      region: init.region,
+      postalCode: init.postalCode,
+      country: init.country,
+    };
+  },
+});
+
+/** Codec of {@link Card}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const Card: StructCodec<Card> = defineStruct({
+  name: "Card",
+  write(w, v) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "token";
+      if (v.token === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 1);
+      w.string(v.token);
+      at = "last4";
+      if (v.last4 === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 2);
+      w.string(v.last4);
+      at = "expiryMonth";
+      if (v.expiryMonth === undefined) throw requiredFieldUnset();
+      w.field(TType.I16, 3);
+      w.i16(v.expiryMonth);
+      at = "expiryYear";
+      if (v.expiryYear === undefined) throw requiredFieldUnset();
+      w.field(TType.I16, 4);
+      w.i16(v.expiryYear);
+      at = "brand";
+      if (v.brand !== undefined) {
+        w.field(TType.STRING, 5);
+        w.string(v.brand);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "Card", at);
+    }
+  },
+  read(r) {
+    let token: string | undefined;
+    let last4: string | undefined;
+    let expiryMonth: number | undefined;
+    let expiryYear: number | undefined;
+    let brand: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) token = r.string();
+          else r.skipMismatch(t, TType.STRING, "token");
+          break;
+        case 2:
+          if (t === TType.STRING) last4 = r.string();
+          else r.skipMismatch(t, TType.STRING, "last4");
+          break;
+        case 3:
+          if (t === TType.I16) expiryMonth = r.i16();
+          else r.skipMismatch(t, TType.I16, "expiryMonth");
+          break;
+        case 4:
+          if (t === TType.I16) expiryYear = r.i16();
+          else r.skipMismatch(t, TType.I16, "expiryYear");
+          break;
+        case 5:
+          if (t === TType.STRING) brand = r.string();
+          else r.skipMismatch(t, TType.STRING, "brand");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (token === undefined) throw requiredFieldMissing(r, "Card", "token");
+    if (last4 === undefined) throw requiredFieldMissing(r, "Card", "last4");
+    if (expiryMonth === undefined) throw requiredFieldMissing(r, "Card", "expiryMonth");
+    if (expiryYear === undefined) throw requiredFieldMissing(r, "Card", "expiryYear");
+    return { token, last4, expiryMonth, expiryYear, brand };
+  },
+  create(init) {
+    return {
+      token: init.token,
+      last4: init.last4,
+      expiryMonth: init.expiryMonth,
+      expiryYear: init.expiryYear,
+      brand: init.brand,
+    };
+  },
+});
+
+/** Codec of {@link Wallet}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const Wallet: StructCodec<Wallet> = defineStruct({
+  name: "Wallet",
+  write(w, v) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "provider";
+      if (v.provider === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 1);
+      w.string(v.provider);
+      at = "token";
+      if (v.token === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 2);
+      w.string(v.token);
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "Wallet", at);
+    }
+  },
+  read(r) {
+    let provider: string | undefined;
+    let token: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) provider = r.string();
+          else r.skipMismatch(t, TType.STRING, "provider");
+          break;
+        case 2:
+          if (t === TType.STRING) token = r.string();
+          else r.skipMismatch(t, TType.STRING, "token");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (provider === undefined) throw requiredFieldMissing(r, "Wallet", "provider");
+    if (token === undefined) throw requiredFieldMissing(r, "Wallet", "token");
+    return { provider, token };
+  },
+  create(init) {
+    return { provider: init.provider, token: init.token };
+  },
+});
+
+/** Codec of {@link BankTransfer}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const BankTransfer: StructCodec<BankTransfer> = defineStruct({
+  name: "BankTransfer",
+  write(w, v) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "iban";
+      if (v.iban === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 1);
+      w.string(v.iban);
+      at = "reference";
+      if (v.reference !== undefined) {
+        w.field(TType.STRING, 2);
+        w.string(v.reference);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "BankTransfer", at);
+    }
+  },
+  read(r) {
+    let iban: string | undefined;
+    let reference: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) iban = r.string();
+          else r.skipMismatch(t, TType.STRING, "iban");
+          break;
+        case 2:
+          if (t === TType.STRING) reference = r.string();
+          else r.skipMismatch(t, TType.STRING, "reference");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (iban === undefined) throw requiredFieldMissing(r, "BankTransfer", "iban");
+    return { iban, reference };
+  },
+  create(init) {
+    return { iban: init.iban, reference: init.reference };
+  },
+});
+
+/** Codec of {@link PaymentMethod}: decoding rejects zero or several members, encoding an unknown `kind`. */
+export const PaymentMethod: StructCodec<PaymentMethod> = defineStruct({
+  name: "PaymentMethod",
+  write(w, v) {
+    let at = "";
+    try {
+      if (v.value === undefined) throw invalidUnionValue(v);
+      w.structBegin();
+      switch (v.kind) {
+        case "card":
+          at = "card";
+          w.field(TType.STRUCT, 1);
+          Card.write(w, v.value);
+          break;
+        case "wallet":
+          at = "wallet";
+          w.field(TType.STRUCT, 2);
+          Wallet.write(w, v.value);
+          break;
+        case "bankTransfer":
+          at = "bankTransfer";
+          w.field(TType.STRUCT, 3);
+          BankTransfer.write(w, v.value);
+          break;
+        case "giftCardCode":
+          at = "giftCardCode";
+          w.field(TType.STRING, 4);
+          w.string(v.value);
+          break;
+        default:
+          throw invalidUnionValue(v);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "PaymentMethod", at);
+    }
+  },
+  read(r) {
+    let value: PaymentMethod | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) {
+            if (value !== undefined) throw unionArityError(r, "PaymentMethod", value.kind, "card");
+            value = { kind: "card", value: Card.read(r) };
+          } else r.skipMismatch(t, TType.STRUCT, "card");
+          break;
+        case 2:
+          if (t === TType.STRUCT) {
+            if (value !== undefined)
+              throw unionArityError(r, "PaymentMethod", value.kind, "wallet");
+            value = { kind: "wallet", value: Wallet.read(r) };
+          } else r.skipMismatch(t, TType.STRUCT, "wallet");
+          break;
+        case 3:
+          if (t === TType.STRUCT) {
+            if (value !== undefined)
+              throw unionArityError(r, "PaymentMethod", value.kind, "bankTransfer");
+            value = { kind: "bankTransfer", value: BankTransfer.read(r) };
+          } else r.skipMismatch(t, TType.STRUCT, "bankTransfer");
+          break;
+        case 4:
+          if (t === TType.STRING) {
+            if (value !== undefined)
+              throw unionArityError(r, "PaymentMethod", value.kind, "giftCardCode");
+            value = { kind: "giftCardCode", value: r.string() };
+          } else r.skipMismatch(t, TType.STRING, "giftCardCode");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (value === undefined) throw unionArityError(r, "PaymentMethod");
+    return value;
+  },
+  create(init) {
+    return init;
+  },
+});
+
+/** Codec of {@link Product}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const Product: StructCodec<
+  Product,
+  WithDefaults<Product, "categories" | "attributes" | "active">
+> = defineStruct({
+  name: "Product",
+  write(w, v) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "id";
+      if (v.id === undefined) throw requiredFieldUnset();
+      w.field(TType.I64, 1);
+      w.i64(v.id);
+      at = "sku";
+      if (v.sku === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 2);
+      w.string(v.sku);
+      at = "title";
+      if (v.title === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 3);
+      w.string(v.title);
+      at = "description";
+      if (v.description !== undefined) {
+        w.field(TType.STRING, 4);
+        w.string(v.description);
+      }
+      at = "price";
+      if (v.price === undefined) throw requiredFieldUnset();
+      w.field(TType.STRUCT, 5);
+      Money.write(w, v.price);
+      at = "categories";
+      if (v.categories !== undefined) {
+        w.field(TType.SET, 6);
+        w.setBegin(TType.STRING, v.categories.size);
+        for (const e1 of v.categories) w.string(e1);
+      }
+      at = "thumbnail";
+      if (v.thumbnail !== undefined) {
+        w.field(TType.STRING, 7);
+        w.binary(v.thumbnail);
+      }
+      at = "attributes";
+      if (v.attributes !== undefined) {
+        w.field(TType.MAP, 8);
+        w.mapBegin(TType.STRING, TType.STRING, v.attributes.size);
+        for (const [k1, v1] of v.attributes) {
+          w.string(k1);
+          w.string(v1);
+        }
+      }
+      at = "active";
+      if (v.active !== undefined) {
+        w.field(TType.BOOL, 9);
+        w.bool(v.active);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "Product", at);
+    }
+  },
+  read(r) {
+    let id: ProductId | undefined;
+    let sku: Sku | undefined;
+    let title: string | undefined;
+    let description: string | undefined;
+    let price: Money | undefined;
+    let categories: Set<string> | undefined;
+    let thumbnail: Uint8Array | undefined;
+    let attributes: Map<string, string> | undefined;
+    let active: boolean | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I64) id = r.i64();
+          else r.skipMismatch(t, TType.I64, "id");
+          break;
+        case 2:
+          if (t === TType.STRING) sku = r.string();
+          else r.skipMismatch(t, TType.STRING, "sku");
+          break;
+        case 3:
+          if (t === TType.STRING) title = r.string();
+          else r.skipMismatch(t, TType.STRING, "title");
+          break;
+        case 4:
+          if (t === TType.STRING) description = r.string();
+          else r.skipMismatch(t, TType.STRING, "description");
+          break;
+        case 5:
+          if (t === TType.STRUCT) price = Money.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "price");
+          break;
+        case 6:
+          if (t === TType.SET) {
+            const n1 = r.setBegin();
+            if (n1 > 0 && r.elementType !== TType.STRING)
+              throw elementTypeMismatch(r, "categories");
+            const set1 = new Set<string>();
+            for (let i1 = 0; i1 < n1; i1++) set1.add(r.string());
+            r.containerEnd();
+            categories = set1;
+          } else r.skipMismatch(t, TType.SET, "categories");
+          break;
+        case 7:
+          if (t === TType.STRING) thumbnail = r.binary();
+          else r.skipMismatch(t, TType.STRING, "thumbnail");
+          break;
+        case 8:
+          if (t === TType.MAP) {
+            const n1 = r.mapBegin();
+            if (n1 > 0 && (r.keyType !== TType.STRING || r.valueType !== TType.STRING))
+              throw elementTypeMismatch(r, "attributes");
+            const map1 = new Map<string, string>();
+            for (let i1 = 0; i1 < n1; i1++) map1.set(r.string(), r.string());
+            r.containerEnd();
+            attributes = map1;
+          } else r.skipMismatch(t, TType.MAP, "attributes");
+          break;
+        case 9:
+          if (t === TType.BOOL) active = r.bool();
+          else r.skipMismatch(t, TType.BOOL, "active");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (id === undefined) throw requiredFieldMissing(r, "Product", "id");
+    if (sku === undefined) throw requiredFieldMissing(r, "Product", "sku");
+    if (title === undefined) throw requiredFieldMissing(r, "Product", "title");
+    if (price === undefined) throw requiredFieldMissing(r, "Product", "price");
+    return {
+      id,
+      sku,
+      title,
+      description,
+      price,
+      categories: categories ?? new Set(),
+      thumbnail,
+      attributes: attributes ?? new Map(),
+      active: active ?? true,
+    };
+  },
+  create(init) {
+    return {
+      id: init.id,
+      sku: init.sku,
+      title: init.title,
+      description: init.description,
+      price: init.price,
+      categories: init.categories ?? new Set(),
+      thumbnail: init.thumbnail,
+      attributes: init.attributes ?? new Map(),
+      active: init.active ?? true,
+    };
+  },
+});
+
+/** Codec of {@link LineItem}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const LineItem: StructCodec<LineItem, WithDefaults<LineItem, "attributes">> = defineStruct({
+  name: "LineItem",
+  write(w, v) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "productId";
+      if (v.productId === undefined) throw requiredFieldUnset();
+      w.field(TType.I64, 1);
+      w.i64(v.productId);
+      at = "sku";
+      if (v.sku === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 2);
+      w.string(v.sku);
+      at = "title";
+      if (v.title === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 3);
+      w.string(v.title);
+      at = "quantity";
+      if (v.quantity === undefined) throw requiredFieldUnset();
+      w.field(TType.I32, 4);
+      w.i32(v.quantity);
+      at = "unitPrice";
+      if (v.unitPrice === undefined) throw requiredFieldUnset();
+      w.field(TType.STRUCT, 5);
+      Money.write(w, v.unitPrice);
+      at = "attributes";
+      if (v.attributes !== undefined) {
+        w.field(TType.MAP, 6);
+        w.mapBegin(TType.STRING, TType.STRING, v.attributes.size);
+        for (const [k1, v1] of v.attributes) {
+          w.string(k1);
+          w.string(v1);
+        }
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "LineItem", at);
+    }
+  },
+  read(r) {
+    let productId: ProductId | undefined;
+    let sku: Sku | undefined;
+    let title: string | undefined;
+    let quantity: number | undefined;
+    let unitPrice: Money | undefined;
+    let attributes: Map<string, string> | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I64) productId = r.i64();
+          else r.skipMismatch(t, TType.I64, "productId");
+          break;
+        case 2:
+          if (t === TType.STRING) sku = r.string();
+          else r.skipMismatch(t, TType.STRING, "sku");
+          break;
+        case 3:
+          if (t === TType.STRING) title = r.string();
+          else r.skipMismatch(t, TType.STRING, "title");
+          break;
+        case 4:
+          if (t === TType.I32) quantity = r.i32();
+          else r.skipMismatch(t, TType.I32, "quantity");
+          break;
+        case 5:
+          if (t === TType.STRUCT) unitPrice = Money.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "unitPrice");
+          break;
+        case 6:
+          if (t === TType.MAP) {
+            const n1 = r.mapBegin();
+            if (n1 > 0 && (r.keyType !== TType.STRING || r.valueType !== TType.STRING))
+              throw elementTypeMismatch(r, "attributes");
+            const map1 = new Map<string, string>();
+            for (let i1 = 0; i1 < n1; i1++) map1.set(r.string(), r.string());
+            r.containerEnd();
+            attributes = map1;
+          } else r.skipMismatch(t, TType.MAP, "attributes");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (productId === undefined) throw requiredFieldMissing(r, "LineItem", "productId");
+    if (sku === undefined) throw requiredFieldMissing(r, "LineItem", "sku");
+    if (title === undefined) throw requiredFieldMissing(r, "LineItem", "title");
+    if (quantity === undefined) throw requiredFieldMissing(r, "LineItem", "quantity");
+    if (unitPrice === undefined) throw requiredFieldMissing(r, "LineItem", "unitPrice");
+    return { productId, sku, title, quantity, unitPrice, attributes: attributes ?? new Map() };
+  },
+  create(init) {
+    return {
+      productId: init.productId,
+      sku: init.sku,
+      title: init.title,
+      quantity: init.quantity,
+      unitPrice: init.unitPrice,
+      attributes: init.attributes ?? new Map(),
+    };
+  },
+});
+
+/** Codec of {@link Order}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const Order: StructCodec<Order, WithDefaults<Order, "status" | "tags">> = defineStruct({
+  name: "Order",
+  write(w, v) {
+    let at = "";
+    let i = -1;
+    try {
+      w.structBegin();
+      at = "id";
+      if (v.id === undefined) throw requiredFieldUnset();
+      w.field(TType.I64, 1);
+      w.i64(v.id);
+      at = "userId";
+      if (v.userId === undefined) throw requiredFieldUnset();
+      w.field(TType.I64, 2);
+      w.i64(v.userId);
+      at = "items";
+      if (v.items === undefined) throw requiredFieldUnset();
+      w.field(TType.LIST, 3);
+      w.listBegin(TType.STRUCT, v.items.length);
+      for (i = 0; i < v.items.length; i++) LineItem.write(w, v.items[i]!);
+      i = -1;
+      at = "total";
+      if (v.total === undefined) throw requiredFieldUnset();
+      w.field(TType.STRUCT, 4);
+      Money.write(w, v.total);
+      at = "status";
+      if (v.status === undefined) throw requiredFieldUnset();
+      w.field(TType.I32, 5);
+      w.i32(v.status);
+      at = "shippingAddress";
+      if (v.shippingAddress === undefined) throw requiredFieldUnset();
+      w.field(TType.STRUCT, 6);
+      Address.write(w, v.shippingAddress);
+      at = "createdAt";
+      if (v.createdAt === undefined) throw requiredFieldUnset();
+      w.field(TType.I64, 7);
+      w.i64(v.createdAt);
+      at = "updatedAt";
+      if (v.updatedAt !== undefined) {
+        w.field(TType.I64, 8);
+        w.i64(v.updatedAt);
+      }
+      at = "tags";
+      if (v.tags !== undefined) {
+        w.field(TType.SET, 9);
+        w.setBegin(TType.STRING, v.tags.size);
+        for (const e1 of v.tags) w.string(e1);
+      }
+      at = "note";
+      if (v.note !== undefined) {
+        w.field(TType.STRING, 10);
+        w.string(v.note);
+      }
+      at = "paymentStatus";
+      if (v.paymentStatus !== undefined) {
+        w.field(TType.I32, 11);
+        w.i32(v.paymentStatus);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "Order", at, i);
+    }
+  },
+  read(r) {
+    let id: OrderId | undefined;
+    let userId: UserId | undefined;
+    let items: LineItem[] | undefined;
+    let total: Money | undefined;
+    let status: OpenEnum<OrderStatus> | undefined;
+    let shippingAddress: Address | undefined;
+    let createdAt: TimestampMs | undefined;
+    let updatedAt: TimestampMs | undefined;
+    let tags: Set<string> | undefined;
+    let note: string | undefined;
+    let paymentStatus: OpenEnum<PaymentStatus> | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I64) id = r.i64();
+          else r.skipMismatch(t, TType.I64, "id");
+          break;
+        case 2:
+          if (t === TType.I64) userId = r.i64();
+          else r.skipMismatch(t, TType.I64, "userId");
+          break;
+        case 3:
+          if (t === TType.LIST) {
+            const n1 = r.listBegin();
+            if (n1 > 0 && r.elementType !== TType.STRUCT) throw elementTypeMismatch(r, "items");
+            const list1: LineItem[] = [];
+            for (let i1 = 0; i1 < n1; i1++) list1.push(LineItem.read(r));
+            r.containerEnd();
+            items = list1;
+          } else r.skipMismatch(t, TType.LIST, "items");
+          break;
+        case 4:
+          if (t === TType.STRUCT) total = Money.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "total");
+          break;
+        case 5:
+          if (t === TType.I32) status = r.i32();
+          else r.skipMismatch(t, TType.I32, "status");
+          break;
+        case 6:
+          if (t === TType.STRUCT) shippingAddress = Address.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "shippingAddress");
+          break;
+        case 7:
+          if (t === TType.I64) createdAt = r.i64();
+          else r.skipMismatch(t, TType.I64, "createdAt");
+          break;
+        case 8:
+          if (t === TType.I64) updatedAt = r.i64();
+          else r.skipMismatch(t, TType.I64, "updatedAt");
+          break;
+        case 9:
+          if (t === TType.SET) {
+            const n1 = r.setBegin();
+            if (n1 > 0 && r.elementType !== TType.STRING) throw elementTypeMismatch(r, "tags");
+            const set1 = new Set<string>();
+            for (let i1 = 0; i1 < n1; i1++) set1.add(r.string());
+            r.containerEnd();
+            tags = set1;
+          } else r.skipMismatch(t, TType.SET, "tags");
+          break;
+        case 10:
+          if (t === TType.STRING) note = r.string();
+          else r.skipMismatch(t, TType.STRING, "note");
+          break;
+        case 11:
+          if (t === TType.I32) paymentStatus = r.i32();
+          else r.skipMismatch(t, TType.I32, "paymentStatus");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (id === undefined) throw requiredFieldMissing(r, "Order", "id");
+    if (userId === undefined) throw requiredFieldMissing(r, "Order", "userId");
+    if (items === undefined) throw requiredFieldMissing(r, "Order", "items");
+    if (total === undefined) throw requiredFieldMissing(r, "Order", "total");
+    if (status === undefined) throw requiredFieldMissing(r, "Order", "status");
+    if (shippingAddress === undefined) throw requiredFieldMissing(r, "Order", "shippingAddress");
+    if (createdAt === undefined) throw requiredFieldMissing(r, "Order", "createdAt");
+    return {
+      id,
+      userId,
+      items,
+      total,
+      status,
+      shippingAddress,
+      createdAt,
+      updatedAt,
+      tags: tags ?? new Set(),
+      note,
+      paymentStatus,
+    };
+  },
+  create(init) {
+    return {
+      id: init.id,
+      userId: init.userId,
+      items: init.items,
+      total: init.total,
+      status: init.status ?? OrderStatus.PENDING,
+      shippingAddress: init.shippingAddress,
+      createdAt: init.createdAt,
+      updatedAt: init.updatedAt,
+      tags: init.tags ?? new Set(),
+      note: init.note,
+      paymentStatus: init.paymentStatus,
+    };
+  },
+});
+
+/** Codec of {@link User}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const User: StructCodec<User, WithDefaults<User, "preferences">> = defineStruct({
+  name: "User",
+  write(w, v) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "id";
+      if (v.id === undefined) throw requiredFieldUnset();
+      w.field(TType.I64, 1);
+      w.i64(v.id);
+      at = "email";
+      if (v.email === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 2);
+      w.string(v.email);
+      at = "name";
+      if (v.name === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 3);
+      w.string(v.name);
+      at = "defaultAddress";
+      if (v.defaultAddress !== undefined) {
+        w.field(TType.STRUCT, 4);
+        Address.write(w, v.defaultAddress);
+      }
+      at = "createdAt";
+      if (v.createdAt === undefined) throw requiredFieldUnset();
+      w.field(TType.I64, 5);
+      w.i64(v.createdAt);
+      at = "preferences";
+      if (v.preferences !== undefined) {
+        w.field(TType.MAP, 6);
+        w.mapBegin(TType.STRING, TType.STRING, v.preferences.size);
+        for (const [k1, v1] of v.preferences) {
+          w.string(k1);
+          w.string(v1);
+        }
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "User", at);
+    }
+  },
+  read(r) {
+    let id: UserId | undefined;
+    let email: string | undefined;
+    let name: string | undefined;
+    let defaultAddress: Address | undefined;
+    let createdAt: TimestampMs | undefined;
+    let preferences: Map<string, string> | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I64) id = r.i64();
+          else r.skipMismatch(t, TType.I64, "id");
+          break;
+        case 2:
+          if (t === TType.STRING) email = r.string();
+          else r.skipMismatch(t, TType.STRING, "email");
+          break;
+        case 3:
+          if (t === TType.STRING) name = r.string();
+          else r.skipMismatch(t, TType.STRING, "name");
+          break;
+        case 4:
+          if (t === TType.STRUCT) defaultAddress = Address.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "defaultAddress");
+          break;
+        case 5:
+          if (t === TType.I64) createdAt = r.i64();
+          else r.skipMismatch(t, TType.I64, "createdAt");
+          break;
+        case 6:
+          if (t === TType.MAP) {
+            const n1 = r.mapBegin();
+            if (n1 > 0 && (r.keyType !== TType.STRING || r.valueType !== TType.STRING))
+              throw elementTypeMismatch(r, "preferences");
+            const map1 = new Map<string, string>();
+            for (let i1 = 0; i1 < n1; i1++) map1.set(r.string(), r.string());
+            r.containerEnd();
+            preferences = map1;
+          } else r.skipMismatch(t, TType.MAP, "preferences");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (id === undefined) throw requiredFieldMissing(r, "User", "id");
+    if (email === undefined) throw requiredFieldMissing(r, "User", "email");
+    if (name === undefined) throw requiredFieldMissing(r, "User", "name");
+    if (createdAt === undefined) throw requiredFieldMissing(r, "User", "createdAt");
+    return { id, email, name, defaultAddress, createdAt, preferences: preferences ?? new Map() };
+  },
+  create(init) {
+    return {
+      id: init.id,
+      email: init.email,
+      name: init.name,
+      defaultAddress: init.defaultAddress,
+      createdAt: init.createdAt,
+      preferences: init.preferences ?? new Map(),
+    };
+  },
+});
+
+/** Codec of {@link HealthStatus}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const HealthStatus: StructCodec<
+  HealthStatus,
+  WithDefaults<HealthStatus, "details">
+> = defineStruct({
+  name: "HealthStatus",
+  write(w, v) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "ok";
+      if (v.ok === undefined) throw requiredFieldUnset();
+      w.field(TType.BOOL, 1);
+      w.bool(v.ok);
+      at = "serviceName";
+      if (v.serviceName === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 2);
+      w.string(v.serviceName);
+      at = "uptimeMs";
+      if (v.uptimeMs === undefined) throw requiredFieldUnset();
+      w.field(TType.I64, 3);
+      w.i64(v.uptimeMs);
+      at = "details";
+      if (v.details !== undefined) {
+        w.field(TType.MAP, 4);
+        w.mapBegin(TType.STRING, TType.STRING, v.details.size);
+        for (const [k1, v1] of v.details) {
+          w.string(k1);
+          w.string(v1);
+        }
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "HealthStatus", at);
+    }
+  },
+  read(r) {
+    let ok: boolean | undefined;
+    let serviceName: string | undefined;
+    let uptimeMs: bigint | undefined;
+    let details: Map<string, string> | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.BOOL) ok = r.bool();
+          else r.skipMismatch(t, TType.BOOL, "ok");
+          break;
+        case 2:
+          if (t === TType.STRING) serviceName = r.string();
+          else r.skipMismatch(t, TType.STRING, "serviceName");
+          break;
+        case 3:
+          if (t === TType.I64) uptimeMs = r.i64();
+          else r.skipMismatch(t, TType.I64, "uptimeMs");
+          break;
+        case 4:
+          if (t === TType.MAP) {
+            const n1 = r.mapBegin();
+            if (n1 > 0 && (r.keyType !== TType.STRING || r.valueType !== TType.STRING))
+              throw elementTypeMismatch(r, "details");
+            const map1 = new Map<string, string>();
+            for (let i1 = 0; i1 < n1; i1++) map1.set(r.string(), r.string());
+            r.containerEnd();
+            details = map1;
+          } else r.skipMismatch(t, TType.MAP, "details");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (ok === undefined) throw requiredFieldMissing(r, "HealthStatus", "ok");
+    if (serviceName === undefined) throw requiredFieldMissing(r, "HealthStatus", "serviceName");
+    if (uptimeMs === undefined) throw requiredFieldMissing(r, "HealthStatus", "uptimeMs");
+    return { ok, serviceName, uptimeMs, details: details ?? new Map() };
+  },
+  create(init) {
+    return {
+      ok: init.ok,
+      serviceName: init.serviceName,
+      uptimeMs: init.uptimeMs,
+      details: init.details ?? new Map(),
+    };
+  },
+});
+
+/** Codec of {@link StockLevel}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const StockLevel: StructCodec<StockLevel> = defineStruct({
+  name: "StockLevel",
+  write(w, v) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "productId";
+      if (v.productId === undefined) throw requiredFieldUnset();
+      w.field(TType.I64, 1);
+      w.i64(v.productId);
+      at = "available";
+      if (v.available === undefined) throw requiredFieldUnset();
+      w.field(TType.I32, 2);
+      w.i32(v.available);
+      at = "reserved";
+      if (v.reserved === undefined) throw requiredFieldUnset();
+      w.field(TType.I32, 3);
+      w.i32(v.reserved);
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "StockLevel", at);
+    }
+  },
+  read(r) {
+    let productId: ProductId | undefined;
+    let available: number | undefined;
+    let reserved: number | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I64) productId = r.i64();
+          else r.skipMismatch(t, TType.I64, "productId");
+          break;
+        case 2:
+          if (t === TType.I32) available = r.i32();
+          else r.skipMismatch(t, TType.I32, "available");
+          break;
+        case 3:
+          if (t === TType.I32) reserved = r.i32();
+          else r.skipMismatch(t, TType.I32, "reserved");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (productId === undefined) throw requiredFieldMissing(r, "StockLevel", "productId");
+    if (available === undefined) throw requiredFieldMissing(r, "StockLevel", "available");
+    if (reserved === undefined) throw requiredFieldMissing(r, "StockLevel", "reserved");
+    return { productId, available, reserved };
+  },
+  create(init) {
+    return { productId: init.productId, available: init.available, reserved: init.reserved };
+  },
+});
+
+/** Codec of {@link StockLine}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const StockLine: StructCodec<StockLine> = defineStruct({
+  name: "StockLine",
+  write(w, v) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "productId";
+      if (v.productId === undefined) throw requiredFieldUnset();
+      w.field(TType.I64, 1);
+      w.i64(v.productId);
+      at = "quantity";
+      if (v.quantity === undefined) throw requiredFieldUnset();
+      w.field(TType.I32, 2);
+      w.i32(v.quantity);
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "StockLine", at);
+    }
+  },
+  read(r) {
+    let productId: ProductId | undefined;
+    let quantity: number | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I64) productId = r.i64();
+          else r.skipMismatch(t, TType.I64, "productId");
+          break;
+        case 2:
+          if (t === TType.I32) quantity = r.i32();
+          else r.skipMismatch(t, TType.I32, "quantity");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (productId === undefined) throw requiredFieldMissing(r, "StockLine", "productId");
+    if (quantity === undefined) throw requiredFieldMissing(r, "StockLine", "quantity");
+    return { productId, quantity };
+  },
+  create(init) {
+    return { productId: init.productId, quantity: init.quantity };
+  },
+});
+
+/** Codec of {@link Reservation}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const Reservation: StructCodec<Reservation> = defineStruct({
+  name: "Reservation",
+  write(w, v) {
+    let at = "";
+    let i = -1;
+    try {
+      w.structBegin();
+      at = "requestId";
+      if (v.requestId === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 1);
+      w.string(v.requestId);
+      at = "lines";
+      if (v.lines === undefined) throw requiredFieldUnset();
+      w.field(TType.LIST, 2);
+      w.listBegin(TType.STRUCT, v.lines.length);
+      for (i = 0; i < v.lines.length; i++) StockLine.write(w, v.lines[i]!);
+      i = -1;
+      at = "expiresAt";
+      if (v.expiresAt === undefined) throw requiredFieldUnset();
+      w.field(TType.I64, 3);
+      w.i64(v.expiresAt);
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "Reservation", at, i);
+    }
+  },
+  read(r) {
+    let requestId: RequestId | undefined;
+    let lines: StockLine[] | undefined;
+    let expiresAt: TimestampMs | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) requestId = r.string();
+          else r.skipMismatch(t, TType.STRING, "requestId");
+          break;
+        case 2:
+          if (t === TType.LIST) {
+            const n1 = r.listBegin();
+            if (n1 > 0 && r.elementType !== TType.STRUCT) throw elementTypeMismatch(r, "lines");
+            const list1: StockLine[] = [];
+            for (let i1 = 0; i1 < n1; i1++) list1.push(StockLine.read(r));
+            r.containerEnd();
+            lines = list1;
+          } else r.skipMismatch(t, TType.LIST, "lines");
+          break;
+        case 3:
+          if (t === TType.I64) expiresAt = r.i64();
+          else r.skipMismatch(t, TType.I64, "expiresAt");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (requestId === undefined) throw requiredFieldMissing(r, "Reservation", "requestId");
+    if (lines === undefined) throw requiredFieldMissing(r, "Reservation", "lines");
+    if (expiresAt === undefined) throw requiredFieldMissing(r, "Reservation", "expiresAt");
+    return { requestId, lines, expiresAt };
+  },
+  create(init) {
+    return { requestId: init.requestId, lines: init.lines, expiresAt: init.expiresAt };
+  },
+});
+
 /**
  * Liveness and health, shared by every service.
  *
@@ -1930,12 +2311,6 @@ export const BaseService: ServiceDescriptor<BaseServiceClient, BaseServiceHandle
   },
 });
 
-export interface CreateUserRequest {
-  email: string;
-  name: string;
-  defaultAddress?: Address | undefined;
-}
-
 /** Codec of {@link CreateUserRequest}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const CreateUserRequest: StructCodec<CreateUserRequest> = defineStruct({
   name: "CreateUserRequest",
@@ -1993,38 +2368,6 @@ export const CreateUserRequest: StructCodec<CreateUserRequest> = defineStruct({
     return { email: init.email, name: init.name, defaultAddress: init.defaultAddress };
   },
 });
-
-/** Calls the {@link UserService} service through a channel; `options` (timeout, signal, …) come last. */
-export interface UserServiceClient extends BaseServiceClient {
-  /**
-   * Registers a shopper; the email must be new.
-   *
-   * Declared exceptions: `invalid`.
-   */
-  createUser(request: CreateUserRequest, options?: CallOptions): Promise<User>;
-  /** Declared exceptions: `notFound`. */
-  getUser(id: UserId, options?: CallOptions): Promise<User>;
-  /** The users that exist among `ids`, by id; unknown ids are left out. */
-  getUsers(ids: UserId[], options?: CallOptions): Promise<Map<UserId, User>>;
-}
-
-/** Implements the {@link UserService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface UserServiceHandler extends BaseServiceHandler {
-  /**
-   * Registers a shopper; the email must be new.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `invalid`.
-   */
-  createUser(request: CreateUserRequest, context: CallContext): User | Promise<User>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`.
-   */
-  getUser(id: UserId, context: CallContext): User | Promise<User>;
-  /** The users that exist among `ids`, by id; unknown ids are left out. */
-  getUsers(ids: UserId[], context: CallContext): Map<UserId, User> | Promise<Map<UserId, User>>;
-}
 
 /**
  * Shoppers' accounts.
@@ -2338,16 +2681,6 @@ export const UserService: ServiceDescriptor<UserServiceClient, UserServiceHandle
   },
 });
 
-export interface CreateProductRequest {
-  sku: Sku;
-  title: string;
-  description?: string | undefined;
-  price: Money;
-  categories: Set<string>;
-  thumbnail?: Uint8Array | undefined;
-  attributes: Map<string, string>;
-}
-
 /** Codec of {@link CreateProductRequest}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const CreateProductRequest: StructCodec<
   CreateProductRequest,
@@ -2484,14 +2817,6 @@ export const CreateProductRequest: StructCodec<
   },
 });
 
-export interface ListProductsRequest {
-  /** Only products in this category; all products when absent. */
-  category?: string | undefined;
-  pageSize: number;
-  /** From the previous page's nextPageToken; absent for the first page. */
-  pageToken?: string | undefined;
-}
-
 /** Codec of {@link ListProductsRequest}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const ListProductsRequest: StructCodec<
   ListProductsRequest,
@@ -2553,12 +2878,6 @@ export const ListProductsRequest: StructCodec<
   },
 });
 
-export interface ProductPage {
-  products: Product[];
-  /** Absent on the last page. */
-  nextPageToken?: string | undefined;
-}
-
 /** Codec of {@link ProductPage}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const ProductPage: StructCodec<ProductPage> = defineStruct({
   name: "ProductPage",
@@ -2615,13 +2934,6 @@ export const ProductPage: StructCodec<ProductPage> = defineStruct({
     return { products: init.products, nextPageToken: init.nextPageToken };
   },
 });
-
-export interface SearchQuery {
-  text: string;
-  maxPrice?: Money | undefined;
-  categories: Set<string>;
-  limit: number;
-}
 
 /** Codec of {@link SearchQuery}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const SearchQuery: StructCodec<
@@ -2706,13 +3018,6 @@ export const SearchQuery: StructCodec<
     };
   },
 });
-
-export interface SearchResult {
-  products: Product[];
-  /** Matches per attribute value: facets["color"]["black"] = 12. */
-  facets: Map<string, Map<string, number>>;
-  totalMatches: number;
-}
 
 /** Codec of {@link SearchResult}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const SearchResult: StructCodec<
@@ -2811,57 +3116,6 @@ export const SearchResult: StructCodec<
     };
   },
 });
-
-/** Calls the {@link ProductService} service through a channel; `options` (timeout, signal, …) come last. */
-export interface ProductServiceClient extends BaseServiceClient {
-  /** Declared exceptions: `invalid`. */
-  createProduct(request: CreateProductRequest, options?: CallOptions): Promise<Product>;
-  /** Declared exceptions: `notFound`. */
-  getProduct(id: ProductId, options?: CallOptions): Promise<Product>;
-  /** Declared exceptions: `invalid`. */
-  listProducts(request: ListProductsRequest, options?: CallOptions): Promise<ProductPage>;
-  /** Declared exceptions: `invalid`. */
-  search(query: SearchQuery, options?: CallOptions): Promise<SearchResult>;
-  /**
-   * Counts a product view for recommendations; fire and forget.
-   *
-   * Oneway: the call resolves once written; no reply is sent.
-   */
-  recordView(productId: ProductId, userId: UserId, options?: CallOptions): Promise<void>;
-}
-
-/** Implements the {@link ProductService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface ProductServiceHandler extends BaseServiceHandler {
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `invalid`.
-   */
-  createProduct(request: CreateProductRequest, context: CallContext): Product | Promise<Product>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`.
-   */
-  getProduct(id: ProductId, context: CallContext): Product | Promise<Product>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `invalid`.
-   */
-  listProducts(
-    request: ListProductsRequest,
-    context: CallContext,
-  ): ProductPage | Promise<ProductPage>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `invalid`.
-   */
-  search(query: SearchQuery, context: CallContext): SearchResult | Promise<SearchResult>;
-  /**
-   * Counts a product view for recommendations; fire and forget.
-   *
-   * Oneway: the call resolves once written; no reply is sent.
-   */
-  recordView(productId: ProductId, userId: UserId, context: CallContext): void | Promise<void>;
-}
 
 /**
  * The catalog.
@@ -3326,12 +3580,6 @@ export const ProductService: ServiceDescriptor<ProductServiceClient, ProductServ
     },
   });
 
-export interface ReserveRequest {
-  /** Retrying with the same requestId returns the first reservation instead of a second one. */
-  requestId: RequestId;
-  lines: StockLine[];
-}
-
 /** Codec of {@link ReserveRequest}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const ReserveRequest: StructCodec<ReserveRequest> = defineStruct({
   name: "ReserveRequest",
@@ -3388,87 +3636,6 @@ export const ReserveRequest: StructCodec<ReserveRequest> = defineStruct({
     return { requestId: init.requestId, lines: init.lines };
   },
 });
-
-/** Calls the {@link InventoryService} service through a channel; `options` (timeout, signal, …) come last. */
-export interface InventoryServiceClient extends BaseServiceClient {
-  /**
-   * Sets the stock on hand of a product (seeding, or a delivery arrived).
-   *
-   * Declared exceptions: `invalid`.
-   */
-  setStock(productId: ProductId, available: number, options?: CallOptions): Promise<StockLevel>;
-  /** Declared exceptions: `notFound`. */
-  getStock(productId: ProductId, options?: CallOptions): Promise<StockLevel>;
-  /** Stock of several products; unknown products are left out. */
-  getStockLevels(
-    productIds: ProductId[],
-    options?: CallOptions,
-  ): Promise<Map<ProductId, StockLevel>>;
-  /**
-   * Reserves every line or none; keyed by requestId, so retrying is safe.
-   *
-   * Declared exceptions: `notFound`, `outOfStock`, `invalid`.
-   */
-  reserve(request: ReserveRequest, options?: CallOptions): Promise<Reservation>;
-  /**
-   * Makes a reservation permanent: the stock is sold. Committing twice is a no-op.
-   *
-   * Declared exceptions: `notFound`.
-   */
-  commit(requestId: RequestId, options?: CallOptions): Promise<void>;
-  /**
-   * Returns reserved stock. Releasing twice is a no-op.
-   *
-   * Declared exceptions: `notFound`.
-   */
-  release(requestId: RequestId, options?: CallOptions): Promise<void>;
-}
-
-/** Implements the {@link InventoryService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface InventoryServiceHandler extends BaseServiceHandler {
-  /**
-   * Sets the stock on hand of a product (seeding, or a delivery arrived).
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `invalid`.
-   */
-  setStock(
-    productId: ProductId,
-    available: number,
-    context: CallContext,
-  ): StockLevel | Promise<StockLevel>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`.
-   */
-  getStock(productId: ProductId, context: CallContext): StockLevel | Promise<StockLevel>;
-  /** Stock of several products; unknown products are left out. */
-  getStockLevels(
-    productIds: ProductId[],
-    context: CallContext,
-  ): Map<ProductId, StockLevel> | Promise<Map<ProductId, StockLevel>>;
-  /**
-   * Reserves every line or none; keyed by requestId, so retrying is safe.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`, `outOfStock`, `invalid`.
-   */
-  reserve(request: ReserveRequest, context: CallContext): Reservation | Promise<Reservation>;
-  /**
-   * Makes a reservation permanent: the stock is sold. Committing twice is a no-op.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`.
-   */
-  commit(requestId: RequestId, context: CallContext): void | Promise<void>;
-  /**
-   * Returns reserved stock. Releasing twice is a no-op.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`.
-   */
-  release(requestId: RequestId, context: CallContext): void | Promise<void>;
-}
 
 /**
  * Stock per product, with reservations that are all-or-nothing.
@@ -4072,12 +4239,6 @@ export const InventoryService: ServiceDescriptor<InventoryServiceClient, Invento
     },
   });
 
-export interface OrderLine {
-  productId: ProductId;
-  quantity: number;
-  attributes: Map<string, string>;
-}
-
 /** Codec of {@link OrderLine}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const OrderLine: StructCodec<
   OrderLine,
@@ -4153,18 +4314,6 @@ export const OrderLine: StructCodec<
     };
   },
 });
-
-export interface PlaceOrderRequest {
-  /** Also the key of the order's stock reservation. */
-  requestId: RequestId;
-  userId: UserId;
-  lines: OrderLine[];
-  /** The user's default address when absent. */
-  shippingAddress?: Address | undefined;
-  payment: PaymentMethod;
-  tags: Set<string>;
-  note?: string | undefined;
-}
 
 /** Codec of {@link PlaceOrderRequest}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const PlaceOrderRequest: StructCodec<
@@ -4291,14 +4440,6 @@ export const PlaceOrderRequest: StructCodec<
   },
 });
 
-export interface ListOrdersRequest {
-  userId: UserId;
-  /** Only orders in this status; all when absent. */
-  status?: OpenEnum<OrderStatus> | undefined;
-  pageSize: number;
-  pageToken?: string | undefined;
-}
-
 /** Codec of {@link ListOrdersRequest}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const ListOrdersRequest: StructCodec<
   ListOrdersRequest,
@@ -4375,11 +4516,6 @@ export const ListOrdersRequest: StructCodec<
   },
 });
 
-export interface OrderPage {
-  orders: Order[];
-  nextPageToken?: string | undefined;
-}
-
 /** Codec of {@link OrderPage}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const OrderPage: StructCodec<OrderPage> = defineStruct({
   name: "OrderPage",
@@ -4436,56 +4572,6 @@ export const OrderPage: StructCodec<OrderPage> = defineStruct({
     return { orders: init.orders, nextPageToken: init.nextPageToken };
   },
 });
-
-/** Calls the {@link OrderService} service through a channel; `options` (timeout, signal, …) come last. */
-export interface OrderServiceClient extends BaseServiceClient {
-  /**
-   * Places an order: looks the user up, prices the lines from the catalog, reserves stock under
-   * request.requestId, authorizes the payment, and commits the reservation.
-   *
-   * Declared exceptions: `notFound`, `outOfStock`, `invalid`.
-   */
-  placeOrder(request: PlaceOrderRequest, options?: CallOptions): Promise<Order>;
-  /** Declared exceptions: `notFound`. */
-  getOrder(id: OrderId, options?: CallOptions): Promise<Order>;
-  /** Declared exceptions: `notFound`, `invalid`. */
-  listOrders(request: ListOrdersRequest, options?: CallOptions): Promise<OrderPage>;
-  /**
-   * Cancels a PENDING or CONFIRMED order and releases its stock; cancelling twice is a no-op.
-   *
-   * Declared exceptions: `notFound`, `invalid`.
-   */
-  cancelOrder(id: OrderId, options?: CallOptions): Promise<Order>;
-}
-
-/** Implements the {@link OrderService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface OrderServiceHandler extends BaseServiceHandler {
-  /**
-   * Places an order: looks the user up, prices the lines from the catalog, reserves stock under
-   * request.requestId, authorizes the payment, and commits the reservation.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`, `outOfStock`, `invalid`.
-   */
-  placeOrder(request: PlaceOrderRequest, context: CallContext): Order | Promise<Order>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`.
-   */
-  getOrder(id: OrderId, context: CallContext): Order | Promise<Order>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`, `invalid`.
-   */
-  listOrders(request: ListOrdersRequest, context: CallContext): OrderPage | Promise<OrderPage>;
-  /**
-   * Cancels a PENDING or CONFIRMED order and releases its stock; cancelling twice is a no-op.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`, `invalid`.
-   */
-  cancelOrder(id: OrderId, context: CallContext): Order | Promise<Order>;
-}
 
 /**
  * Orders: checks the user, reserves stock, takes payment.
@@ -4945,17 +5031,6 @@ export const OrderService: ServiceDescriptor<OrderServiceClient, OrderServiceHan
     },
   });
 
-/** A payment authorization and what happened to it. */
-export interface Authorization {
-  authorizationId: string;
-  orderId: OrderId;
-  amount: Money;
-  status: OpenEnum<PaymentStatus>;
-  /** Why the provider declined, when status is DECLINED. */
-  declineReason?: string | undefined;
-  createdAt: TimestampMs;
-}
-
 /** Codec of {@link Authorization}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const Authorization: StructCodec<Authorization> = defineStruct({
   name: "Authorization",
@@ -5051,78 +5126,6 @@ export const Authorization: StructCodec<Authorization> = defineStruct({
     };
   },
 });
-
-/** Calls the {@link PaymentService} service through a channel; `options` (timeout, signal, …) come last. */
-export interface PaymentServiceClient extends BaseServiceClient {
-  /**
-   * Authorizes `amount`; keyed by requestId, so retrying returns the first result.
-   *
-   * Declared exceptions: `invalid`.
-   */
-  authorize(
-    requestId: RequestId,
-    orderId: OrderId,
-    amount: Money,
-    method: PaymentMethod,
-    options?: CallOptions,
-  ): Promise<Authorization>;
-  /**
-   * Takes an authorized payment. Capturing twice is a no-op.
-   *
-   * Declared exceptions: `notFound`, `invalid`.
-   */
-  capture(authorizationId: string, options?: CallOptions): Promise<Authorization>;
-  /**
-   * Releases an authorization that will not be captured.
-   *
-   * Declared exceptions: `notFound`, `invalid`.
-   */
-  voidAuthorization(authorizationId: string, options?: CallOptions): Promise<Authorization>;
-  /** Declared exceptions: `notFound`. */
-  getAuthorization(authorizationId: string, options?: CallOptions): Promise<Authorization>;
-}
-
-/** Implements the {@link PaymentService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface PaymentServiceHandler extends BaseServiceHandler {
-  /**
-   * Authorizes `amount`; keyed by requestId, so retrying returns the first result.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `invalid`.
-   */
-  authorize(
-    requestId: RequestId,
-    orderId: OrderId,
-    amount: Money,
-    method: PaymentMethod,
-    context: CallContext,
-  ): Authorization | Promise<Authorization>;
-  /**
-   * Takes an authorized payment. Capturing twice is a no-op.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`, `invalid`.
-   */
-  capture(authorizationId: string, context: CallContext): Authorization | Promise<Authorization>;
-  /**
-   * Releases an authorization that will not be captured.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`, `invalid`.
-   */
-  voidAuthorization(
-    authorizationId: string,
-    context: CallContext,
-  ): Authorization | Promise<Authorization>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`.
-   */
-  getAuthorization(
-    authorizationId: string,
-    context: CallContext,
-  ): Authorization | Promise<Authorization>;
-}
 
 /**
  * Payments through an external provider.

@@ -413,8 +413,14 @@ export function definition(
 
 // ---- Structs -------------------------------------------------------------------------------
 
+/** A definition's declarations a user reads (`api`) and its wire code (`wire`, maybe none). */
+export interface Emitted {
+  readonly api: Code[];
+  readonly wire: Code[];
+}
+
 /** The interface and the codec of a struct. */
-export function emitStruct(s: model.Struct, ctx: EmitContext): Code[] {
+export function emitStruct(s: model.Struct, ctx: EmitContext): Emitted {
   const structName = ctx.ref(s, true);
   const props = new Map(s.fields.map((f) => [f, propertyName(f.name)] as const));
   const defaulted = s.fields.filter((f) => hasDefault(f) && !mayBeAbsent(f));
@@ -456,9 +462,8 @@ export function emitStruct(s: model.Struct, ctx: EmitContext): Code[] {
   const codecDoc = tsDoc(
     `Codec of {@link ${structName}}: \`encode\`, \`decode\`, and \`create\` (fills IDL defaults).`,
   );
-  return [
-    block(`${tsDoc(s.doc)}export interface ${structName} {`, members, "}", "members"),
-    "",
+  const api = [block(`${tsDoc(s.doc)}export interface ${structName} {`, members, "}", "members")];
+  const wire = [
     codecDoc,
     definition(structName, ref(ctx.rtType("StructCodec"), typeArgs), ctx.rt("defineStruct"), [
       `name: ${stringLiteral(s.name)},`,
@@ -468,6 +473,7 @@ export function emitStruct(s: model.Struct, ctx: EmitContext): Code[] {
       block(s.fields.length ? `create(init) {` : `create() {`, [returns(object(created))], "},"),
     ]),
   ];
+  return { api, wire };
 }
 
 // ---- Unions --------------------------------------------------------------------------------

@@ -1,8 +1,11 @@
-// One IDL program → one TypeScript module: a header, the imports it uses, then every definition
-// in source order. Constants come last: their values may name enums and exception classes
-// declared anywhere in the file, and a `const` must not be read before its declaration runs.
+// One IDL program → one TypeScript module, API first: a header and the imports it uses, then
+// what a user reads (types, enums, exceptions, service interfaces) in source order, then the wire
+// code (codecs and service descriptors, what the runtime calls) in a section of its own, then the
+// constants. Constants come last: their values may name enums and exception classes declared
+// anywhere in the file, and a `const` must not be read before its declaration runs. The wire code
+// only runs later, except a descriptor's inherited methods, and those come from an earlier service.
 import type { Definition, Program } from "../check/model.js";
-import { emitException, emitStruct, emitUnionCodec } from "./codecs.js";
+import { emitException, emitStruct, emitUnionCodec, type Emitted } from "./codecs.js";
 import { emitConst } from "./consts.js";
 import { EmitContext } from "./context.js";
 import { moduleFileName } from "./names.js";
@@ -15,6 +18,12 @@ export interface EmittedFile {
   readonly path: string;
   readonly text: string;
 }
+
+/** The comment that opens a module's wire code. */
+const WIRE_SECTION = [
+  "// ---- Wire code ---------------------------------------------------------------------------",
+  "// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.",
+];
 
 /** Emits the module for one checked program (only called when the run has no errors). */
 export async function emitProgram(program: Program): Promise<EmittedFile> {
@@ -36,11 +45,17 @@ export function emitChunks(program: Program): string[] {
  */
 function moduleCode<T>(program: Program, write: (chunk: Code[]) => T): T[] {
   const ctx = new EmitContext(program);
-  const ordered = [
-    ...program.definitions.filter((d) => d.kind !== "const"),
-    ...program.definitions.filter((d) => d.kind === "const"),
-  ];
-  const body = ordered.map((d) => write(emitDefinition(d, ctx)));
+  const api: T[] = [];
+  const wire: T[] = [];
+  for (const d of program.definitions) {
+    if (d.kind === "const") continue;
+    const emitted = emitDefinition(d, ctx);
+    api.push(write(emitted.api));
+    if (emitted.wire.length > 0) wire.push(write(emitted.wire));
+  }
+  const consts = program.definitions.flatMap((d) =>
+    d.kind === "const" ? [write(emitConst(d, ctx))] : [],
+  );
   const doc =
     program.doc === undefined ? "" : tsDoc(program.doc, ["", "@packageDocumentation"]).trimEnd();
   const header: Code[] = [
@@ -48,23 +63,23 @@ function moduleCode<T>(program: Program, write: (chunk: Code[]) => T): T[] {
     ...(doc === "" ? [] : [doc]),
     ...ctx.imports(),
   ];
-  return [write(header), ...body]; // the header last: it imports what the body uses
+  const section = wire.length > 0 ? [write(WIRE_SECTION)] : [];
+  // the header last: it imports what the rest uses
+  return [write(header), ...api, ...section, ...wire, ...consts];
 }
 
-function emitDefinition(d: Definition, ctx: EmitContext): Code[] {
+function emitDefinition(d: Exclude<Definition, { kind: "const" }>, ctx: EmitContext): Emitted {
   switch (d.kind) {
-    case "const":
-      return emitConst(d, ctx);
     case "typedef":
-      return emitTypedef(d, ctx);
+      return { api: emitTypedef(d, ctx), wire: [] };
     case "enum":
-      return emitEnum(d, ctx);
+      return { api: emitEnum(d, ctx), wire: [] };
     case "struct":
       return emitStruct(d, ctx);
     case "union":
-      return [...emitUnionType(d, ctx), "", ...emitUnionCodec(d, ctx)];
+      return { api: emitUnionType(d, ctx), wire: emitUnionCodec(d, ctx) };
     case "exception":
-      return emitException(d, ctx);
+      return { api: emitException(d, ctx), wire: [] };
     case "service":
       return emitService(d, ctx);
   }

@@ -5,6 +5,7 @@ import { allMethods, resolveType } from "../check/model.js";
 import type * as model from "../check/model.js";
 import {
   byId,
+  type Emitted,
   definition,
   fieldAnnotationsLiteral,
   filled,
@@ -258,7 +259,7 @@ function clientFactory(s: model.Service, descriptor: string, ctx: EmitContext): 
 }
 
 /** Client and handler interfaces and the service descriptor. */
-export function emitService(s: model.Service, ctx: EmitContext): Code[] {
+export function emitService(s: model.Service, ctx: EmitContext): Emitted {
   const descriptor = ctx.ref(s, true);
   const client = ref(ctx.names.client.get(s)!);
   const handlerType = ref(ctx.names.handler.get(s)!);
@@ -269,11 +270,8 @@ export function emitService(s: model.Service, ctx: EmitContext): Code[] {
     `Descriptor of the \`${s.name}\` service: \`${descriptor}.client(channel)\` makes a client; servers \`add\` it with a handler.`,
   ]);
   const type = ref(ctx.rtType("ServiceDescriptor"), [client, handlerType]);
-  return [
-    clientInterface(s, ctx),
-    "",
-    handlerInterface(s, ctx),
-    "",
+  const api = [clientInterface(s, ctx), "", handlerInterface(s, ctx)];
+  const wire = [
     doc,
     definition(
       descriptor,
@@ -294,4 +292,5 @@ export function emitService(s: model.Service, ctx: EmitContext): Code[] {
       [client, handlerType],
     ),
   ];
+  return { api, wire };
 }

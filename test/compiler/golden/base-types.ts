@@ -36,6 +36,9 @@ export interface BaseTypes {
   lastId?: string | undefined;
 }
 
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
 /** Codec of {@link BaseTypes}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const BaseTypes: StructCodec<
   BaseTypes,

@@ -32,123 +32,8 @@ export interface Point {
   label?: string | undefined;
 }
 
-/** Codec of {@link Point}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Point: StructCodec<Point, WithDefaults<Point, "y">> = defineStruct({
-  name: "Point",
-  write(w, v) {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "x";
-      if (v.x !== undefined) {
-        w.field(TType.I32, 1);
-        w.i32(v.x);
-      }
-      at = "y";
-      if (v.y !== undefined) {
-        w.field(TType.I32, 2);
-        w.i32(v.y);
-      }
-      at = "label";
-      if (v.label !== undefined) {
-        w.field(TType.STRING, 3);
-        w.string(v.label);
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "Point", at);
-    }
-  },
-  read(r) {
-    let x: number | undefined;
-    let y: number | undefined;
-    let label: string | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.I32) x = r.i32();
-          else r.skipMismatch(t, TType.I32, "x");
-          break;
-        case 2:
-          if (t === TType.I32) y = r.i32();
-          else r.skipMismatch(t, TType.I32, "y");
-          break;
-        case 3:
-          if (t === TType.STRING) label = r.string();
-          else r.skipMismatch(t, TType.STRING, "label");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    return { x, y: y ?? 7, label };
-  },
-  create(init) {
-    return { x: init.x, y: init.y ?? 7, label: init.label };
-  },
-});
-
 /** Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so `switch (x.kind)` narrows `x.value`. */
 export type Shape = { kind: "point"; value: Point } | { kind: "radius"; value: number };
-
-/** Codec of {@link Shape}: decoding rejects zero or several members, encoding an unknown `kind`. */
-export const Shape: StructCodec<Shape> = defineStruct({
-  name: "Shape",
-  write(w, v) {
-    let at = "";
-    try {
-      if (v.value === undefined) throw invalidUnionValue(v);
-      w.structBegin();
-      switch (v.kind) {
-        case "point":
-          at = "point";
-          w.field(TType.STRUCT, 1);
-          Point.write(w, v.value);
-          break;
-        case "radius":
-          at = "radius";
-          w.field(TType.DOUBLE, 2);
-          w.double(v.value);
-          break;
-        default:
-          throw invalidUnionValue(v);
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "Shape", at);
-    }
-  },
-  read(r) {
-    let value: Shape | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.STRUCT) {
-            if (value !== undefined) throw unionArityError(r, "Shape", value.kind, "point");
-            value = { kind: "point", value: Point.read(r) };
-          } else r.skipMismatch(t, TType.STRUCT, "point");
-          break;
-        case 2:
-          if (t === TType.DOUBLE) {
-            if (value !== undefined) throw unionArityError(r, "Shape", value.kind, "radius");
-            value = { kind: "radius", value: r.double() };
-          } else r.skipMismatch(t, TType.DOUBLE, "radius");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (value === undefined) throw unionArityError(r, "Shape");
-    return value;
-  },
-  create(init) {
-    return init;
-  },
-});
 
 /** Throwable (`instanceof Oops` works) and its own codec: `Oops.encode(e)`, `Oops.decode(bytes)`. */
 export class Oops extends ThriftException {
@@ -234,6 +119,124 @@ export class Oops extends ThriftException {
     create: Oops.create,
   });
 }
+
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
+/** Codec of {@link Point}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const Point: StructCodec<Point, WithDefaults<Point, "y">> = defineStruct({
+  name: "Point",
+  write(w, v) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "x";
+      if (v.x !== undefined) {
+        w.field(TType.I32, 1);
+        w.i32(v.x);
+      }
+      at = "y";
+      if (v.y !== undefined) {
+        w.field(TType.I32, 2);
+        w.i32(v.y);
+      }
+      at = "label";
+      if (v.label !== undefined) {
+        w.field(TType.STRING, 3);
+        w.string(v.label);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "Point", at);
+    }
+  },
+  read(r) {
+    let x: number | undefined;
+    let y: number | undefined;
+    let label: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I32) x = r.i32();
+          else r.skipMismatch(t, TType.I32, "x");
+          break;
+        case 2:
+          if (t === TType.I32) y = r.i32();
+          else r.skipMismatch(t, TType.I32, "y");
+          break;
+        case 3:
+          if (t === TType.STRING) label = r.string();
+          else r.skipMismatch(t, TType.STRING, "label");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    return { x, y: y ?? 7, label };
+  },
+  create(init) {
+    return { x: init.x, y: init.y ?? 7, label: init.label };
+  },
+});
+
+/** Codec of {@link Shape}: decoding rejects zero or several members, encoding an unknown `kind`. */
+export const Shape: StructCodec<Shape> = defineStruct({
+  name: "Shape",
+  write(w, v) {
+    let at = "";
+    try {
+      if (v.value === undefined) throw invalidUnionValue(v);
+      w.structBegin();
+      switch (v.kind) {
+        case "point":
+          at = "point";
+          w.field(TType.STRUCT, 1);
+          Point.write(w, v.value);
+          break;
+        case "radius":
+          at = "radius";
+          w.field(TType.DOUBLE, 2);
+          w.double(v.value);
+          break;
+        default:
+          throw invalidUnionValue(v);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "Shape", at);
+    }
+  },
+  read(r) {
+    let value: Shape | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) {
+            if (value !== undefined) throw unionArityError(r, "Shape", value.kind, "point");
+            value = { kind: "point", value: Point.read(r) };
+          } else r.skipMismatch(t, TType.STRUCT, "point");
+          break;
+        case 2:
+          if (t === TType.DOUBLE) {
+            if (value !== undefined) throw unionArityError(r, "Shape", value.kind, "radius");
+            value = { kind: "radius", value: r.double() };
+          } else r.skipMismatch(t, TType.DOUBLE, "radius");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (value === undefined) throw unionArityError(r, "Shape");
+    return value;
+  },
+  create(init) {
+    return init;
+  },
+});
 
 export const YES: boolean = true;
 

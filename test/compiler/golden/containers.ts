@@ -14,6 +14,34 @@ export interface Point {
   y: number;
 }
 
+/** Lists, sets and maps, nested, with struct keys and 64-bit elements. */
+export interface Containers {
+  numbers?: number[] | undefined;
+  flags?: boolean[] | undefined;
+  ids?: Set<bigint> | undefined;
+  names?: Set<string> | undefined;
+  counts?: Map<string, bigint> | undefined;
+  byId?: Map<bigint, string> | undefined;
+  /** Struct keys: JavaScript compares them by identity. */
+  labels?: Map<Point, string> | undefined;
+  grid?: string[][] | undefined;
+  nested?: Map<string, Set<bigint>[]> | undefined;
+  points?: Point[] | undefined;
+  blobs?: Set<Uint8Array> | undefined;
+  matrix?: Map<number, Map<number, number>> | undefined;
+  chunks?: Uint8Array[] | undefined;
+  requiredPoints: Point[];
+  smallInts?: number[] | undefined;
+  listOfMaps?: Map<string, Point>[] | undefined;
+  uuids?: string[] | undefined;
+  defaultList?: number[] | undefined;
+  setOfLists?: Set<bigint[]> | undefined;
+  setKeys?: Map<Set<bigint>, Point[]> | undefined;
+}
+
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
 /** Codec of {@link Point}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const Point: StructCodec<Point> = defineStruct({
   name: "Point",
@@ -61,31 +89,6 @@ export const Point: StructCodec<Point> = defineStruct({
     return { x: init.x, y: init.y };
   },
 });
-
-/** Lists, sets and maps, nested, with struct keys and 64-bit elements. */
-export interface Containers {
-  numbers?: number[] | undefined;
-  flags?: boolean[] | undefined;
-  ids?: Set<bigint> | undefined;
-  names?: Set<string> | undefined;
-  counts?: Map<string, bigint> | undefined;
-  byId?: Map<bigint, string> | undefined;
-  /** Struct keys: JavaScript compares them by identity. */
-  labels?: Map<Point, string> | undefined;
-  grid?: string[][] | undefined;
-  nested?: Map<string, Set<bigint>[]> | undefined;
-  points?: Point[] | undefined;
-  blobs?: Set<Uint8Array> | undefined;
-  matrix?: Map<number, Map<number, number>> | undefined;
-  chunks?: Uint8Array[] | undefined;
-  requiredPoints: Point[];
-  smallInts?: number[] | undefined;
-  listOfMaps?: Map<string, Point>[] | undefined;
-  uuids?: string[] | undefined;
-  defaultList?: number[] | undefined;
-  setOfLists?: Set<bigint[]> | undefined;
-  setKeys?: Map<Set<bigint>, Point[]> | undefined;
-}
 
 /** Codec of {@link Containers}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const Containers: StructCodec<Containers> = defineStruct({

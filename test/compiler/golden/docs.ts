@@ -32,6 +32,34 @@ export interface Documented {
   text?: string | undefined;
 }
 
+/**
+ * Modes.
+ *
+ * A field of this enum's type is an `OpenEnum`: a number the IDL does not list is kept as is.
+ */
+export const Mode = {
+  /** The off mode. */
+  OFF: 0,
+  ON: 1,
+} as const;
+/** One of the values of {@link Mode}. */
+export type Mode = (typeof Mode)[keyof typeof Mode];
+
+/** Calls the {@link Docs} service through a channel; `options` (timeout, signal, …) come last. */
+export interface DocsClient {
+  /** Does it. */
+  run(mode: OpenEnum<Mode>, options?: CallOptions): Promise<void>;
+}
+
+/** Implements the {@link Docs} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+export interface DocsHandler {
+  /** Does it. */
+  run(mode: OpenEnum<Mode>, context: CallContext): void | Promise<void>;
+}
+
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
 /** Codec of {@link Documented}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const Documented: StructCodec<Documented> = defineStruct({
   name: "Documented",
@@ -79,31 +107,6 @@ export const Documented: StructCodec<Documented> = defineStruct({
     return { count: init.count, text: init.text };
   },
 });
-
-/**
- * Modes.
- *
- * A field of this enum's type is an `OpenEnum`: a number the IDL does not list is kept as is.
- */
-export const Mode = {
-  /** The off mode. */
-  OFF: 0,
-  ON: 1,
-} as const;
-/** One of the values of {@link Mode}. */
-export type Mode = (typeof Mode)[keyof typeof Mode];
-
-/** Calls the {@link Docs} service through a channel; `options` (timeout, signal, …) come last. */
-export interface DocsClient {
-  /** Does it. */
-  run(mode: OpenEnum<Mode>, options?: CallOptions): Promise<void>;
-}
-
-/** Implements the {@link Docs} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface DocsHandler {
-  /** Does it. */
-  run(mode: OpenEnum<Mode>, context: CallContext): void | Promise<void>;
-}
 
 /**
  * A documented service.

@@ -49,6 +49,9 @@ export interface Lamp {
   seen?: Set<OpenEnum<Signed>> | undefined;
 }
 
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
 /** Codec of {@link Lamp}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const Lamp: StructCodec<Lamp, WithDefaults<Lamp, "withDefault">> = defineStruct({
   name: "Lamp",

@@ -389,6 +389,9 @@ export interface Holder {
   errors?: OutOfStock[] | undefined;
 }
 
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
 /** Codec of {@link Holder}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const Holder: StructCodec<Holder> = defineStruct({
   name: "Holder",

@@ -25,6 +25,26 @@ export interface Price {
   history?: shared.Money[] | undefined;
 }
 
+export type Cost = shared.Money;
+
+/** Calls the {@link Pricing} service through a channel; `options` (timeout, signal, …) come last. */
+export interface PricingClient extends shared.HealthClient {
+  /** Declared exceptions: `unavailable`. */
+  quote(sku: string, budget: Cost, options?: CallOptions): Promise<Price>;
+}
+
+/** Implements the {@link Pricing} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+export interface PricingHandler extends shared.HealthHandler {
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `unavailable`.
+   */
+  quote(sku: string, budget: Cost, context: CallContext): Price | Promise<Price>;
+}
+
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
 /** Codec of {@link Price}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const Price: StructCodec<Price, WithDefaults<Price, "display">> = defineStruct({
   name: "Price",
@@ -95,23 +115,6 @@ export const Price: StructCodec<Price, WithDefaults<Price, "display">> = defineS
     };
   },
 });
-
-export type Cost = shared.Money;
-
-/** Calls the {@link Pricing} service through a channel; `options` (timeout, signal, …) come last. */
-export interface PricingClient extends shared.HealthClient {
-  /** Declared exceptions: `unavailable`. */
-  quote(sku: string, budget: Cost, options?: CallOptions): Promise<Price>;
-}
-
-/** Implements the {@link Pricing} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface PricingHandler extends shared.HealthHandler {
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `unavailable`.
-   */
-  quote(sku: string, budget: Cost, context: CallContext): Price | Promise<Price>;
-}
 
 /** Descriptor of the `Pricing` service: `Pricing.client(channel)` makes a client; servers `add` it with a handler. */
 export const Pricing: ServiceDescriptor<PricingClient, PricingHandler> = defineService<

@@ -32,6 +32,211 @@ export interface shared {
   money?: shared$.Money | undefined;
 }
 
+export interface Map$ {
+  constructor$?: string | undefined;
+  toString$?: number | undefined;
+  __proto__$?: string | undefined;
+  prototype$?: number | undefined;
+  class?: string | undefined;
+  kind?: string | undefined;
+  value?: string | undefined;
+  i8?: number | undefined;
+  list?: string[] | undefined;
+  r?: string | undefined;
+  t?: string | undefined;
+  w?: string | undefined;
+  v?: string | undefined;
+  at?: string | undefined;
+  i?: string | undefined;
+  e?: string | undefined;
+  n1?: string | undefined;
+  list1?: string | undefined;
+  init?: string | undefined;
+  Map?: Map$ | undefined;
+  TType?: string | undefined;
+  defineStruct?: string | undefined;
+  valueOf$?: number | undefined;
+  hasOwnProperty$?: string | undefined;
+}
+
+export interface Set$ {
+  Promise: Map$;
+  objects?: OpenEnum<Object$>[] | undefined;
+}
+
+/** A field of this enum's type is an `OpenEnum`: a number the IDL does not list is kept as is. */
+export const Object$ = {
+  constructor$: 1,
+  __proto__$: 2,
+  toString$: 3,
+} as const;
+/** One of the values of {@link Object$}. */
+export type Object$ = (typeof Object$)[keyof typeof Object$];
+
+export interface TType$ {
+  STOP?: number | undefined;
+}
+
+/** Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so `switch (x.kind)` narrows `x.value`. */
+export type Promise$ =
+  { kind: "then"; value: string } | { kind: "Set"; value: Set$ } | { kind: "kind"; value: string };
+
+/** Throwable (`instanceof Error$` works) and its own codec: `Error$.encode(e)`, `Error$.decode(bytes)`. */
+export class Error$ extends ThriftException {
+  override readonly name: string = "Error";
+  name$?: string | undefined;
+  constructor$?: string | undefined;
+
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
+
+  constructor(
+    init: {
+      message?: string | undefined;
+      name$?: string | undefined;
+      constructor$?: string | undefined;
+    } = {},
+  ) {
+    super(init.message ?? "");
+    this.name$ = init.name$;
+    this.constructor$ = init.constructor$;
+  }
+
+  /** Writes the exception as a struct. */
+  static write(w: ProtocolWriter, v: Error$): void {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "message";
+      if (v.message !== undefined) {
+        w.field(TType.STRING, 1);
+        w.string(v.message);
+      }
+      at = "name";
+      if (v.name$ !== undefined) {
+        w.field(TType.STRING, 2);
+        w.string(v.name$);
+      }
+      at = "constructor";
+      if (v.constructor$ !== undefined) {
+        w.field(TType.STRING, 3);
+        w.string(v.constructor$);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "Error", at);
+    }
+  }
+
+  /** Reads the exception from a struct; checks required fields. */
+  static read(r: ProtocolReader): Error$ {
+    let message: string | undefined;
+    let name: string | undefined;
+    let constructor$: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) message = r.string();
+          else r.skipMismatch(t, TType.STRING, "message");
+          break;
+        case 2:
+          if (t === TType.STRING) name = r.string();
+          else r.skipMismatch(t, TType.STRING, "name");
+          break;
+        case 3:
+          if (t === TType.STRING) constructor$ = r.string();
+          else r.skipMismatch(t, TType.STRING, "constructor");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    return new Error$({ message, name$: name, constructor$ });
+  }
+
+  /** Builds an exception, filling IDL defaults. */
+  static create(init: ConstructorParameters<typeof Error$>[0]): Error$ {
+    return new Error$(init);
+  }
+
+  /** Encodes to bytes (compact unless `options.protocol` says otherwise). */
+  static encode(value: Error$, options?: EncodeOptions): Uint8Array {
+    return Error$.#codec.encode(value, options);
+  }
+
+  /** Decodes one exception value; throws ProtocolError on bad bytes. */
+  static decode(bytes: Uint8Array, options?: DecodeOptions): Error$ {
+    return Error$.#codec.decode(bytes, options);
+  }
+
+  static readonly #codec: StructCodec<Error$, ConstructorParameters<typeof Error$>[0]> =
+    defineStruct({
+      name: "Error",
+      annotations: Error$.annotations,
+      fieldAnnotations: Error$.fieldAnnotations,
+      write: Error$.write,
+      read: Error$.read,
+      create: Error$.create,
+    });
+}
+
+export type Uint8Array$ = Map$;
+
+export type OpenEnum$ = number;
+
+/** Calls the {@link Channel$} service through a channel; `options` (timeout, signal, …) come last. */
+export interface Channel$Client {
+  /** Declared exceptions: `error`. */
+  call(
+    options$: Set$,
+    channel$: string,
+    context$: string,
+    methods$: Uint8Array$,
+    options?: CallOptions,
+  ): Promise<Map$>;
+  constructor$(handler$: OpenEnum$, args$: string, options?: CallOptions): Promise<void>;
+  then$(options?: CallOptions): Promise<string>;
+  toString$(options?: CallOptions): Promise<void>;
+}
+
+/** Implements the {@link Channel$} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+export interface Channel$Handler {
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `error`.
+   */
+  call(
+    options$: Set$,
+    channel$: string,
+    context$: string,
+    methods$: Uint8Array$,
+    context: CallContext,
+  ): Map$ | Promise<Map$>;
+  constructor$(handler$: OpenEnum$, args$: string, context: CallContext): void | Promise<void>;
+  then$(context: CallContext): string | Promise<string>;
+  toString$(context: CallContext): void | Promise<void>;
+}
+
+/** Calls the {@link defineService$} service through a channel; `options` (timeout, signal, …) come last. */
+export interface defineService$Client extends Channel$Client {
+  class(default$: string, options?: CallOptions): Promise<void>;
+  new$(new$: number, options?: CallOptions): Promise<number>;
+}
+
+/** Implements the {@link defineService$} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+export interface defineService$Handler extends Channel$Handler {
+  class(default$: string, context: CallContext): void | Promise<void>;
+  new$(new$: number, context: CallContext): number | Promise<number>;
+}
+
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
 /** Codec of {@link shared}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const shared: StructCodec<shared> = defineStruct({
   name: "shared",
@@ -69,33 +274,6 @@ export const shared: StructCodec<shared> = defineStruct({
     return { money: init.money };
   },
 });
-
-export interface Map$ {
-  constructor$?: string | undefined;
-  toString$?: number | undefined;
-  __proto__$?: string | undefined;
-  prototype$?: number | undefined;
-  class?: string | undefined;
-  kind?: string | undefined;
-  value?: string | undefined;
-  i8?: number | undefined;
-  list?: string[] | undefined;
-  r?: string | undefined;
-  t?: string | undefined;
-  w?: string | undefined;
-  v?: string | undefined;
-  at?: string | undefined;
-  i?: string | undefined;
-  e?: string | undefined;
-  n1?: string | undefined;
-  list1?: string | undefined;
-  init?: string | undefined;
-  Map?: Map$ | undefined;
-  TType?: string | undefined;
-  defineStruct?: string | undefined;
-  valueOf$?: number | undefined;
-  hasOwnProperty$?: string | undefined;
-}
 
 /** Codec of {@link Map$}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const Map$: StructCodec<Map$> = defineStruct({
@@ -424,11 +602,6 @@ export const Map$: StructCodec<Map$> = defineStruct({
   },
 });
 
-export interface Set$ {
-  Promise: Map$;
-  objects?: OpenEnum<Object$>[] | undefined;
-}
-
 /** Codec of {@link Set$}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const Set$: StructCodec<Set$> = defineStruct({
   name: "Set",
@@ -486,19 +659,6 @@ export const Set$: StructCodec<Set$> = defineStruct({
   },
 });
 
-/** A field of this enum's type is an `OpenEnum`: a number the IDL does not list is kept as is. */
-export const Object$ = {
-  constructor$: 1,
-  __proto__$: 2,
-  toString$: 3,
-} as const;
-/** One of the values of {@link Object$}. */
-export type Object$ = (typeof Object$)[keyof typeof Object$];
-
-export interface TType$ {
-  STOP?: number | undefined;
-}
-
 /** Codec of {@link TType$}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const TType$: StructCodec<TType$> = defineStruct({
   name: "TType",
@@ -536,10 +696,6 @@ export const TType$: StructCodec<TType$> = defineStruct({
     return { STOP: init.STOP };
   },
 });
-
-/** Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so `switch (x.kind)` narrows `x.value`. */
-export type Promise$ =
-  { kind: "then"; value: string } | { kind: "Set"; value: Set$ } | { kind: "kind"; value: string };
 
 /** Codec of {@link Promise$}: decoding rejects zero or several members, encoding an unknown `kind`. */
 export const Promise$: StructCodec<Promise$> = defineStruct({
@@ -608,147 +764,6 @@ export const Promise$: StructCodec<Promise$> = defineStruct({
     return init;
   },
 });
-
-/** Throwable (`instanceof Error$` works) and its own codec: `Error$.encode(e)`, `Error$.decode(bytes)`. */
-export class Error$ extends ThriftException {
-  override readonly name: string = "Error";
-  name$?: string | undefined;
-  constructor$?: string | undefined;
-
-  /** The IDL annotations of the exception, in source order. */
-  static readonly annotations: Annotations = [];
-
-  /** The IDL annotations of its annotated fields, by IDL field name. */
-  static readonly fieldAnnotations: FieldAnnotations = {};
-
-  constructor(
-    init: {
-      message?: string | undefined;
-      name$?: string | undefined;
-      constructor$?: string | undefined;
-    } = {},
-  ) {
-    super(init.message ?? "");
-    this.name$ = init.name$;
-    this.constructor$ = init.constructor$;
-  }
-
-  /** Writes the exception as a struct. */
-  static write(w: ProtocolWriter, v: Error$): void {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "message";
-      if (v.message !== undefined) {
-        w.field(TType.STRING, 1);
-        w.string(v.message);
-      }
-      at = "name";
-      if (v.name$ !== undefined) {
-        w.field(TType.STRING, 2);
-        w.string(v.name$);
-      }
-      at = "constructor";
-      if (v.constructor$ !== undefined) {
-        w.field(TType.STRING, 3);
-        w.string(v.constructor$);
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "Error", at);
-    }
-  }
-
-  /** Reads the exception from a struct; checks required fields. */
-  static read(r: ProtocolReader): Error$ {
-    let message: string | undefined;
-    let name: string | undefined;
-    let constructor$: string | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.STRING) message = r.string();
-          else r.skipMismatch(t, TType.STRING, "message");
-          break;
-        case 2:
-          if (t === TType.STRING) name = r.string();
-          else r.skipMismatch(t, TType.STRING, "name");
-          break;
-        case 3:
-          if (t === TType.STRING) constructor$ = r.string();
-          else r.skipMismatch(t, TType.STRING, "constructor");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    return new Error$({ message, name$: name, constructor$ });
-  }
-
-  /** Builds an exception, filling IDL defaults. */
-  static create(init: ConstructorParameters<typeof Error$>[0]): Error$ {
-    return new Error$(init);
-  }
-
-  /** Encodes to bytes (compact unless `options.protocol` says otherwise). */
-  static encode(value: Error$, options?: EncodeOptions): Uint8Array {
-    return Error$.#codec.encode(value, options);
-  }
-
-  /** Decodes one exception value; throws ProtocolError on bad bytes. */
-  static decode(bytes: Uint8Array, options?: DecodeOptions): Error$ {
-    return Error$.#codec.decode(bytes, options);
-  }
-
-  static readonly #codec: StructCodec<Error$, ConstructorParameters<typeof Error$>[0]> =
-    defineStruct({
-      name: "Error",
-      annotations: Error$.annotations,
-      fieldAnnotations: Error$.fieldAnnotations,
-      write: Error$.write,
-      read: Error$.read,
-      create: Error$.create,
-    });
-}
-
-export type Uint8Array$ = Map$;
-
-export type OpenEnum$ = number;
-
-/** Calls the {@link Channel$} service through a channel; `options` (timeout, signal, …) come last. */
-export interface Channel$Client {
-  /** Declared exceptions: `error`. */
-  call(
-    options$: Set$,
-    channel$: string,
-    context$: string,
-    methods$: Uint8Array$,
-    options?: CallOptions,
-  ): Promise<Map$>;
-  constructor$(handler$: OpenEnum$, args$: string, options?: CallOptions): Promise<void>;
-  then$(options?: CallOptions): Promise<string>;
-  toString$(options?: CallOptions): Promise<void>;
-}
-
-/** Implements the {@link Channel$} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface Channel$Handler {
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `error`.
-   */
-  call(
-    options$: Set$,
-    channel$: string,
-    context$: string,
-    methods$: Uint8Array$,
-    context: CallContext,
-  ): Map$ | Promise<Map$>;
-  constructor$(handler$: OpenEnum$, args$: string, context: CallContext): void | Promise<void>;
-  then$(context: CallContext): string | Promise<string>;
-  toString$(context: CallContext): void | Promise<void>;
-}
 
 /** Descriptor of the `Channel` service: `Channel$.client(channel)` makes a client; servers `add` it with a handler. */
 export const Channel$: ServiceDescriptor<Channel$Client, Channel$Handler> = defineService<
@@ -1047,18 +1062,6 @@ export const Channel$: ServiceDescriptor<Channel$Client, Channel$Handler> = defi
     };
   },
 });
-
-/** Calls the {@link defineService$} service through a channel; `options` (timeout, signal, …) come last. */
-export interface defineService$Client extends Channel$Client {
-  class(default$: string, options?: CallOptions): Promise<void>;
-  new$(new$: number, options?: CallOptions): Promise<number>;
-}
-
-/** Implements the {@link defineService$} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface defineService$Handler extends Channel$Handler {
-  class(default$: string, context: CallContext): void | Promise<void>;
-  new$(new$: number, context: CallContext): number | Promise<number>;
-}
 
 /** Descriptor of the `defineService` service: `defineService$.client(channel)` makes a client; servers `add` it with a handler. */
 export const defineService$: ServiceDescriptor<defineService$Client, defineService$Handler> =

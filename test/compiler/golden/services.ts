@@ -179,6 +179,69 @@ export interface Item {
   quantity: number;
 }
 
+/** Calls the {@link Base} service through a channel; `options` (timeout, signal, …) come last. */
+export interface BaseClient {
+  ping(options?: CallOptions): Promise<void>;
+  health(options?: CallOptions): Promise<string>;
+}
+
+/** Implements the {@link Base} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+export interface BaseHandler {
+  ping(context: CallContext): void | Promise<void>;
+  health(context: CallContext): string | Promise<string>;
+}
+
+/** Calls the {@link Store} service through a channel; `options` (timeout, signal, …) come last. */
+export interface StoreClient extends BaseClient {
+  /**
+   * Gets an item.
+   *
+   * Declared exceptions: `notFound`.
+   */
+  get(sku: string, options?: CallOptions): Promise<Item>;
+  listItems(offset: number, limit: number, options?: CallOptions): Promise<Item[]>;
+  /** Declared exceptions: `invalid`, `notFound`. */
+  put(item: Item, attrs: Map<string, bigint>, options?: CallOptions): Promise<void>;
+  /** Oneway: the call resolves once written; no reply is sent. */
+  touch(sku: string, options?: CallOptions): Promise<void>;
+  count(options?: CallOptions): Promise<bigint>;
+  ids(skus: string[], all: boolean, options?: CallOptions): Promise<Set<bigint>>;
+}
+
+/** Implements the {@link Store} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+export interface StoreHandler extends BaseHandler {
+  /**
+   * Gets an item.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`.
+   */
+  get(sku: string, context: CallContext): Item | Promise<Item>;
+  listItems(offset: number, limit: number, context: CallContext): Item[] | Promise<Item[]>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `invalid`, `notFound`.
+   */
+  put(item: Item, attrs: Map<string, bigint>, context: CallContext): void | Promise<void>;
+  /** Oneway: the call resolves once written; no reply is sent. */
+  touch(sku: string, context: CallContext): void | Promise<void>;
+  count(context: CallContext): bigint | Promise<bigint>;
+  ids(skus: string[], all: boolean, context: CallContext): Set<bigint> | Promise<Set<bigint>>;
+}
+
+/** Calls the {@link Admin} service through a channel; `options` (timeout, signal, …) come last. */
+export interface AdminClient extends StoreClient {
+  reset(hard: boolean, options?: CallOptions): Promise<void>;
+}
+
+/** Implements the {@link Admin} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+export interface AdminHandler extends StoreHandler {
+  reset(hard: boolean, context: CallContext): void | Promise<void>;
+}
+
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
 /** Codec of {@link Item}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const Item: StructCodec<Item, WithDefaults<Item, "quantity">> = defineStruct({
   name: "Item",
@@ -226,18 +289,6 @@ export const Item: StructCodec<Item, WithDefaults<Item, "quantity">> = defineStr
     return { sku: init.sku, quantity: init.quantity ?? 1 };
   },
 });
-
-/** Calls the {@link Base} service through a channel; `options` (timeout, signal, …) come last. */
-export interface BaseClient {
-  ping(options?: CallOptions): Promise<void>;
-  health(options?: CallOptions): Promise<string>;
-}
-
-/** Implements the {@link Base} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface BaseHandler {
-  ping(context: CallContext): void | Promise<void>;
-  health(context: CallContext): string | Promise<string>;
-}
 
 /**
  * Every service starts here.
@@ -345,44 +396,6 @@ export const Base: ServiceDescriptor<BaseClient, BaseHandler> = defineService<
     };
   },
 });
-
-/** Calls the {@link Store} service through a channel; `options` (timeout, signal, …) come last. */
-export interface StoreClient extends BaseClient {
-  /**
-   * Gets an item.
-   *
-   * Declared exceptions: `notFound`.
-   */
-  get(sku: string, options?: CallOptions): Promise<Item>;
-  listItems(offset: number, limit: number, options?: CallOptions): Promise<Item[]>;
-  /** Declared exceptions: `invalid`, `notFound`. */
-  put(item: Item, attrs: Map<string, bigint>, options?: CallOptions): Promise<void>;
-  /** Oneway: the call resolves once written; no reply is sent. */
-  touch(sku: string, options?: CallOptions): Promise<void>;
-  count(options?: CallOptions): Promise<bigint>;
-  ids(skus: string[], all: boolean, options?: CallOptions): Promise<Set<bigint>>;
-}
-
-/** Implements the {@link Store} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface StoreHandler extends BaseHandler {
-  /**
-   * Gets an item.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`.
-   */
-  get(sku: string, context: CallContext): Item | Promise<Item>;
-  listItems(offset: number, limit: number, context: CallContext): Item[] | Promise<Item[]>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `invalid`, `notFound`.
-   */
-  put(item: Item, attrs: Map<string, bigint>, context: CallContext): void | Promise<void>;
-  /** Oneway: the call resolves once written; no reply is sent. */
-  touch(sku: string, context: CallContext): void | Promise<void>;
-  count(context: CallContext): bigint | Promise<bigint>;
-  ids(skus: string[], all: boolean, context: CallContext): Set<bigint> | Promise<Set<bigint>>;
-}
 
 /** Descriptor of the `Store` service: `Store.client(channel)` makes a client; servers `add` it with a handler. */
 export const Store: ServiceDescriptor<StoreClient, StoreHandler> = defineService<
@@ -901,16 +914,6 @@ export const Store: ServiceDescriptor<StoreClient, StoreHandler> = defineService
     };
   },
 });
-
-/** Calls the {@link Admin} service through a channel; `options` (timeout, signal, …) come last. */
-export interface AdminClient extends StoreClient {
-  reset(hard: boolean, options?: CallOptions): Promise<void>;
-}
-
-/** Implements the {@link Admin} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface AdminHandler extends StoreHandler {
-  reset(hard: boolean, context: CallContext): void | Promise<void>;
-}
 
 /** Descriptor of the `Admin` service: `Admin.client(channel)` makes a client; servers `add` it with a handler. */
 export const Admin: ServiceDescriptor<AdminClient, AdminHandler> = defineService<

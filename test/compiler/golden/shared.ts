@@ -37,54 +37,6 @@ export interface Money {
   currency: OpenEnum<Currency>;
 }
 
-/** Codec of {@link Money}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Money: StructCodec<Money> = defineStruct({
-  name: "Money",
-  write(w, v) {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "units";
-      if (v.units === undefined) throw requiredFieldUnset();
-      w.field(TType.I64, 1);
-      w.i64(v.units);
-      at = "currency";
-      if (v.currency === undefined) throw requiredFieldUnset();
-      w.field(TType.I32, 2);
-      w.i32(v.currency);
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "Money", at);
-    }
-  },
-  read(r) {
-    let units: bigint | undefined;
-    let currency: OpenEnum<Currency> | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.I64) units = r.i64();
-          else r.skipMismatch(t, TType.I64, "units");
-          break;
-        case 2:
-          if (t === TType.I32) currency = r.i32();
-          else r.skipMismatch(t, TType.I32, "currency");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (units === undefined) throw requiredFieldMissing(r, "Money", "units");
-    if (currency === undefined) throw requiredFieldMissing(r, "Money", "currency");
-    return { units, currency };
-  },
-  create(init) {
-    return { units: init.units, currency: init.currency };
-  },
-});
-
 /** Throwable (`instanceof Unavailable` works) and its own codec: `Unavailable.encode(e)`, `Unavailable.decode(bytes)`. */
 export class Unavailable extends ThriftException {
   override readonly name: string = "Unavailable";
@@ -168,6 +120,57 @@ export interface HealthClient {
 export interface HealthHandler {
   check(context: CallContext): boolean | Promise<boolean>;
 }
+
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
+/** Codec of {@link Money}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const Money: StructCodec<Money> = defineStruct({
+  name: "Money",
+  write(w, v) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "units";
+      if (v.units === undefined) throw requiredFieldUnset();
+      w.field(TType.I64, 1);
+      w.i64(v.units);
+      at = "currency";
+      if (v.currency === undefined) throw requiredFieldUnset();
+      w.field(TType.I32, 2);
+      w.i32(v.currency);
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "Money", at);
+    }
+  },
+  read(r) {
+    let units: bigint | undefined;
+    let currency: OpenEnum<Currency> | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I64) units = r.i64();
+          else r.skipMismatch(t, TType.I64, "units");
+          break;
+        case 2:
+          if (t === TType.I32) currency = r.i32();
+          else r.skipMismatch(t, TType.I32, "currency");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (units === undefined) throw requiredFieldMissing(r, "Money", "units");
+    if (currency === undefined) throw requiredFieldMissing(r, "Money", "currency");
+    return { units, currency };
+  },
+  create(init) {
+    return { units: init.units, currency: init.currency };
+  },
+});
 
 /** Descriptor of the `Health` service: `Health.client(channel)` makes a client; servers `add` it with a handler. */
 export const Health: ServiceDescriptor<HealthClient, HealthHandler> = defineService<

@@ -42,6 +42,9 @@ export interface Account {
   friends?: Set<UserId> | undefined;
 }
 
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
 /** Codec of {@link Account}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const Account: StructCodec<Account, WithDefaults<Account, "level">> = defineStruct({
   name: "Account",

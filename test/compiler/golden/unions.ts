@@ -16,6 +16,39 @@ export interface Card {
   expiry?: number | undefined;
 }
 
+export interface PayPal {
+  email?: string | undefined;
+}
+
+/**
+ * How an order is paid.
+ *
+ * Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it,
+ * so `switch (x.kind)` narrows `x.value`.
+ */
+export type PaymentMethod =
+  | { kind: "card"; value: Card }
+  | { kind: "paypal"; value: PayPal }
+  | { kind: "voucher"; value: string }
+  | { kind: "points"; value: bigint[] } /** Paid by nobody. */
+  | { kind: "free"; value: boolean };
+
+/** Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so `switch (x.kind)` narrows `x.value`. */
+export type Nested =
+  { kind: "method"; value: PaymentMethod } | { kind: "byName"; value: Map<string, PaymentMethod> };
+
+/** Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so `switch (x.kind)` narrows `x.value`. */
+export type Empty = never;
+
+export interface Checkout {
+  method: PaymentMethod;
+  fallback?: PaymentMethod | undefined;
+  alternatives?: PaymentMethod[] | undefined;
+}
+
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
 /** Codec of {@link Card}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const Card: StructCodec<Card> = defineStruct({
   name: "Card",
@@ -64,10 +97,6 @@ export const Card: StructCodec<Card> = defineStruct({
   },
 });
 
-export interface PayPal {
-  email?: string | undefined;
-}
-
 /** Codec of {@link PayPal}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const PayPal: StructCodec<PayPal> = defineStruct({
   name: "PayPal",
@@ -105,19 +134,6 @@ export const PayPal: StructCodec<PayPal> = defineStruct({
     return { email: init.email };
   },
 });
-
-/**
- * How an order is paid.
- *
- * Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it,
- * so `switch (x.kind)` narrows `x.value`.
- */
-export type PaymentMethod =
-  | { kind: "card"; value: Card }
-  | { kind: "paypal"; value: PayPal }
-  | { kind: "voucher"; value: string }
-  | { kind: "points"; value: bigint[] } /** Paid by nobody. */
-  | { kind: "free"; value: boolean };
 
 /** Codec of {@link PaymentMethod}: decoding rejects zero or several members, encoding an unknown `kind`. */
 export const PaymentMethod: StructCodec<PaymentMethod> = defineStruct({
@@ -219,10 +235,6 @@ export const PaymentMethod: StructCodec<PaymentMethod> = defineStruct({
   },
 });
 
-/** Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so `switch (x.kind)` narrows `x.value`. */
-export type Nested =
-  { kind: "method"; value: PaymentMethod } | { kind: "byName"; value: Map<string, PaymentMethod> };
-
 /** Codec of {@link Nested}: decoding rejects zero or several members, encoding an unknown `kind`. */
 export const Nested: StructCodec<Nested> = defineStruct({
   name: "Nested",
@@ -290,9 +302,6 @@ export const Nested: StructCodec<Nested> = defineStruct({
   },
 });
 
-/** Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so `switch (x.kind)` narrows `x.value`. */
-export type Empty = never;
-
 /** Codec of {@link Empty}: decoding rejects zero or several members, encoding an unknown `kind`. */
 export const Empty: StructCodec<Empty> = defineStruct({
   name: "Empty",
@@ -313,12 +322,6 @@ export const Empty: StructCodec<Empty> = defineStruct({
     return init;
   },
 });
-
-export interface Checkout {
-  method: PaymentMethod;
-  fallback?: PaymentMethod | undefined;
-  alternatives?: PaymentMethod[] | undefined;
-}
 
 /** Codec of {@link Checkout}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const Checkout: StructCodec<Checkout> = defineStruct({
