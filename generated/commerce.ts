@@ -227,7 +227,8 @@ export interface Reservation {
 /**
  * The thing asked for does not exist.
  *
- * Throwable (`instanceof NotFound` works) and its own codec: `NotFound.encode(e)`, `NotFound.decode(bytes)`.
+ * Throwable (`instanceof NotFound` works) and its own codec: `NotFound.encode(e)`,
+ * `NotFound.decode(bytes)`.
  */
 export class NotFound extends ThriftException {
   override readonly name: string = "NotFound";
@@ -330,7 +331,8 @@ export class NotFound extends ThriftException {
 /**
  * Not enough stock for a line of a reservation or order.
  *
- * Throwable (`instanceof OutOfStock` works) and its own codec: `OutOfStock.encode(e)`, `OutOfStock.decode(bytes)`.
+ * Throwable (`instanceof OutOfStock` works) and its own codec: `OutOfStock.encode(e)`,
+ * `OutOfStock.decode(bytes)`.
  */
 export class OutOfStock extends ThriftException {
   override readonly name: string = "OutOfStock";
@@ -449,7 +451,8 @@ export class OutOfStock extends ThriftException {
 /**
  * The request breaks a rule; `field` names the offending field when there is one.
  *
- * Throwable (`instanceof InvalidRequest` works) and its own codec: `InvalidRequest.encode(e)`, `InvalidRequest.decode(bytes)`.
+ * Throwable (`instanceof InvalidRequest` works) and its own codec: `InvalidRequest.encode(e)`,
+ * `InvalidRequest.decode(bytes)`.
  */
 export class InvalidRequest extends ThriftException {
   override readonly name: string = "InvalidRequest";
@@ -576,7 +579,10 @@ export class InvalidRequest extends ThriftException {
   });
 }
 
-/** Calls the {@link BaseService} service through a channel; `options` (timeout, signal, …) come last. */
+/**
+ * Calls the {@link BaseService} service through a channel; `options` (timeout, signal, …) come
+ * last.
+ */
 export interface BaseServiceClient {
   /** Answers as soon as the service can take calls. */
   ping(options?: CallOptions): Promise<void>;
@@ -584,7 +590,10 @@ export interface BaseServiceClient {
   health(options?: CallOptions): Promise<HealthStatus>;
 }
 
-/** Implements the {@link BaseService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link BaseService} service. Methods may return a value or a Promise. An argument
+ * the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface BaseServiceHandler {
   /** Answers as soon as the service can take calls. */
   ping(context: CallContext): void | Promise<void>;
@@ -598,7 +607,10 @@ export interface CreateUserRequest {
   defaultAddress?: Address | undefined;
 }
 
-/** Calls the {@link UserService} service through a channel; `options` (timeout, signal, …) come last. */
+/**
+ * Calls the {@link UserService} service through a channel; `options` (timeout, signal, …) come
+ * last.
+ */
 export interface UserServiceClient extends BaseServiceClient {
   /**
    * Registers a shopper; the email must be new.
@@ -612,7 +624,10 @@ export interface UserServiceClient extends BaseServiceClient {
   getUsers(ids: UserId[], options?: CallOptions): Promise<Map<UserId, User>>;
 }
 
-/** Implements the {@link UserService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link UserService} service. Methods may return a value or a Promise. An argument
+ * the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface UserServiceHandler extends BaseServiceHandler {
   /**
    * Registers a shopper; the email must be new.
@@ -668,7 +683,10 @@ export interface SearchResult {
   totalMatches: number;
 }
 
-/** Calls the {@link ProductService} service through a channel; `options` (timeout, signal, …) come last. */
+/**
+ * Calls the {@link ProductService} service through a channel; `options` (timeout, signal, …) come
+ * last.
+ */
 export interface ProductServiceClient extends BaseServiceClient {
   /** Declared exceptions: `invalid`. */
   createProduct(request: CreateProductRequest, options?: CallOptions): Promise<Product>;
@@ -686,7 +704,10 @@ export interface ProductServiceClient extends BaseServiceClient {
   recordView(productId: ProductId, userId: UserId, options?: CallOptions): Promise<void>;
 }
 
-/** Implements the {@link ProductService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link ProductService} service. Methods may return a value or a Promise. An
+ * argument the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface ProductServiceHandler extends BaseServiceHandler {
   /**
    * Throw a declared exception to send it to the caller.
@@ -725,7 +746,10 @@ export interface ReserveRequest {
   lines: StockLine[];
 }
 
-/** Calls the {@link InventoryService} service through a channel; `options` (timeout, signal, …) come last. */
+/**
+ * Calls the {@link InventoryService} service through a channel; `options` (timeout, signal, …) come
+ * last.
+ */
 export interface InventoryServiceClient extends BaseServiceClient {
   /**
    * Sets the stock on hand of a product (seeding, or a delivery arrived).
@@ -760,7 +784,10 @@ export interface InventoryServiceClient extends BaseServiceClient {
   release(requestId: RequestId, options?: CallOptions): Promise<void>;
 }
 
-/** Implements the {@link InventoryService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link InventoryService} service. Methods may return a value or a Promise. An
+ * argument the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface InventoryServiceHandler extends BaseServiceHandler {
   /**
    * Sets the stock on hand of a product (seeding, or a delivery arrived).
@@ -837,7 +864,10 @@ export interface OrderPage {
   nextPageToken?: string | undefined;
 }
 
-/** Calls the {@link OrderService} service through a channel; `options` (timeout, signal, …) come last. */
+/**
+ * Calls the {@link OrderService} service through a channel; `options` (timeout, signal, …) come
+ * last.
+ */
 export interface OrderServiceClient extends BaseServiceClient {
   /**
    * Places an order: looks the user up, prices the lines from the catalog, reserves stock under
@@ -858,7 +888,10 @@ export interface OrderServiceClient extends BaseServiceClient {
   cancelOrder(id: OrderId, options?: CallOptions): Promise<Order>;
 }
 
-/** Implements the {@link OrderService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link OrderService} service. Methods may return a value or a Promise. An argument
+ * the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface OrderServiceHandler extends BaseServiceHandler {
   /**
    * Places an order: looks the user up, prices the lines from the catalog, reserves stock under
@@ -898,7 +931,10 @@ export interface Authorization {
   createdAt: TimestampMs;
 }
 
-/** Calls the {@link PaymentService} service through a channel; `options` (timeout, signal, …) come last. */
+/**
+ * Calls the {@link PaymentService} service through a channel; `options` (timeout, signal, …) come
+ * last.
+ */
 export interface PaymentServiceClient extends BaseServiceClient {
   /**
    * Authorizes `amount`; keyed by requestId, so retrying returns the first result.
@@ -928,7 +964,10 @@ export interface PaymentServiceClient extends BaseServiceClient {
   getAuthorization(authorizationId: string, options?: CallOptions): Promise<Authorization>;
 }
 
-/** Implements the {@link PaymentService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link PaymentService} service. Methods may return a value or a Promise. An
+ * argument the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface PaymentServiceHandler extends BaseServiceHandler {
   /**
    * Authorizes `amount`; keyed by requestId, so retrying returns the first result.
@@ -1307,7 +1346,10 @@ export const BankTransfer: StructCodec<BankTransfer> = defineStruct({
   },
 });
 
-/** Codec of {@link PaymentMethod}: decoding rejects zero or several members, encoding an unknown `kind`. */
+/**
+ * Codec of {@link PaymentMethod}: decoding rejects zero or several members, encoding an unknown
+ * `kind`.
+ */
 export const PaymentMethod: StructCodec<PaymentMethod> = defineStruct({
   name: "PaymentMethod",
   write(w, v) {
@@ -2202,7 +2244,8 @@ export const Reservation: StructCodec<Reservation> = defineStruct({
 /**
  * Liveness and health, shared by every service.
  *
- * Descriptor of the `BaseService` service: `BaseService.client(channel)` makes a client; servers `add` it with a handler.
+ * Descriptor of the `BaseService` service: `BaseService.client(channel)` makes a client; servers
+ * `add` it with a handler.
  */
 export const BaseService: ServiceDescriptor<BaseServiceClient, BaseServiceHandler> = defineService<
   BaseServiceClient,
@@ -2372,7 +2415,8 @@ export const CreateUserRequest: StructCodec<CreateUserRequest> = defineStruct({
 /**
  * Shoppers' accounts.
  *
- * Descriptor of the `UserService` service: `UserService.client(channel)` makes a client; servers `add` it with a handler.
+ * Descriptor of the `UserService` service: `UserService.client(channel)` makes a client; servers
+ * `add` it with a handler.
  */
 export const UserService: ServiceDescriptor<UserServiceClient, UserServiceHandler> = defineService<
   UserServiceClient,
@@ -3120,7 +3164,8 @@ export const SearchResult: StructCodec<
 /**
  * The catalog.
  *
- * Descriptor of the `ProductService` service: `ProductService.client(channel)` makes a client; servers `add` it with a handler.
+ * Descriptor of the `ProductService` service: `ProductService.client(channel)` makes a client;
+ * servers `add` it with a handler.
  */
 export const ProductService: ServiceDescriptor<ProductServiceClient, ProductServiceHandler> =
   defineService<ProductServiceClient, ProductServiceHandler>({
@@ -3640,7 +3685,8 @@ export const ReserveRequest: StructCodec<ReserveRequest> = defineStruct({
 /**
  * Stock per product, with reservations that are all-or-nothing.
  *
- * Descriptor of the `InventoryService` service: `InventoryService.client(channel)` makes a client; servers `add` it with a handler.
+ * Descriptor of the `InventoryService` service: `InventoryService.client(channel)` makes a client;
+ * servers `add` it with a handler.
  */
 export const InventoryService: ServiceDescriptor<InventoryServiceClient, InventoryServiceHandler> =
   defineService<InventoryServiceClient, InventoryServiceHandler>({
@@ -4576,7 +4622,8 @@ export const OrderPage: StructCodec<OrderPage> = defineStruct({
 /**
  * Orders: checks the user, reserves stock, takes payment.
  *
- * Descriptor of the `OrderService` service: `OrderService.client(channel)` makes a client; servers `add` it with a handler.
+ * Descriptor of the `OrderService` service: `OrderService.client(channel)` makes a client; servers
+ * `add` it with a handler.
  */
 export const OrderService: ServiceDescriptor<OrderServiceClient, OrderServiceHandler> =
   defineService<OrderServiceClient, OrderServiceHandler>({
@@ -5130,7 +5177,8 @@ export const Authorization: StructCodec<Authorization> = defineStruct({
 /**
  * Payments through an external provider.
  *
- * Descriptor of the `PaymentService` service: `PaymentService.client(channel)` makes a client; servers `add` it with a handler.
+ * Descriptor of the `PaymentService` service: `PaymentService.client(channel)` makes a client;
+ * servers `add` it with a handler.
  */
 export const PaymentService: ServiceDescriptor<PaymentServiceClient, PaymentServiceHandler> =
   defineService<PaymentServiceClient, PaymentServiceHandler>({

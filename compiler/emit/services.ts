@@ -46,7 +46,7 @@ function methodDoc(m: model.Method, extra: string[]): string {
     const names = m.throws.map((t) => `\`${t.name}\``).join(", ");
     notes.push(`Declared exceptions: ${names}.`);
   }
-  return tsDoc(m.doc, m.doc === undefined ? notes : ["", ...notes]);
+  return tsDoc(m.doc, m.doc === undefined ? notes : ["", ...notes], 2);
 }
 
 /** The parameters of a method's signature, followed by `last`. */

@@ -3,20 +3,42 @@
 import { resolveType } from "../check/model.js";
 import type * as model from "../check/model.js";
 import type { EmitContext } from "./context.js";
-import { flatType, ref, type Type } from "./layout.js";
+import { PRINT_WIDTH, flatType, ref, type Type } from "./layout.js";
 import { propertyName } from "./names.js";
 import { stringLiteral } from "./spelling.js";
 import { block, prettierOnly, type Code } from "./writer.js";
 
-/** A TSDoc block for a doc comment (nothing when there is none), ending in a newline. */
-export function tsDoc(doc: string | undefined, extra: readonly string[] = []): string {
+/**
+ * A TSDoc block for a doc comment (nothing when there is none), ending in a newline, for a
+ * declaration at `indent` columns: lines are wrapped at word boundaries to stay within the print
+ * width (an indented line, such as a code sample, is kept as written).
+ */
+export function tsDoc(doc: string | undefined, extra: readonly string[] = [], indent = 0): string {
   const lines = [...(doc === undefined ? [] : doc.trim().split(/\r\n|\n|\r/)), ...extra].map(
     (line) => line.trimEnd().replace(/\*\//g, "*\\/"),
   );
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   if (lines.length === 0) return "";
-  if (lines.length === 1) return `/** ${lines[0]} */\n`;
-  return `/**\n${lines.map((l) => (l === "" ? " *" : ` * ${l}`)).join("\n")}\n */\n`;
+  if (lines.length === 1 && indent + lines[0]!.length + 7 <= PRINT_WIDTH)
+    return `/** ${lines[0]} */\n`;
+  const wrapped = lines.flatMap((l) => wrap(l, PRINT_WIDTH - indent - 3));
+  return `/**\n${wrapped.map((l) => (l === "" ? " *" : ` * ${l}`)).join("\n")}\n */\n`;
+}
+
+/** A doc line split at spaces into lines of at most `width` columns (a longer word stays whole). */
+function wrap(line: string, width: number): string[] {
+  if (line.length <= width || line.startsWith(" ")) return [line];
+  const out: string[] = [];
+  let current = "";
+  // `{@link X}` and inline code stay on one line.
+  for (const word of line.match(/\{@[^}]*\}\S*|`[^`]*`\S*|\S+/g) ?? []) {
+    if (current !== "" && current.length + 1 + word.length > width) {
+      out.push(current);
+      current = word;
+    } else current = current === "" ? word : `${current} ${word}`;
+  }
+  if (current !== "") out.push(current);
+  return out;
 }
 
 /**
@@ -133,10 +155,10 @@ function wireTypeName(type: model.Type): string {
 /** `export const E = { A: 1, … } as const;` plus the union type of its values. */
 export function emitEnum(e: model.Enum, ctx: EmitContext): Code[] {
   const name = ctx.ref(e, true);
-  const members = e.values.map((v) => `${tsDoc(v.doc)}${propertyName(v.name)}: ${v.value},`);
+  const members = e.values.map((v) => `${tsDoc(v.doc, [], 2)}${propertyName(v.name)}: ${v.value},`);
   const note =
     "A field of this enum's type is an `OpenEnum`: a number the IDL does not list is kept as is.";
-  const doc = e.doc === undefined ? `/** ${note} */\n` : tsDoc(e.doc, ["", note]);
+  const doc = e.doc === undefined ? tsDoc(note) : tsDoc(e.doc, ["", note]);
   return [
     block(`${doc}export const ${name} = {`, members, "} as const;", "object"),
     `${tsDoc(`One of the values of {@link ${name}}.`)}` +
@@ -168,7 +190,7 @@ export function mayBeAbsent(f: model.Field): boolean {
 export function fieldMember(f: model.Field, property: string, ctx: EmitContext): string {
   const type = tsType(f.type, ctx);
   const member = mayBeAbsent(f) ? `${property}?: ${type} | undefined;` : `${property}: ${type};`;
-  return `${tsDoc(f.doc)}${member}`;
+  return `${tsDoc(f.doc, [], 2)}${member}`;
 }
 
 /** The discriminated union type of an IDL union: one `{ kind, value }` variant per member. */
@@ -188,7 +210,7 @@ export function emitUnionType(u: model.Struct, ctx: EmitContext): Code[] {
   });
   if (u.fields.some((f) => f.doc !== undefined)) {
     // Doc comments between the variants: prettier places them.
-    const variants = u.fields.map((f) => `\n| ${tsDoc(f.doc)}${flatType(variant(f))}`);
+    const variants = u.fields.map((f) => `\n| ${tsDoc(f.doc, [], 4)}${flatType(variant(f))}`);
     return [prettierOnly(`${doc}export type ${name} =${variants.join("")};`)];
   }
   const [only] = u.fields;

@@ -1,7 +1,7 @@
 // Generated code passes a user's default checks: typescript-eslint's stock `recommended` config
 // (not the repository's own, which is stricter in places and looser in none) and `tsc --strict`
 // with `noUnusedLocals` and `noUnusedParameters`, on generated/commerce.ts and every golden.
-import { readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import js from "@eslint/js";
 import { ESLint } from "eslint";
 import tseslint from "typescript-eslint";
@@ -54,3 +54,14 @@ test("tsc --strict with noUnusedLocals and noUnusedParameters reports nothing", 
   });
   expect(diagnostics).toEqual([]);
 }, 120_000);
+
+test("doc comments stay within 100 columns", () => {
+  const long = files.flatMap((file) =>
+    readFileSync(file, "utf8")
+      .split("\n")
+      .map((line, k) => ({ line, at: `${file}:${k + 1}` }))
+      .filter(({ line }) => /^\s*(\/\*\*|\*)/.test(line) && line.length > 100)
+      .map(({ at }) => at),
+  );
+  expect(long).toEqual([]);
+});

@@ -40,10 +40,16 @@ export interface Plain {
   n?: number | undefined;
 }
 
-/** Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so `switch (x.kind)` narrows `x.value`. */
+/**
+ * Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so
+ * `switch (x.kind)` narrows `x.value`.
+ */
 export type Lookup = { kind: "sku"; value: string } | { kind: "id"; value: bigint };
 
-/** Throwable (`instanceof Throttled` works) and its own codec: `Throttled.encode(e)`, `Throttled.decode(bytes)`. */
+/**
+ * Throwable (`instanceof Throttled` works) and its own codec: `Throttled.encode(e)`,
+ * `Throttled.decode(bytes)`.
+ */
 export class Throttled extends ThriftException {
   override readonly name: string = "Throttled";
   retryAfterMs?: number | undefined;
@@ -131,7 +137,9 @@ export class Throttled extends ThriftException {
     });
 }
 
-/** Throwable (`instanceof Quiet` works) and its own codec: `Quiet.encode(e)`, `Quiet.decode(bytes)`. */
+/**
+ * Throwable (`instanceof Quiet` works) and its own codec: `Quiet.encode(e)`, `Quiet.decode(bytes)`.
+ */
 export class Quiet extends ThriftException {
   override readonly name: string = "Quiet";
 
@@ -206,13 +214,18 @@ export class Quiet extends ThriftException {
   );
 }
 
-/** Calls the {@link Catalog} service through a channel; `options` (timeout, signal, …) come last. */
+/**
+ * Calls the {@link Catalog} service through a channel; `options` (timeout, signal, …) come last.
+ */
 export interface CatalogClient {
   /** Declared exceptions: `throttled`. */
   get(key: Lookup, options?: CallOptions): Promise<Product>;
 }
 
-/** Implements the {@link Catalog} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link Catalog} service. Methods may return a value or a Promise. An argument the
+ * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface CatalogHandler {
   /**
    * Throw a declared exception to send it to the caller.
@@ -350,7 +363,9 @@ export const Plain: StructCodec<Plain> = defineStruct({
   },
 });
 
-/** Codec of {@link Lookup}: decoding rejects zero or several members, encoding an unknown `kind`. */
+/**
+ * Codec of {@link Lookup}: decoding rejects zero or several members, encoding an unknown `kind`.
+ */
 export const Lookup: StructCodec<Lookup> = defineStruct({
   name: "Lookup",
   annotations: [{ key: "cpp.type", value: "LookupValue" }],
@@ -409,7 +424,10 @@ export const Lookup: StructCodec<Lookup> = defineStruct({
   },
 });
 
-/** Descriptor of the `Catalog` service: `Catalog.client(channel)` makes a client; servers `add` it with a handler. */
+/**
+ * Descriptor of the `Catalog` service: `Catalog.client(channel)` makes a client; servers `add` it
+ * with a handler.
+ */
 export const Catalog: ServiceDescriptor<CatalogClient, CatalogHandler> = defineService<
   CatalogClient,
   CatalogHandler

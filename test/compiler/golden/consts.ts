@@ -32,10 +32,15 @@ export interface Point {
   label?: string | undefined;
 }
 
-/** Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so `switch (x.kind)` narrows `x.value`. */
+/**
+ * Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so
+ * `switch (x.kind)` narrows `x.value`.
+ */
 export type Shape = { kind: "point"; value: Point } | { kind: "radius"; value: number };
 
-/** Throwable (`instanceof Oops` works) and its own codec: `Oops.encode(e)`, `Oops.decode(bytes)`. */
+/**
+ * Throwable (`instanceof Oops` works) and its own codec: `Oops.encode(e)`, `Oops.decode(bytes)`.
+ */
 export class Oops extends ThriftException {
   override readonly name: string = "Oops";
   code?: number | undefined;

@@ -51,7 +51,10 @@ export interface DocsClient {
   run(mode: OpenEnum<Mode>, options?: CallOptions): Promise<void>;
 }
 
-/** Implements the {@link Docs} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link Docs} service. Methods may return a value or a Promise. An argument the
+ * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface DocsHandler {
   /** Does it. */
   run(mode: OpenEnum<Mode>, context: CallContext): void | Promise<void>;
@@ -111,7 +114,8 @@ export const Documented: StructCodec<Documented> = defineStruct({
 /**
  * A documented service.
  *
- * Descriptor of the `Docs` service: `Docs.client(channel)` makes a client; servers `add` it with a handler.
+ * Descriptor of the `Docs` service: `Docs.client(channel)` makes a client; servers `add` it with a
+ * handler.
  */
 export const Docs: ServiceDescriptor<DocsClient, DocsHandler> = defineService<
   DocsClient,

@@ -50,7 +50,10 @@ export interface Leaf {
   s?: string | undefined;
 }
 
-/** Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so `switch (x.kind)` narrows `x.value`. */
+/**
+ * Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so
+ * `switch (x.kind)` narrows `x.value`.
+ */
 export type Choice =
   | { kind: "leaf"; value: Leaf }
   | { kind: "text"; value: string }
@@ -58,7 +61,10 @@ export type Choice =
   | { kind: "flags"; value: boolean[] }
   | { kind: "byName"; value: Map<string, Leaf> };
 
-/** Throwable (`instanceof Failure` works) and its own codec: `Failure.encode(e)`, `Failure.decode(bytes)`. */
+/**
+ * Throwable (`instanceof Failure` works) and its own codec: `Failure.encode(e)`,
+ * `Failure.decode(bytes)`.
+ */
 export class Failure extends ThriftException {
   override readonly name: string = "Failure";
   code?: number | undefined;
@@ -234,7 +240,9 @@ export interface RecordMismatch {
   c?: string | undefined;
 }
 
-/** Calls the {@link Everywhere} service through a channel; `options` (timeout, signal, …) come last. */
+/**
+ * Calls the {@link Everywhere} service through a channel; `options` (timeout, signal, …) come last.
+ */
 export interface EverywhereClient {
   /** Declared exceptions: `failure`. */
   echo(value: Everything, options?: CallOptions): Promise<Everything>;
@@ -242,7 +250,10 @@ export interface EverywhereClient {
   fire(choice: Choice, options?: CallOptions): Promise<void>;
 }
 
-/** Implements the {@link Everywhere} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link Everywhere} service. Methods may return a value or a Promise. An argument
+ * the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface EverywhereHandler {
   /**
    * Throw a declared exception to send it to the caller.
@@ -304,7 +315,9 @@ export const Leaf: StructCodec<Leaf> = defineStruct({
   },
 });
 
-/** Codec of {@link Choice}: decoding rejects zero or several members, encoding an unknown `kind`. */
+/**
+ * Codec of {@link Choice}: decoding rejects zero or several members, encoding an unknown `kind`.
+ */
 export const Choice: StructCodec<Choice> = defineStruct({
   name: "Choice",
   write(w, v) {
@@ -1379,7 +1392,10 @@ export const RecordMismatch: StructCodec<RecordMismatch> = defineStruct({
   },
 });
 
-/** Descriptor of the `Everywhere` service: `Everywhere.client(channel)` makes a client; servers `add` it with a handler. */
+/**
+ * Descriptor of the `Everywhere` service: `Everywhere.client(channel)` makes a client; servers
+ * `add` it with a handler.
+ */
 export const Everywhere: ServiceDescriptor<EverywhereClient, EverywhereHandler> = defineService<
   EverywhereClient,
   EverywhereHandler

@@ -21,7 +21,8 @@ import type {
 /**
  * No such thing.
  *
- * Throwable (`instanceof NotFound` works) and its own codec: `NotFound.encode(e)`, `NotFound.decode(bytes)`.
+ * Throwable (`instanceof NotFound` works) and its own codec: `NotFound.encode(e)`,
+ * `NotFound.decode(bytes)`.
  */
 export class NotFound extends ThriftException {
   override readonly name: string = "NotFound";
@@ -108,7 +109,10 @@ export class NotFound extends ThriftException {
     });
 }
 
-/** Throwable (`instanceof OutOfStock` works) and its own codec: `OutOfStock.encode(e)`, `OutOfStock.decode(bytes)`. */
+/**
+ * Throwable (`instanceof OutOfStock` works) and its own codec: `OutOfStock.encode(e)`,
+ * `OutOfStock.decode(bytes)`.
+ */
 export class OutOfStock extends ThriftException {
   override readonly name: string = "OutOfStock";
   sku: string;
@@ -206,7 +210,10 @@ export class OutOfStock extends ThriftException {
     });
 }
 
-/** Throwable (`instanceof NoFields` works) and its own codec: `NoFields.encode(e)`, `NoFields.decode(bytes)`. */
+/**
+ * Throwable (`instanceof NoFields` works) and its own codec: `NoFields.encode(e)`,
+ * `NoFields.decode(bytes)`.
+ */
 export class NoFields extends ThriftException {
   override readonly name: string = "NoFields";
 
@@ -264,7 +271,8 @@ export class NoFields extends ThriftException {
 /**
  * Fields that would clash with Error's own members.
  *
- * Throwable (`instanceof Clashing` works) and its own codec: `Clashing.encode(e)`, `Clashing.decode(bytes)`.
+ * Throwable (`instanceof Clashing` works) and its own codec: `Clashing.encode(e)`,
+ * `Clashing.decode(bytes)`.
  */
 export class Clashing extends ThriftException {
   override readonly name: string = "Clashing";

@@ -27,13 +27,18 @@ export interface Price {
 
 export type Cost = shared.Money;
 
-/** Calls the {@link Pricing} service through a channel; `options` (timeout, signal, …) come last. */
+/**
+ * Calls the {@link Pricing} service through a channel; `options` (timeout, signal, …) come last.
+ */
 export interface PricingClient extends shared.HealthClient {
   /** Declared exceptions: `unavailable`. */
   quote(sku: string, budget: Cost, options?: CallOptions): Promise<Price>;
 }
 
-/** Implements the {@link Pricing} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link Pricing} service. Methods may return a value or a Promise. An argument the
+ * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface PricingHandler extends shared.HealthHandler {
   /**
    * Throw a declared exception to send it to the caller.
@@ -116,7 +121,10 @@ export const Price: StructCodec<Price, WithDefaults<Price, "display">> = defineS
   },
 });
 
-/** Descriptor of the `Pricing` service: `Pricing.client(channel)` makes a client; servers `add` it with a handler. */
+/**
+ * Descriptor of the `Pricing` service: `Pricing.client(channel)` makes a client; servers `add` it
+ * with a handler.
+ */
 export const Pricing: ServiceDescriptor<PricingClient, PricingHandler> = defineService<
   PricingClient,
   PricingHandler

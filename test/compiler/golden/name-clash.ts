@@ -77,11 +77,17 @@ export interface TType$ {
   STOP?: number | undefined;
 }
 
-/** Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so `switch (x.kind)` narrows `x.value`. */
+/**
+ * Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so
+ * `switch (x.kind)` narrows `x.value`.
+ */
 export type Promise$ =
   { kind: "then"; value: string } | { kind: "Set"; value: Set$ } | { kind: "kind"; value: string };
 
-/** Throwable (`instanceof Error$` works) and its own codec: `Error$.encode(e)`, `Error$.decode(bytes)`. */
+/**
+ * Throwable (`instanceof Error$` works) and its own codec: `Error$.encode(e)`,
+ * `Error$.decode(bytes)`.
+ */
 export class Error$ extends ThriftException {
   override readonly name: string = "Error";
   name$?: string | undefined;
@@ -189,7 +195,9 @@ export type Uint8Array$ = Map$;
 
 export type OpenEnum$ = number;
 
-/** Calls the {@link Channel$} service through a channel; `options` (timeout, signal, …) come last. */
+/**
+ * Calls the {@link Channel$} service through a channel; `options` (timeout, signal, …) come last.
+ */
 export interface Channel$Client {
   /** Declared exceptions: `error`. */
   call(
@@ -204,7 +212,10 @@ export interface Channel$Client {
   toString$(options?: CallOptions): Promise<void>;
 }
 
-/** Implements the {@link Channel$} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link Channel$} service. Methods may return a value or a Promise. An argument the
+ * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface Channel$Handler {
   /**
    * Throw a declared exception to send it to the caller.
@@ -222,13 +233,19 @@ export interface Channel$Handler {
   toString$(context: CallContext): void | Promise<void>;
 }
 
-/** Calls the {@link defineService$} service through a channel; `options` (timeout, signal, …) come last. */
+/**
+ * Calls the {@link defineService$} service through a channel; `options` (timeout, signal, …) come
+ * last.
+ */
 export interface defineService$Client extends Channel$Client {
   class(default$: string, options?: CallOptions): Promise<void>;
   new$(new$: number, options?: CallOptions): Promise<number>;
 }
 
-/** Implements the {@link defineService$} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link defineService$} service. Methods may return a value or a Promise. An
+ * argument the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface defineService$Handler extends Channel$Handler {
   class(default$: string, context: CallContext): void | Promise<void>;
   new$(new$: number, context: CallContext): number | Promise<number>;
@@ -697,7 +714,9 @@ export const TType$: StructCodec<TType$> = defineStruct({
   },
 });
 
-/** Codec of {@link Promise$}: decoding rejects zero or several members, encoding an unknown `kind`. */
+/**
+ * Codec of {@link Promise$}: decoding rejects zero or several members, encoding an unknown `kind`.
+ */
 export const Promise$: StructCodec<Promise$> = defineStruct({
   name: "Promise",
   write(w, v) {
@@ -765,7 +784,10 @@ export const Promise$: StructCodec<Promise$> = defineStruct({
   },
 });
 
-/** Descriptor of the `Channel` service: `Channel$.client(channel)` makes a client; servers `add` it with a handler. */
+/**
+ * Descriptor of the `Channel` service: `Channel$.client(channel)` makes a client; servers `add` it
+ * with a handler.
+ */
 export const Channel$: ServiceDescriptor<Channel$Client, Channel$Handler> = defineService<
   Channel$Client,
   Channel$Handler
@@ -1063,7 +1085,10 @@ export const Channel$: ServiceDescriptor<Channel$Client, Channel$Handler> = defi
   },
 });
 
-/** Descriptor of the `defineService` service: `defineService$.client(channel)` makes a client; servers `add` it with a handler. */
+/**
+ * Descriptor of the `defineService` service: `defineService$.client(channel)` makes a client;
+ * servers `add` it with a handler.
+ */
 export const defineService$: ServiceDescriptor<defineService$Client, defineService$Handler> =
   defineService<defineService$Client, defineService$Handler>({
     name: "defineService",

@@ -24,7 +24,10 @@ import type {
   WithDefaults,
 } from "idlc/runtime";
 
-/** Throwable (`instanceof NotFound` works) and its own codec: `NotFound.encode(e)`, `NotFound.decode(bytes)`. */
+/**
+ * Throwable (`instanceof NotFound` works) and its own codec: `NotFound.encode(e)`,
+ * `NotFound.decode(bytes)`.
+ */
 export class NotFound extends ThriftException {
   override readonly name: string = "NotFound";
 
@@ -98,7 +101,10 @@ export class NotFound extends ThriftException {
     });
 }
 
-/** Throwable (`instanceof Invalid` works) and its own codec: `Invalid.encode(e)`, `Invalid.decode(bytes)`. */
+/**
+ * Throwable (`instanceof Invalid` works) and its own codec: `Invalid.encode(e)`,
+ * `Invalid.decode(bytes)`.
+ */
 export class Invalid extends ThriftException {
   override readonly name: string = "Invalid";
   reason?: string | undefined;
@@ -185,7 +191,10 @@ export interface BaseClient {
   health(options?: CallOptions): Promise<string>;
 }
 
-/** Implements the {@link Base} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link Base} service. Methods may return a value or a Promise. An argument the
+ * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface BaseHandler {
   ping(context: CallContext): void | Promise<void>;
   health(context: CallContext): string | Promise<string>;
@@ -208,7 +217,10 @@ export interface StoreClient extends BaseClient {
   ids(skus: string[], all: boolean, options?: CallOptions): Promise<Set<bigint>>;
 }
 
-/** Implements the {@link Store} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link Store} service. Methods may return a value or a Promise. An argument the
+ * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface StoreHandler extends BaseHandler {
   /**
    * Gets an item.
@@ -234,7 +246,10 @@ export interface AdminClient extends StoreClient {
   reset(hard: boolean, options?: CallOptions): Promise<void>;
 }
 
-/** Implements the {@link Admin} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link Admin} service. Methods may return a value or a Promise. An argument the
+ * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface AdminHandler extends StoreHandler {
   reset(hard: boolean, context: CallContext): void | Promise<void>;
 }
@@ -293,7 +308,8 @@ export const Item: StructCodec<Item, WithDefaults<Item, "quantity">> = defineStr
 /**
  * Every service starts here.
  *
- * Descriptor of the `Base` service: `Base.client(channel)` makes a client; servers `add` it with a handler.
+ * Descriptor of the `Base` service: `Base.client(channel)` makes a client; servers `add` it with a
+ * handler.
  */
 export const Base: ServiceDescriptor<BaseClient, BaseHandler> = defineService<
   BaseClient,
@@ -397,7 +413,10 @@ export const Base: ServiceDescriptor<BaseClient, BaseHandler> = defineService<
   },
 });
 
-/** Descriptor of the `Store` service: `Store.client(channel)` makes a client; servers `add` it with a handler. */
+/**
+ * Descriptor of the `Store` service: `Store.client(channel)` makes a client; servers `add` it with
+ * a handler.
+ */
 export const Store: ServiceDescriptor<StoreClient, StoreHandler> = defineService<
   StoreClient,
   StoreHandler
@@ -915,7 +934,10 @@ export const Store: ServiceDescriptor<StoreClient, StoreHandler> = defineService
   },
 });
 
-/** Descriptor of the `Admin` service: `Admin.client(channel)` makes a client; servers `add` it with a handler. */
+/**
+ * Descriptor of the `Admin` service: `Admin.client(channel)` makes a client; servers `add` it with
+ * a handler.
+ */
 export const Admin: ServiceDescriptor<AdminClient, AdminHandler> = defineService<
   AdminClient,
   AdminHandler

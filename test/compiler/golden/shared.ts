@@ -37,7 +37,10 @@ export interface Money {
   currency: OpenEnum<Currency>;
 }
 
-/** Throwable (`instanceof Unavailable` works) and its own codec: `Unavailable.encode(e)`, `Unavailable.decode(bytes)`. */
+/**
+ * Throwable (`instanceof Unavailable` works) and its own codec: `Unavailable.encode(e)`,
+ * `Unavailable.decode(bytes)`.
+ */
 export class Unavailable extends ThriftException {
   override readonly name: string = "Unavailable";
 
@@ -116,7 +119,10 @@ export interface HealthClient {
   check(options?: CallOptions): Promise<boolean>;
 }
 
-/** Implements the {@link Health} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link Health} service. Methods may return a value or a Promise. An argument the
+ * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface HealthHandler {
   check(context: CallContext): boolean | Promise<boolean>;
 }
@@ -172,7 +178,10 @@ export const Money: StructCodec<Money> = defineStruct({
   },
 });
 
-/** Descriptor of the `Health` service: `Health.client(channel)` makes a client; servers `add` it with a handler. */
+/**
+ * Descriptor of the `Health` service: `Health.client(channel)` makes a client; servers `add` it
+ * with a handler.
+ */
 export const Health: ServiceDescriptor<HealthClient, HealthHandler> = defineService<
   HealthClient,
   HealthHandler

@@ -33,11 +33,17 @@ export type PaymentMethod =
   | { kind: "points"; value: bigint[] } /** Paid by nobody. */
   | { kind: "free"; value: boolean };
 
-/** Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so `switch (x.kind)` narrows `x.value`. */
+/**
+ * Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so
+ * `switch (x.kind)` narrows `x.value`.
+ */
 export type Nested =
   { kind: "method"; value: PaymentMethod } | { kind: "byName"; value: Map<string, PaymentMethod> };
 
-/** Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so `switch (x.kind)` narrows `x.value`. */
+/**
+ * Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so
+ * `switch (x.kind)` narrows `x.value`.
+ */
 export type Empty = never;
 
 export interface Checkout {
@@ -135,7 +141,10 @@ export const PayPal: StructCodec<PayPal> = defineStruct({
   },
 });
 
-/** Codec of {@link PaymentMethod}: decoding rejects zero or several members, encoding an unknown `kind`. */
+/**
+ * Codec of {@link PaymentMethod}: decoding rejects zero or several members, encoding an unknown
+ * `kind`.
+ */
 export const PaymentMethod: StructCodec<PaymentMethod> = defineStruct({
   name: "PaymentMethod",
   write(w, v) {
@@ -235,7 +244,9 @@ export const PaymentMethod: StructCodec<PaymentMethod> = defineStruct({
   },
 });
 
-/** Codec of {@link Nested}: decoding rejects zero or several members, encoding an unknown `kind`. */
+/**
+ * Codec of {@link Nested}: decoding rejects zero or several members, encoding an unknown `kind`.
+ */
 export const Nested: StructCodec<Nested> = defineStruct({
   name: "Nested",
   write(w, v) {
