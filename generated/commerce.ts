@@ -8,9 +8,8 @@
  *
  * @packageDocumentation
  */
+import { TType, ThriftException } from "idlc/runtime";
 import {
-  TType,
-  ThriftException,
   defineService,
   defineStruct,
   elementTypeMismatch,
@@ -20,7 +19,7 @@ import {
   requiredFieldUnset,
   unionArityError,
   withFieldPath,
-} from "idlc/runtime";
+} from "idlc/runtime/codegen";
 import type {
   Annotations,
   CallContext,

@@ -5,7 +5,8 @@
  *
  * @packageDocumentation
  */
-import { TType, defineService, defineStruct, withFieldPath } from "idlc/runtime";
+import { TType } from "idlc/runtime";
+import { defineService, defineStruct, withFieldPath } from "idlc/runtime/codegen";
 import type {
   CallContext,
   CallOptions,

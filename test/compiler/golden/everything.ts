@@ -4,9 +4,8 @@
  *
  * @packageDocumentation
  */
+import { TType, ThriftException } from "idlc/runtime";
 import {
-  TType,
-  ThriftException,
   defineService,
   defineStruct,
   elementTypeMismatch,
@@ -16,7 +15,7 @@ import {
   requiredFieldUnset,
   unionArityError,
   withFieldPath,
-} from "idlc/runtime";
+} from "idlc/runtime/codegen";
 import type {
   Annotations,
   CallContext,
