@@ -37,13 +37,4 @@ export default tseslint.config(
       eqeqeq: ["error", "always", { null: "ignore" }],
     },
   },
-  {
-    // Generated code and goldens are checked by the emitter's own tests.
-    files: ["generated/**", "test/compiler/golden/**"],
-    rules: {
-      "@typescript-eslint/no-unused-vars": "off",
-      // `{}` is the exact init type of an exception with no fields.
-      "@typescript-eslint/no-empty-object-type": "off",
-    },
-  },
 );

@@ -5,7 +5,8 @@
 // With heap bytes per encode: node --expose-gc --max-semi-space-size=64 --min-semi-space-size=64
 //   --import tsx/esm --conditions=idlc-source bench/protocol-micro.ts
 import { isDeepStrictEqual } from "node:util";
-import { TType, defineStruct } from "idlc/runtime";
+import { TType } from "idlc/runtime";
+import { defineStruct } from "idlc/runtime/codegen";
 import type { ProtocolName, ProtocolReader, ProtocolWriter, StructCodec } from "idlc/runtime";
 import { ORDER } from "./sample.js";
 

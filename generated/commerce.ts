@@ -8,9 +8,8 @@
  *
  * @packageDocumentation
  */
+import { TType, ThriftException } from "idlc/runtime";
 import {
-  TType,
-  ThriftException,
   defineService,
   defineStruct,
   elementTypeMismatch,
@@ -20,7 +19,7 @@ import {
   requiredFieldUnset,
   unionArityError,
   withFieldPath,
-} from "idlc/runtime";
+} from "idlc/runtime/codegen";
 import type {
   Annotations,
   CallContext,
@@ -63,8 +62,957 @@ export interface Money {
   units: bigint;
 }
 
+/** A postal address. */
+export interface Address {
+  recipient: string;
+  line1: string;
+  line2?: string | undefined;
+  city: string;
+  region?: string | undefined;
+  postalCode: string;
+  /** ISO 3166-1 alpha-2 country code, e.g. "DE". */
+  country: string;
+}
+
+/**
+ * The lifecycle of an order; values only ever move forward (or to CANCELLED).
+ *
+ * A field of this enum's type is an `OpenEnum`: a number the IDL does not list is kept as is.
+ */
+export const OrderStatus = {
+  /** Placed, stock reserved, payment not yet authorized. */
+  PENDING: 1,
+  /** Payment authorized; the reservation is committed. */
+  CONFIRMED: 2,
+  SHIPPED: 3,
+  DELIVERED: 4,
+  /** Cancelled by the shopper or because payment failed; stock was released. */
+  CANCELLED: 5,
+} as const;
+/** One of the values of {@link OrderStatus}. */
+export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
+
+/**
+ * The result of a payment authorization.
+ *
+ * A field of this enum's type is an `OpenEnum`: a number the IDL does not list is kept as is.
+ */
+export const PaymentStatus = {
+  AUTHORIZED: 1,
+  DECLINED: 2,
+  CAPTURED: 3,
+  REFUNDED: 4,
+  VOIDED: 5,
+} as const;
+/** One of the values of {@link PaymentStatus}. */
+export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
+
+/** A payment card, as the payment provider's token; the card number never reaches us. */
+export interface Card {
+  token: string;
+  last4: string;
+  expiryMonth: number;
+  expiryYear: number;
+  brand?: string | undefined;
+}
+
+/** A wallet payment (e.g. a phone wallet), as the wallet provider's one-time token. */
+export interface Wallet {
+  provider: string;
+  token: string;
+}
+
+/** A bank transfer the shopper makes after ordering, quoting `reference`. */
+export interface BankTransfer {
+  iban: string;
+  reference?: string | undefined;
+}
+
+/**
+ * How an order is paid: exactly one of the members.
+ *
+ * Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it,
+ * so `switch (x.kind)` narrows `x.value`.
+ */
+export type PaymentMethod =
+  | { kind: "card"; value: Card }
+  | { kind: "wallet"; value: Wallet }
+  | { kind: "bankTransfer"; value: BankTransfer }
+  | { kind: "giftCardCode"; value: string };
+
+/** A product in the catalog. */
+export interface Product {
+  id: ProductId;
+  sku: Sku;
+  title: string;
+  description?: string | undefined;
+  price: Money;
+  categories: Set<string>;
+  /** A small JPEG preview, at most 16 KiB. */
+  thumbnail?: Uint8Array | undefined;
+  /** Free-form facts shown on the product page, e.g. {"material": "cotton"}. */
+  attributes: Map<string, string>;
+  active: boolean;
+}
+
+/** One line of an order: a product, how many, and at what price. */
+export interface LineItem {
+  productId: ProductId;
+  sku: Sku;
+  title: string;
+  quantity: number;
+  /** Price of one unit when the order was placed. */
+  unitPrice: Money;
+  /** The shopper's choices for this line, e.g. {"size": "M", "color": "black"}. */
+  attributes: Map<string, string>;
+}
+
+/** A placed order. `total` is always the sum of quantity × unitPrice over `items`. */
+export interface Order {
+  id: OrderId;
+  userId: UserId;
+  items: LineItem[];
+  total: Money;
+  status: OpenEnum<OrderStatus>;
+  shippingAddress: Address;
+  createdAt: TimestampMs;
+  updatedAt?: TimestampMs | undefined;
+  tags: Set<string>;
+  note?: string | undefined;
+  paymentStatus?: OpenEnum<PaymentStatus> | undefined;
+}
+
+/** A registered shopper. */
+export interface User {
+  id: UserId;
+  email: string;
+  name: string;
+  defaultAddress?: Address | undefined;
+  createdAt: TimestampMs;
+  preferences: Map<string, string>;
+}
+
+/** Returned by every service's health(). */
+export interface HealthStatus {
+  ok: boolean;
+  serviceName: string;
+  uptimeMs: bigint;
+  /** Service-specific numbers, e.g. {"orders": "1234"}. */
+  details: Map<string, string>;
+}
+
+/** Stock of one product. */
+export interface StockLevel {
+  productId: ProductId;
+  /** Units on hand that are not reserved. */
+  available: number;
+  /** Units held by open reservations. */
+  reserved: number;
+}
+
+/** A quantity of one product, as requested from inventory. */
+export interface StockLine {
+  productId: ProductId;
+  quantity: number;
+}
+
+/** Stock held for a request until it is committed, released or expires. */
+export interface Reservation {
+  requestId: RequestId;
+  lines: StockLine[];
+  expiresAt: TimestampMs;
+}
+
+/**
+ * The thing asked for does not exist.
+ *
+ * Throwable (`instanceof NotFound` works) and its own codec: `NotFound.encode(e)`,
+ * `NotFound.decode(bytes)`.
+ */
+export class NotFound extends ThriftException {
+  override readonly name: string = "NotFound";
+  /** What was looked up: "user", "product", "order", "reservation", "authorization". */
+  entity: string;
+  key: string;
+
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
+
+  constructor(init: { message: string; entity: string; key: string }) {
+    super(init.message);
+    this.entity = init.entity;
+    this.key = init.key;
+  }
+
+  /** Writes the exception as a struct. */
+  static write(w: ProtocolWriter, v: NotFound): void {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "message";
+      if (v.message === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 1);
+      w.string(v.message);
+      at = "entity";
+      if (v.entity === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 2);
+      w.string(v.entity);
+      at = "key";
+      if (v.key === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 3);
+      w.string(v.key);
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "NotFound", at);
+    }
+  }
+
+  /** Reads the exception from a struct; checks required fields. */
+  static read(r: ProtocolReader): NotFound {
+    let message: string | undefined;
+    let entity: string | undefined;
+    let key: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) message = r.string();
+          else r.skipMismatch(t, TType.STRING, "message");
+          break;
+        case 2:
+          if (t === TType.STRING) entity = r.string();
+          else r.skipMismatch(t, TType.STRING, "entity");
+          break;
+        case 3:
+          if (t === TType.STRING) key = r.string();
+          else r.skipMismatch(t, TType.STRING, "key");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (message === undefined) throw requiredFieldMissing(r, "NotFound", "message");
+    if (entity === undefined) throw requiredFieldMissing(r, "NotFound", "entity");
+    if (key === undefined) throw requiredFieldMissing(r, "NotFound", "key");
+    return new NotFound({ message, entity, key });
+  }
+
+  /** Builds an exception, filling IDL defaults. */
+  static create(init: ConstructorParameters<typeof NotFound>[0]): NotFound {
+    return new NotFound(init);
+  }
+
+  /** Encodes to bytes (compact unless `options.protocol` says otherwise). */
+  static encode(value: NotFound, options?: EncodeOptions): Uint8Array {
+    return NotFound.#codec.encode(value, options);
+  }
+
+  /** Decodes one exception value; throws ProtocolError on bad bytes. */
+  static decode(bytes: Uint8Array, options?: DecodeOptions): NotFound {
+    return NotFound.#codec.decode(bytes, options);
+  }
+
+  static readonly #codec: StructCodec<NotFound, ConstructorParameters<typeof NotFound>[0]> =
+    defineStruct({
+      name: "NotFound",
+      annotations: NotFound.annotations,
+      fieldAnnotations: NotFound.fieldAnnotations,
+      write: NotFound.write,
+      read: NotFound.read,
+      create: NotFound.create,
+    });
+}
+
+/**
+ * Not enough stock for a line of a reservation or order.
+ *
+ * Throwable (`instanceof OutOfStock` works) and its own codec: `OutOfStock.encode(e)`,
+ * `OutOfStock.decode(bytes)`.
+ */
+export class OutOfStock extends ThriftException {
+  override readonly name: string = "OutOfStock";
+  productId: ProductId;
+  requested: number;
+  available: number;
+
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
+
+  constructor(init: {
+    message: string;
+    productId: ProductId;
+    requested: number;
+    available: number;
+  }) {
+    super(init.message);
+    this.productId = init.productId;
+    this.requested = init.requested;
+    this.available = init.available;
+  }
+
+  /** Writes the exception as a struct. */
+  static write(w: ProtocolWriter, v: OutOfStock): void {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "message";
+      if (v.message === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 1);
+      w.string(v.message);
+      at = "productId";
+      if (v.productId === undefined) throw requiredFieldUnset();
+      w.field(TType.I64, 2);
+      w.i64(v.productId);
+      at = "requested";
+      if (v.requested === undefined) throw requiredFieldUnset();
+      w.field(TType.I32, 3);
+      w.i32(v.requested);
+      at = "available";
+      if (v.available === undefined) throw requiredFieldUnset();
+      w.field(TType.I32, 4);
+      w.i32(v.available);
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "OutOfStock", at);
+    }
+  }
+
+  /** Reads the exception from a struct; checks required fields. */
+  static read(r: ProtocolReader): OutOfStock {
+    let message: string | undefined;
+    let productId: ProductId | undefined;
+    let requested: number | undefined;
+    let available: number | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) message = r.string();
+          else r.skipMismatch(t, TType.STRING, "message");
+          break;
+        case 2:
+          if (t === TType.I64) productId = r.i64();
+          else r.skipMismatch(t, TType.I64, "productId");
+          break;
+        case 3:
+          if (t === TType.I32) requested = r.i32();
+          else r.skipMismatch(t, TType.I32, "requested");
+          break;
+        case 4:
+          if (t === TType.I32) available = r.i32();
+          else r.skipMismatch(t, TType.I32, "available");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (message === undefined) throw requiredFieldMissing(r, "OutOfStock", "message");
+    if (productId === undefined) throw requiredFieldMissing(r, "OutOfStock", "productId");
+    if (requested === undefined) throw requiredFieldMissing(r, "OutOfStock", "requested");
+    if (available === undefined) throw requiredFieldMissing(r, "OutOfStock", "available");
+    return new OutOfStock({ message, productId, requested, available });
+  }
+
+  /** Builds an exception, filling IDL defaults. */
+  static create(init: ConstructorParameters<typeof OutOfStock>[0]): OutOfStock {
+    return new OutOfStock(init);
+  }
+
+  /** Encodes to bytes (compact unless `options.protocol` says otherwise). */
+  static encode(value: OutOfStock, options?: EncodeOptions): Uint8Array {
+    return OutOfStock.#codec.encode(value, options);
+  }
+
+  /** Decodes one exception value; throws ProtocolError on bad bytes. */
+  static decode(bytes: Uint8Array, options?: DecodeOptions): OutOfStock {
+    return OutOfStock.#codec.decode(bytes, options);
+  }
+
+  static readonly #codec: StructCodec<OutOfStock, ConstructorParameters<typeof OutOfStock>[0]> =
+    defineStruct({
+      name: "OutOfStock",
+      annotations: OutOfStock.annotations,
+      fieldAnnotations: OutOfStock.fieldAnnotations,
+      write: OutOfStock.write,
+      read: OutOfStock.read,
+      create: OutOfStock.create,
+    });
+}
+
+/**
+ * The request breaks a rule; `field` names the offending field when there is one.
+ *
+ * Throwable (`instanceof InvalidRequest` works) and its own codec: `InvalidRequest.encode(e)`,
+ * `InvalidRequest.decode(bytes)`.
+ */
+export class InvalidRequest extends ThriftException {
+  override readonly name: string = "InvalidRequest";
+  field?: string | undefined;
+  /** Every problem found, by field name, when there are several. */
+  problems: Map<string, string[]>;
+
+  /** The IDL annotations of the exception, in source order. */
+  static readonly annotations: Annotations = [];
+
+  /** The IDL annotations of its annotated fields, by IDL field name. */
+  static readonly fieldAnnotations: FieldAnnotations = {};
+
+  constructor(init: {
+    message: string;
+    field?: string | undefined;
+    problems?: Map<string, string[]> | undefined;
+  }) {
+    super(init.message);
+    this.field = init.field;
+    this.problems = init.problems ?? new Map();
+  }
+
+  /** Writes the exception as a struct. */
+  static write(w: ProtocolWriter, v: InvalidRequest): void {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "message";
+      if (v.message === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 1);
+      w.string(v.message);
+      at = "field";
+      if (v.field !== undefined) {
+        w.field(TType.STRING, 2);
+        w.string(v.field);
+      }
+      at = "problems";
+      if (v.problems !== undefined) {
+        w.field(TType.MAP, 3);
+        w.mapBegin(TType.STRING, TType.LIST, v.problems.size);
+        for (const [k1, v1] of v.problems) {
+          w.string(k1);
+          w.listBegin(TType.STRING, v1.length);
+          for (let i2 = 0; i2 < v1.length; i2++) w.string(v1[i2]!);
+        }
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "InvalidRequest", at);
+    }
+  }
+
+  /** Reads the exception from a struct; checks required fields. */
+  static read(r: ProtocolReader): InvalidRequest {
+    let message: string | undefined;
+    let field: string | undefined;
+    let problems: Map<string, string[]> | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) message = r.string();
+          else r.skipMismatch(t, TType.STRING, "message");
+          break;
+        case 2:
+          if (t === TType.STRING) field = r.string();
+          else r.skipMismatch(t, TType.STRING, "field");
+          break;
+        case 3:
+          if (t === TType.MAP) {
+            const n1 = r.mapBegin();
+            if (n1 > 0 && (r.keyType !== TType.STRING || r.valueType !== TType.LIST))
+              throw elementTypeMismatch(r, "problems");
+            const map1 = new Map<string, string[]>();
+            for (let i1 = 0; i1 < n1; i1++) {
+              const k1 = r.string();
+              const n2 = r.listBegin();
+              if (n2 > 0 && r.elementType !== TType.STRING)
+                throw elementTypeMismatch(r, "problems");
+              const list2: string[] = [];
+              for (let i2 = 0; i2 < n2; i2++) list2.push(r.string());
+              r.containerEnd();
+              map1.set(k1, list2);
+            }
+            r.containerEnd();
+            problems = map1;
+          } else r.skipMismatch(t, TType.MAP, "problems");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (message === undefined) throw requiredFieldMissing(r, "InvalidRequest", "message");
+    return new InvalidRequest({ message, field, problems: problems ?? new Map() });
+  }
+
+  /** Builds an exception, filling IDL defaults. */
+  static create(init: ConstructorParameters<typeof InvalidRequest>[0]): InvalidRequest {
+    return new InvalidRequest(init);
+  }
+
+  /** Encodes to bytes (compact unless `options.protocol` says otherwise). */
+  static encode(value: InvalidRequest, options?: EncodeOptions): Uint8Array {
+    return InvalidRequest.#codec.encode(value, options);
+  }
+
+  /** Decodes one exception value; throws ProtocolError on bad bytes. */
+  static decode(bytes: Uint8Array, options?: DecodeOptions): InvalidRequest {
+    return InvalidRequest.#codec.decode(bytes, options);
+  }
+
+  static readonly #codec: StructCodec<
+    InvalidRequest,
+    ConstructorParameters<typeof InvalidRequest>[0]
+  > = defineStruct({
+    name: "InvalidRequest",
+    annotations: InvalidRequest.annotations,
+    fieldAnnotations: InvalidRequest.fieldAnnotations,
+    write: InvalidRequest.write,
+    read: InvalidRequest.read,
+    create: InvalidRequest.create,
+  });
+}
+
+/**
+ * Calls the {@link BaseService} service through a channel; `options` (timeout, signal, …) come
+ * last.
+ */
+export interface BaseServiceClient {
+  /** Answers as soon as the service can take calls. */
+  ping(options?: CallOptions): Promise<void>;
+  /** The service's own view of its health. */
+  health(options?: CallOptions): Promise<HealthStatus>;
+}
+
+/**
+ * Implements the {@link BaseService} service. Methods may return a value or a Promise. An argument
+ * the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
+export interface BaseServiceHandler {
+  /** Answers as soon as the service can take calls. */
+  ping(context: CallContext): void | Promise<void>;
+  /** The service's own view of its health. */
+  health(context: CallContext): HealthStatus | Promise<HealthStatus>;
+}
+
+export interface CreateUserRequest {
+  email: string;
+  name: string;
+  defaultAddress?: Address | undefined;
+}
+
+/**
+ * Calls the {@link UserService} service through a channel; `options` (timeout, signal, …) come
+ * last.
+ */
+export interface UserServiceClient extends BaseServiceClient {
+  /**
+   * Registers a shopper; the email must be new.
+   *
+   * Declared exceptions: `invalid`.
+   */
+  createUser(request: CreateUserRequest, options?: CallOptions): Promise<User>;
+  /** Declared exceptions: `notFound`. */
+  getUser(id: UserId, options?: CallOptions): Promise<User>;
+  /** The users that exist among `ids`, by id; unknown ids are left out. */
+  getUsers(ids: UserId[], options?: CallOptions): Promise<Map<UserId, User>>;
+}
+
+/**
+ * Implements the {@link UserService} service. Methods may return a value or a Promise. An argument
+ * the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
+export interface UserServiceHandler extends BaseServiceHandler {
+  /**
+   * Registers a shopper; the email must be new.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `invalid`.
+   */
+  createUser(request: CreateUserRequest, context: CallContext): User | Promise<User>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`.
+   */
+  getUser(id: UserId, context: CallContext): User | Promise<User>;
+  /** The users that exist among `ids`, by id; unknown ids are left out. */
+  getUsers(ids: UserId[], context: CallContext): Map<UserId, User> | Promise<Map<UserId, User>>;
+}
+
+export interface CreateProductRequest {
+  sku: Sku;
+  title: string;
+  description?: string | undefined;
+  price: Money;
+  categories: Set<string>;
+  thumbnail?: Uint8Array | undefined;
+  attributes: Map<string, string>;
+}
+
+export interface ListProductsRequest {
+  /** Only products in this category; all products when absent. */
+  category?: string | undefined;
+  pageSize: number;
+  /** From the previous page's nextPageToken; absent for the first page. */
+  pageToken?: string | undefined;
+}
+
+export interface ProductPage {
+  products: Product[];
+  /** Absent on the last page. */
+  nextPageToken?: string | undefined;
+}
+
+export interface SearchQuery {
+  text: string;
+  maxPrice?: Money | undefined;
+  categories: Set<string>;
+  limit: number;
+}
+
+export interface SearchResult {
+  products: Product[];
+  /** Matches per attribute value: facets["color"]["black"] = 12. */
+  facets: Map<string, Map<string, number>>;
+  totalMatches: number;
+}
+
+/**
+ * Calls the {@link ProductService} service through a channel; `options` (timeout, signal, …) come
+ * last.
+ */
+export interface ProductServiceClient extends BaseServiceClient {
+  /** Declared exceptions: `invalid`. */
+  createProduct(request: CreateProductRequest, options?: CallOptions): Promise<Product>;
+  /** Declared exceptions: `notFound`. */
+  getProduct(id: ProductId, options?: CallOptions): Promise<Product>;
+  /** Declared exceptions: `invalid`. */
+  listProducts(request: ListProductsRequest, options?: CallOptions): Promise<ProductPage>;
+  /** Declared exceptions: `invalid`. */
+  search(query: SearchQuery, options?: CallOptions): Promise<SearchResult>;
+  /**
+   * Counts a product view for recommendations; fire and forget.
+   *
+   * Oneway: the call resolves once written; no reply is sent.
+   */
+  recordView(productId: ProductId, userId: UserId, options?: CallOptions): Promise<void>;
+}
+
+/**
+ * Implements the {@link ProductService} service. Methods may return a value or a Promise. An
+ * argument the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
+export interface ProductServiceHandler extends BaseServiceHandler {
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `invalid`.
+   */
+  createProduct(request: CreateProductRequest, context: CallContext): Product | Promise<Product>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`.
+   */
+  getProduct(id: ProductId, context: CallContext): Product | Promise<Product>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `invalid`.
+   */
+  listProducts(
+    request: ListProductsRequest,
+    context: CallContext,
+  ): ProductPage | Promise<ProductPage>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `invalid`.
+   */
+  search(query: SearchQuery, context: CallContext): SearchResult | Promise<SearchResult>;
+  /**
+   * Counts a product view for recommendations; fire and forget.
+   *
+   * Oneway: the call resolves once written; no reply is sent.
+   */
+  recordView(productId: ProductId, userId: UserId, context: CallContext): void | Promise<void>;
+}
+
+export interface ReserveRequest {
+  /** Retrying with the same requestId returns the first reservation instead of a second one. */
+  requestId: RequestId;
+  lines: StockLine[];
+}
+
+/**
+ * Calls the {@link InventoryService} service through a channel; `options` (timeout, signal, …) come
+ * last.
+ */
+export interface InventoryServiceClient extends BaseServiceClient {
+  /**
+   * Sets the stock on hand of a product (seeding, or a delivery arrived).
+   *
+   * Declared exceptions: `invalid`.
+   */
+  setStock(productId: ProductId, available: number, options?: CallOptions): Promise<StockLevel>;
+  /** Declared exceptions: `notFound`. */
+  getStock(productId: ProductId, options?: CallOptions): Promise<StockLevel>;
+  /** Stock of several products; unknown products are left out. */
+  getStockLevels(
+    productIds: ProductId[],
+    options?: CallOptions,
+  ): Promise<Map<ProductId, StockLevel>>;
+  /**
+   * Reserves every line or none; keyed by requestId, so retrying is safe.
+   *
+   * Declared exceptions: `notFound`, `outOfStock`, `invalid`.
+   */
+  reserve(request: ReserveRequest, options?: CallOptions): Promise<Reservation>;
+  /**
+   * Makes a reservation permanent: the stock is sold. Committing twice is a no-op.
+   *
+   * Declared exceptions: `notFound`.
+   */
+  commit(requestId: RequestId, options?: CallOptions): Promise<void>;
+  /**
+   * Returns reserved stock. Releasing twice is a no-op.
+   *
+   * Declared exceptions: `notFound`.
+   */
+  release(requestId: RequestId, options?: CallOptions): Promise<void>;
+}
+
+/**
+ * Implements the {@link InventoryService} service. Methods may return a value or a Promise. An
+ * argument the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
+export interface InventoryServiceHandler extends BaseServiceHandler {
+  /**
+   * Sets the stock on hand of a product (seeding, or a delivery arrived).
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `invalid`.
+   */
+  setStock(
+    productId: ProductId,
+    available: number,
+    context: CallContext,
+  ): StockLevel | Promise<StockLevel>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`.
+   */
+  getStock(productId: ProductId, context: CallContext): StockLevel | Promise<StockLevel>;
+  /** Stock of several products; unknown products are left out. */
+  getStockLevels(
+    productIds: ProductId[],
+    context: CallContext,
+  ): Map<ProductId, StockLevel> | Promise<Map<ProductId, StockLevel>>;
+  /**
+   * Reserves every line or none; keyed by requestId, so retrying is safe.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`, `outOfStock`, `invalid`.
+   */
+  reserve(request: ReserveRequest, context: CallContext): Reservation | Promise<Reservation>;
+  /**
+   * Makes a reservation permanent: the stock is sold. Committing twice is a no-op.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`.
+   */
+  commit(requestId: RequestId, context: CallContext): void | Promise<void>;
+  /**
+   * Returns reserved stock. Releasing twice is a no-op.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`.
+   */
+  release(requestId: RequestId, context: CallContext): void | Promise<void>;
+}
+
+export interface OrderLine {
+  productId: ProductId;
+  quantity: number;
+  attributes: Map<string, string>;
+}
+
+export interface PlaceOrderRequest {
+  /** Also the key of the order's stock reservation. */
+  requestId: RequestId;
+  userId: UserId;
+  lines: OrderLine[];
+  /** The user's default address when absent. */
+  shippingAddress?: Address | undefined;
+  payment: PaymentMethod;
+  tags: Set<string>;
+  note?: string | undefined;
+}
+
+export interface ListOrdersRequest {
+  userId: UserId;
+  /** Only orders in this status; all when absent. */
+  status?: OpenEnum<OrderStatus> | undefined;
+  pageSize: number;
+  pageToken?: string | undefined;
+}
+
+export interface OrderPage {
+  orders: Order[];
+  nextPageToken?: string | undefined;
+}
+
+/**
+ * Calls the {@link OrderService} service through a channel; `options` (timeout, signal, …) come
+ * last.
+ */
+export interface OrderServiceClient extends BaseServiceClient {
+  /**
+   * Places an order: looks the user up, prices the lines from the catalog, reserves stock under
+   * request.requestId, authorizes the payment, and commits the reservation.
+   *
+   * Declared exceptions: `notFound`, `outOfStock`, `invalid`.
+   */
+  placeOrder(request: PlaceOrderRequest, options?: CallOptions): Promise<Order>;
+  /** Declared exceptions: `notFound`. */
+  getOrder(id: OrderId, options?: CallOptions): Promise<Order>;
+  /** Declared exceptions: `notFound`, `invalid`. */
+  listOrders(request: ListOrdersRequest, options?: CallOptions): Promise<OrderPage>;
+  /**
+   * Cancels a PENDING or CONFIRMED order and releases its stock; cancelling twice is a no-op.
+   *
+   * Declared exceptions: `notFound`, `invalid`.
+   */
+  cancelOrder(id: OrderId, options?: CallOptions): Promise<Order>;
+}
+
+/**
+ * Implements the {@link OrderService} service. Methods may return a value or a Promise. An argument
+ * the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
+export interface OrderServiceHandler extends BaseServiceHandler {
+  /**
+   * Places an order: looks the user up, prices the lines from the catalog, reserves stock under
+   * request.requestId, authorizes the payment, and commits the reservation.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`, `outOfStock`, `invalid`.
+   */
+  placeOrder(request: PlaceOrderRequest, context: CallContext): Order | Promise<Order>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`.
+   */
+  getOrder(id: OrderId, context: CallContext): Order | Promise<Order>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`, `invalid`.
+   */
+  listOrders(request: ListOrdersRequest, context: CallContext): OrderPage | Promise<OrderPage>;
+  /**
+   * Cancels a PENDING or CONFIRMED order and releases its stock; cancelling twice is a no-op.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`, `invalid`.
+   */
+  cancelOrder(id: OrderId, context: CallContext): Order | Promise<Order>;
+}
+
+/** A payment authorization and what happened to it. */
+export interface Authorization {
+  authorizationId: string;
+  orderId: OrderId;
+  amount: Money;
+  status: OpenEnum<PaymentStatus>;
+  /** Why the provider declined, when status is DECLINED. */
+  declineReason?: string | undefined;
+  createdAt: TimestampMs;
+}
+
+/**
+ * Calls the {@link PaymentService} service through a channel; `options` (timeout, signal, …) come
+ * last.
+ */
+export interface PaymentServiceClient extends BaseServiceClient {
+  /**
+   * Authorizes `amount`; keyed by requestId, so retrying returns the first result.
+   *
+   * Declared exceptions: `invalid`.
+   */
+  authorize(
+    requestId: RequestId,
+    orderId: OrderId,
+    amount: Money,
+    method: PaymentMethod,
+    options?: CallOptions,
+  ): Promise<Authorization>;
+  /**
+   * Takes an authorized payment. Capturing twice is a no-op.
+   *
+   * Declared exceptions: `notFound`, `invalid`.
+   */
+  capture(authorizationId: string, options?: CallOptions): Promise<Authorization>;
+  /**
+   * Releases an authorization that will not be captured.
+   *
+   * Declared exceptions: `notFound`, `invalid`.
+   */
+  voidAuthorization(authorizationId: string, options?: CallOptions): Promise<Authorization>;
+  /** Declared exceptions: `notFound`. */
+  getAuthorization(authorizationId: string, options?: CallOptions): Promise<Authorization>;
+}
+
+/**
+ * Implements the {@link PaymentService} service. Methods may return a value or a Promise. An
+ * argument the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
+export interface PaymentServiceHandler extends BaseServiceHandler {
+  /**
+   * Authorizes `amount`; keyed by requestId, so retrying returns the first result.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `invalid`.
+   */
+  authorize(
+    requestId: RequestId,
+    orderId: OrderId,
+    amount: Money,
+    method: PaymentMethod,
+    context: CallContext,
+  ): Authorization | Promise<Authorization>;
+  /**
+   * Takes an authorized payment. Capturing twice is a no-op.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`, `invalid`.
+   */
+  capture(authorizationId: string, context: CallContext): Authorization | Promise<Authorization>;
+  /**
+   * Releases an authorization that will not be captured.
+   *
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`, `invalid`.
+   */
+  voidAuthorization(
+    authorizationId: string,
+    context: CallContext,
+  ): Authorization | Promise<Authorization>;
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `notFound`.
+   */
+  getAuthorization(
+    authorizationId: string,
+    context: CallContext,
+  ): Authorization | Promise<Authorization>;
+}
+
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
 /** Codec of {@link Money}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Money: StructCodec<Money> = defineStruct<Money>({
+export const Money: StructCodec<Money> = defineStruct({
   name: "Money",
   write(w, v) {
     let at = "";
@@ -111,20 +1059,8 @@ export const Money: StructCodec<Money> = defineStruct<Money>({
   },
 });
 
-/** A postal address. */
-export interface Address {
-  recipient: string;
-  line1: string;
-  line2?: string | undefined;
-  city: string;
-  region?: string | undefined;
-  postalCode: string;
-  /** ISO 3166-1 alpha-2 country code, e.g. "DE". */
-  country: string;
-}
-
 /** Codec of {@link Address}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Address: StructCodec<Address> = defineStruct<Address>({
+export const Address: StructCodec<Address> = defineStruct({
   name: "Address",
   write(w, v) {
     let at = "";
@@ -229,50 +1165,8 @@ export const Address: StructCodec<Address> = defineStruct<Address>({
   },
 });
 
-/**
- * The lifecycle of an order; values only ever move forward (or to CANCELLED).
- *
- * A field of this enum's type is an `OpenEnum`: a number the IDL does not list is kept as is.
- */
-export const OrderStatus = {
-  /** Placed, stock reserved, payment not yet authorized. */
-  PENDING: 1,
-  /** Payment authorized; the reservation is committed. */
-  CONFIRMED: 2,
-  SHIPPED: 3,
-  DELIVERED: 4,
-  /** Cancelled by the shopper or because payment failed; stock was released. */
-  CANCELLED: 5,
-} as const;
-/** One of the values of {@link OrderStatus}. */
-export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
-
-/**
- * The result of a payment authorization.
- *
- * A field of this enum's type is an `OpenEnum`: a number the IDL does not list is kept as is.
- */
-export const PaymentStatus = {
-  AUTHORIZED: 1,
-  DECLINED: 2,
-  CAPTURED: 3,
-  REFUNDED: 4,
-  VOIDED: 5,
-} as const;
-/** One of the values of {@link PaymentStatus}. */
-export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
-
-/** A payment card, as the payment provider's token; the card number never reaches us. */
-export interface Card {
-  token: string;
-  last4: string;
-  expiryMonth: number;
-  expiryYear: number;
-  brand?: string | undefined;
-}
-
 /** Codec of {@link Card}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Card: StructCodec<Card> = defineStruct<Card>({
+export const Card: StructCodec<Card> = defineStruct({
   name: "Card",
   write(w, v) {
     let at = "";
@@ -355,14 +1249,8 @@ export const Card: StructCodec<Card> = defineStruct<Card>({
   },
 });
 
-/** A wallet payment (e.g. a phone wallet), as the wallet provider's one-time token. */
-export interface Wallet {
-  provider: string;
-  token: string;
-}
-
 /** Codec of {@link Wallet}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Wallet: StructCodec<Wallet> = defineStruct<Wallet>({
+export const Wallet: StructCodec<Wallet> = defineStruct({
   name: "Wallet",
   write(w, v) {
     let at = "";
@@ -409,14 +1297,8 @@ export const Wallet: StructCodec<Wallet> = defineStruct<Wallet>({
   },
 });
 
-/** A bank transfer the shopper makes after ordering, quoting `reference`. */
-export interface BankTransfer {
-  iban: string;
-  reference?: string | undefined;
-}
-
 /** Codec of {@link BankTransfer}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const BankTransfer: StructCodec<BankTransfer> = defineStruct<BankTransfer>({
+export const BankTransfer: StructCodec<BankTransfer> = defineStruct({
   name: "BankTransfer",
   write(w, v) {
     let at = "";
@@ -464,19 +1346,10 @@ export const BankTransfer: StructCodec<BankTransfer> = defineStruct<BankTransfer
 });
 
 /**
- * How an order is paid: exactly one of the members.
- *
- * Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it,
- * so `switch (x.kind)` narrows `x.value`.
+ * Codec of {@link PaymentMethod}: decoding rejects zero or several members, encoding an unknown
+ * `kind`.
  */
-export type PaymentMethod =
-  | { kind: "card"; value: Card }
-  | { kind: "wallet"; value: Wallet }
-  | { kind: "bankTransfer"; value: BankTransfer }
-  | { kind: "giftCardCode"; value: string };
-
-/** Codec of {@link PaymentMethod}: decoding rejects zero or several members, encoding an unknown `kind`. */
-export const PaymentMethod: StructCodec<PaymentMethod> = defineStruct<PaymentMethod>({
+export const PaymentMethod: StructCodec<PaymentMethod> = defineStruct({
   name: "PaymentMethod",
   write(w, v) {
     let at = "";
@@ -557,26 +1430,11 @@ export const PaymentMethod: StructCodec<PaymentMethod> = defineStruct<PaymentMet
   },
 });
 
-/** A product in the catalog. */
-export interface Product {
-  id: ProductId;
-  sku: Sku;
-  title: string;
-  description?: string | undefined;
-  price: Money;
-  categories: Set<string>;
-  /** A small JPEG preview, at most 16 KiB. */
-  thumbnail?: Uint8Array | undefined;
-  /** Free-form facts shown on the product page, e.g. {"material": "cotton"}. */
-  attributes: Map<string, string>;
-  active: boolean;
-}
-
 /** Codec of {@link Product}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const Product: StructCodec<
   Product,
   WithDefaults<Product, "categories" | "attributes" | "active">
-> = defineStruct<Product, WithDefaults<Product, "categories" | "attributes" | "active">>({
+> = defineStruct({
   name: "Product",
   write(w, v) {
     let at = "";
@@ -732,23 +1590,8 @@ export const Product: StructCodec<
   },
 });
 
-/** One line of an order: a product, how many, and at what price. */
-export interface LineItem {
-  productId: ProductId;
-  sku: Sku;
-  title: string;
-  quantity: number;
-  /** Price of one unit when the order was placed. */
-  unitPrice: Money;
-  /** The shopper's choices for this line, e.g. {"size": "M", "color": "black"}. */
-  attributes: Map<string, string>;
-}
-
 /** Codec of {@link LineItem}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const LineItem: StructCodec<LineItem, WithDefaults<LineItem, "attributes">> = defineStruct<
-  LineItem,
-  WithDefaults<LineItem, "attributes">
->({
+export const LineItem: StructCodec<LineItem, WithDefaults<LineItem, "attributes">> = defineStruct({
   name: "LineItem",
   write(w, v) {
     let at = "";
@@ -853,26 +1696,8 @@ export const LineItem: StructCodec<LineItem, WithDefaults<LineItem, "attributes"
   },
 });
 
-/** A placed order. `total` is always the sum of quantity × unitPrice over `items`. */
-export interface Order {
-  id: OrderId;
-  userId: UserId;
-  items: LineItem[];
-  total: Money;
-  status: OpenEnum<OrderStatus>;
-  shippingAddress: Address;
-  createdAt: TimestampMs;
-  updatedAt?: TimestampMs | undefined;
-  tags: Set<string>;
-  note?: string | undefined;
-  paymentStatus?: OpenEnum<PaymentStatus> | undefined;
-}
-
 /** Codec of {@link Order}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Order: StructCodec<Order, WithDefaults<Order, "status" | "tags">> = defineStruct<
-  Order,
-  WithDefaults<Order, "status" | "tags">
->({
+export const Order: StructCodec<Order, WithDefaults<Order, "status" | "tags">> = defineStruct({
   name: "Order",
   write(w, v) {
     let at = "";
@@ -1049,21 +1874,8 @@ export const Order: StructCodec<Order, WithDefaults<Order, "status" | "tags">> =
   },
 });
 
-/** A registered shopper. */
-export interface User {
-  id: UserId;
-  email: string;
-  name: string;
-  defaultAddress?: Address | undefined;
-  createdAt: TimestampMs;
-  preferences: Map<string, string>;
-}
-
 /** Codec of {@link User}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const User: StructCodec<User, WithDefaults<User, "preferences">> = defineStruct<
-  User,
-  WithDefaults<User, "preferences">
->({
+export const User: StructCodec<User, WithDefaults<User, "preferences">> = defineStruct({
   name: "User",
   write(w, v) {
     let at = "";
@@ -1168,20 +1980,11 @@ export const User: StructCodec<User, WithDefaults<User, "preferences">> = define
   },
 });
 
-/** Returned by every service's health(). */
-export interface HealthStatus {
-  ok: boolean;
-  serviceName: string;
-  uptimeMs: bigint;
-  /** Service-specific numbers, e.g. {"orders": "1234"}. */
-  details: Map<string, string>;
-}
-
 /** Codec of {@link HealthStatus}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const HealthStatus: StructCodec<
   HealthStatus,
   WithDefaults<HealthStatus, "details">
-> = defineStruct<HealthStatus, WithDefaults<HealthStatus, "details">>({
+> = defineStruct({
   name: "HealthStatus",
   write(w, v) {
     let at = "";
@@ -1264,17 +2067,8 @@ export const HealthStatus: StructCodec<
   },
 });
 
-/** Stock of one product. */
-export interface StockLevel {
-  productId: ProductId;
-  /** Units on hand that are not reserved. */
-  available: number;
-  /** Units held by open reservations. */
-  reserved: number;
-}
-
 /** Codec of {@link StockLevel}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const StockLevel: StructCodec<StockLevel> = defineStruct<StockLevel>({
+export const StockLevel: StructCodec<StockLevel> = defineStruct({
   name: "StockLevel",
   write(w, v) {
     let at = "";
@@ -1331,14 +2125,8 @@ export const StockLevel: StructCodec<StockLevel> = defineStruct<StockLevel>({
   },
 });
 
-/** A quantity of one product, as requested from inventory. */
-export interface StockLine {
-  productId: ProductId;
-  quantity: number;
-}
-
 /** Codec of {@link StockLine}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const StockLine: StructCodec<StockLine> = defineStruct<StockLine>({
+export const StockLine: StructCodec<StockLine> = defineStruct({
   name: "StockLine",
   write(w, v) {
     let at = "";
@@ -1385,15 +2173,8 @@ export const StockLine: StructCodec<StockLine> = defineStruct<StockLine>({
   },
 });
 
-/** Stock held for a request until it is committed, released or expires. */
-export interface Reservation {
-  requestId: RequestId;
-  lines: StockLine[];
-  expiresAt: TimestampMs;
-}
-
 /** Codec of {@link Reservation}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Reservation: StructCodec<Reservation> = defineStruct<Reservation>({
+export const Reservation: StructCodec<Reservation> = defineStruct({
   name: "Reservation",
   write(w, v) {
     let at = "";
@@ -1460,377 +2241,10 @@ export const Reservation: StructCodec<Reservation> = defineStruct<Reservation>({
 });
 
 /**
- * The thing asked for does not exist.
- *
- * Throwable (`instanceof NotFound` works) and its own codec: `NotFound.encode(e)`, `NotFound.decode(bytes)`.
- */
-export class NotFound extends ThriftException {
-  override readonly name: string = "NotFound";
-  /** What was looked up: "user", "product", "order", "reservation", "authorization". */
-  entity: string;
-  key: string;
-
-  /** The IDL annotations of the exception, in source order. */
-  static readonly annotations: Annotations = [];
-
-  /** The IDL annotations of its annotated fields, by IDL field name. */
-  static readonly fieldAnnotations: FieldAnnotations = {};
-
-  constructor(init: { message: string; entity: string; key: string }) {
-    super(init.message);
-    this.entity = init.entity;
-    this.key = init.key;
-  }
-
-  /** Writes the exception as a struct. */
-  static write(w: ProtocolWriter, v: NotFound): void {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "message";
-      if (v.message === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 1);
-      w.string(v.message);
-      at = "entity";
-      if (v.entity === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 2);
-      w.string(v.entity);
-      at = "key";
-      if (v.key === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 3);
-      w.string(v.key);
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "NotFound", at);
-    }
-  }
-
-  /** Reads the exception from a struct; checks required fields. */
-  static read(r: ProtocolReader): NotFound {
-    let message: string | undefined;
-    let entity: string | undefined;
-    let key: string | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.STRING) message = r.string();
-          else r.skipMismatch(t, TType.STRING, "message");
-          break;
-        case 2:
-          if (t === TType.STRING) entity = r.string();
-          else r.skipMismatch(t, TType.STRING, "entity");
-          break;
-        case 3:
-          if (t === TType.STRING) key = r.string();
-          else r.skipMismatch(t, TType.STRING, "key");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (message === undefined) throw requiredFieldMissing(r, "NotFound", "message");
-    if (entity === undefined) throw requiredFieldMissing(r, "NotFound", "entity");
-    if (key === undefined) throw requiredFieldMissing(r, "NotFound", "key");
-    return new NotFound({ message, entity, key });
-  }
-
-  /** Builds an exception, filling IDL defaults. */
-  static create(init: ConstructorParameters<typeof NotFound>[0]): NotFound {
-    return new NotFound(init);
-  }
-
-  /** Encodes to bytes (compact unless `options.protocol` says otherwise). */
-  static encode(value: NotFound, options?: EncodeOptions): Uint8Array {
-    return NotFound.#codec.encode(value, options);
-  }
-
-  /** Decodes one exception value; throws ProtocolError on bad bytes. */
-  static decode(bytes: Uint8Array, options?: DecodeOptions): NotFound {
-    return NotFound.#codec.decode(bytes, options);
-  }
-
-  static readonly #codec: StructCodec<NotFound, ConstructorParameters<typeof NotFound>[0]> =
-    defineStruct({
-      name: "NotFound",
-      annotations: NotFound.annotations,
-      fieldAnnotations: NotFound.fieldAnnotations,
-      write: NotFound.write,
-      read: NotFound.read,
-      create: NotFound.create,
-    });
-}
-
-/**
- * Not enough stock for a line of a reservation or order.
- *
- * Throwable (`instanceof OutOfStock` works) and its own codec: `OutOfStock.encode(e)`, `OutOfStock.decode(bytes)`.
- */
-export class OutOfStock extends ThriftException {
-  override readonly name: string = "OutOfStock";
-  productId: ProductId;
-  requested: number;
-  available: number;
-
-  /** The IDL annotations of the exception, in source order. */
-  static readonly annotations: Annotations = [];
-
-  /** The IDL annotations of its annotated fields, by IDL field name. */
-  static readonly fieldAnnotations: FieldAnnotations = {};
-
-  constructor(init: {
-    message: string;
-    productId: ProductId;
-    requested: number;
-    available: number;
-  }) {
-    super(init.message);
-    this.productId = init.productId;
-    this.requested = init.requested;
-    this.available = init.available;
-  }
-
-  /** Writes the exception as a struct. */
-  static write(w: ProtocolWriter, v: OutOfStock): void {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "message";
-      if (v.message === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 1);
-      w.string(v.message);
-      at = "productId";
-      if (v.productId === undefined) throw requiredFieldUnset();
-      w.field(TType.I64, 2);
-      w.i64(v.productId);
-      at = "requested";
-      if (v.requested === undefined) throw requiredFieldUnset();
-      w.field(TType.I32, 3);
-      w.i32(v.requested);
-      at = "available";
-      if (v.available === undefined) throw requiredFieldUnset();
-      w.field(TType.I32, 4);
-      w.i32(v.available);
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "OutOfStock", at);
-    }
-  }
-
-  /** Reads the exception from a struct; checks required fields. */
-  static read(r: ProtocolReader): OutOfStock {
-    let message: string | undefined;
-    let productId: ProductId | undefined;
-    let requested: number | undefined;
-    let available: number | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.STRING) message = r.string();
-          else r.skipMismatch(t, TType.STRING, "message");
-          break;
-        case 2:
-          if (t === TType.I64) productId = r.i64();
-          else r.skipMismatch(t, TType.I64, "productId");
-          break;
-        case 3:
-          if (t === TType.I32) requested = r.i32();
-          else r.skipMismatch(t, TType.I32, "requested");
-          break;
-        case 4:
-          if (t === TType.I32) available = r.i32();
-          else r.skipMismatch(t, TType.I32, "available");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (message === undefined) throw requiredFieldMissing(r, "OutOfStock", "message");
-    if (productId === undefined) throw requiredFieldMissing(r, "OutOfStock", "productId");
-    if (requested === undefined) throw requiredFieldMissing(r, "OutOfStock", "requested");
-    if (available === undefined) throw requiredFieldMissing(r, "OutOfStock", "available");
-    return new OutOfStock({ message, productId, requested, available });
-  }
-
-  /** Builds an exception, filling IDL defaults. */
-  static create(init: ConstructorParameters<typeof OutOfStock>[0]): OutOfStock {
-    return new OutOfStock(init);
-  }
-
-  /** Encodes to bytes (compact unless `options.protocol` says otherwise). */
-  static encode(value: OutOfStock, options?: EncodeOptions): Uint8Array {
-    return OutOfStock.#codec.encode(value, options);
-  }
-
-  /** Decodes one exception value; throws ProtocolError on bad bytes. */
-  static decode(bytes: Uint8Array, options?: DecodeOptions): OutOfStock {
-    return OutOfStock.#codec.decode(bytes, options);
-  }
-
-  static readonly #codec: StructCodec<OutOfStock, ConstructorParameters<typeof OutOfStock>[0]> =
-    defineStruct({
-      name: "OutOfStock",
-      annotations: OutOfStock.annotations,
-      fieldAnnotations: OutOfStock.fieldAnnotations,
-      write: OutOfStock.write,
-      read: OutOfStock.read,
-      create: OutOfStock.create,
-    });
-}
-
-/**
- * The request breaks a rule; `field` names the offending field when there is one.
- *
- * Throwable (`instanceof InvalidRequest` works) and its own codec: `InvalidRequest.encode(e)`, `InvalidRequest.decode(bytes)`.
- */
-export class InvalidRequest extends ThriftException {
-  override readonly name: string = "InvalidRequest";
-  field?: string | undefined;
-  /** Every problem found, by field name, when there are several. */
-  problems: Map<string, string[]>;
-
-  /** The IDL annotations of the exception, in source order. */
-  static readonly annotations: Annotations = [];
-
-  /** The IDL annotations of its annotated fields, by IDL field name. */
-  static readonly fieldAnnotations: FieldAnnotations = {};
-
-  constructor(init: {
-    message: string;
-    field?: string | undefined;
-    problems?: Map<string, string[]> | undefined;
-  }) {
-    super(init.message);
-    this.field = init.field;
-    this.problems = init.problems ?? new Map();
-  }
-
-  /** Writes the exception as a struct. */
-  static write(w: ProtocolWriter, v: InvalidRequest): void {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "message";
-      if (v.message === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 1);
-      w.string(v.message);
-      at = "field";
-      if (v.field !== undefined) {
-        w.field(TType.STRING, 2);
-        w.string(v.field);
-      }
-      at = "problems";
-      if (v.problems !== undefined) {
-        w.field(TType.MAP, 3);
-        w.mapBegin(TType.STRING, TType.LIST, v.problems.size);
-        for (const [k1, v1] of v.problems) {
-          w.string(k1);
-          w.listBegin(TType.STRING, v1.length);
-          for (let i2 = 0; i2 < v1.length; i2++) w.string(v1[i2]!);
-        }
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "InvalidRequest", at);
-    }
-  }
-
-  /** Reads the exception from a struct; checks required fields. */
-  static read(r: ProtocolReader): InvalidRequest {
-    let message: string | undefined;
-    let field: string | undefined;
-    let problems: Map<string, string[]> | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.STRING) message = r.string();
-          else r.skipMismatch(t, TType.STRING, "message");
-          break;
-        case 2:
-          if (t === TType.STRING) field = r.string();
-          else r.skipMismatch(t, TType.STRING, "field");
-          break;
-        case 3:
-          if (t === TType.MAP) {
-            const n1 = r.mapBegin();
-            if (n1 > 0 && (r.keyType !== TType.STRING || r.valueType !== TType.LIST))
-              throw elementTypeMismatch(r, "problems");
-            const map1 = new Map<string, string[]>();
-            for (let i1 = 0; i1 < n1; i1++) {
-              const k1 = r.string();
-              const n2 = r.listBegin();
-              if (n2 > 0 && r.elementType !== TType.STRING)
-                throw elementTypeMismatch(r, "problems");
-              const list2: string[] = [];
-              for (let i2 = 0; i2 < n2; i2++) list2.push(r.string());
-              r.containerEnd();
-              map1.set(k1, list2);
-            }
-            r.containerEnd();
-            problems = map1;
-          } else r.skipMismatch(t, TType.MAP, "problems");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (message === undefined) throw requiredFieldMissing(r, "InvalidRequest", "message");
-    return new InvalidRequest({ message, field, problems: problems ?? new Map() });
-  }
-
-  /** Builds an exception, filling IDL defaults. */
-  static create(init: ConstructorParameters<typeof InvalidRequest>[0]): InvalidRequest {
-    return new InvalidRequest(init);
-  }
-
-  /** Encodes to bytes (compact unless `options.protocol` says otherwise). */
-  static encode(value: InvalidRequest, options?: EncodeOptions): Uint8Array {
-    return InvalidRequest.#codec.encode(value, options);
-  }
-
-  /** Decodes one exception value; throws ProtocolError on bad bytes. */
-  static decode(bytes: Uint8Array, options?: DecodeOptions): InvalidRequest {
-    return InvalidRequest.#codec.decode(bytes, options);
-  }
-
-  static readonly #codec: StructCodec<
-    InvalidRequest,
-    ConstructorParameters<typeof InvalidRequest>[0]
-  > = defineStruct({
-    name: "InvalidRequest",
-    annotations: InvalidRequest.annotations,
-    fieldAnnotations: InvalidRequest.fieldAnnotations,
-    write: InvalidRequest.write,
-    read: InvalidRequest.read,
-    create: InvalidRequest.create,
-  });
-}
-
-/** Calls the {@link BaseService} service through a channel; `options` (timeout, signal, …) come last. */
-export interface BaseServiceClient {
-  /** Answers as soon as the service can take calls. */
-  ping(options?: CallOptions): Promise<void>;
-  /** The service's own view of its health. */
-  health(options?: CallOptions): Promise<HealthStatus>;
-}
-
-/** Implements the {@link BaseService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface BaseServiceHandler {
-  /** Answers as soon as the service can take calls. */
-  ping(context: CallContext): void | Promise<void>;
-  /** The service's own view of its health. */
-  health(context: CallContext): HealthStatus | Promise<HealthStatus>;
-}
-
-/**
  * Liveness and health, shared by every service.
  *
- * Descriptor of the `BaseService` service: `BaseService.client(channel)` makes a client; servers `add` it with a handler.
+ * Descriptor of the `BaseService` service: `BaseService.client(channel)` makes a client; servers
+ * `add` it with a handler.
  */
 export const BaseService: ServiceDescriptor<BaseServiceClient, BaseServiceHandler> = defineService<
   BaseServiceClient,
@@ -1844,7 +2258,7 @@ export const BaseService: ServiceDescriptor<BaseServiceClient, BaseServiceHandle
       oneway: false,
       idempotent: true,
       annotations: [{ key: "idempotent", value: "1" }],
-      writeArgs(w, args) {
+      writeArgs(w) {
         w.structBegin();
         w.structEnd();
       },
@@ -1856,15 +2270,8 @@ export const BaseService: ServiceDescriptor<BaseServiceClient, BaseServiceHandle
         r.structEnd();
         return [];
       },
-      invoke(handler, args, context) {
+      invoke(handler, _args, context) {
         return handler.ping(context);
-      },
-      writeSuccess(w) {
-        w.structBegin();
-        w.structEnd();
-      },
-      writeException() {
-        return false;
       },
       readResult(r) {
         r.structBegin();
@@ -1880,7 +2287,7 @@ export const BaseService: ServiceDescriptor<BaseServiceClient, BaseServiceHandle
       oneway: false,
       idempotent: true,
       annotations: [{ key: "idempotent", value: "1" }],
-      writeArgs(w, args) {
+      writeArgs(w) {
         w.structBegin();
         w.structEnd();
       },
@@ -1892,7 +2299,7 @@ export const BaseService: ServiceDescriptor<BaseServiceClient, BaseServiceHandle
         r.structEnd();
         return [];
       },
-      invoke(handler, args, context) {
+      invoke(handler, _args, context) {
         return handler.health(context);
       },
       writeSuccess(w, value) {
@@ -1908,9 +2315,6 @@ export const BaseService: ServiceDescriptor<BaseServiceClient, BaseServiceHandle
         } catch (e) {
           throw withFieldPath(e, "health", at);
         }
-      },
-      writeException() {
-        return false;
       },
       readResult(r) {
         let success: HealthStatus | undefined;
@@ -1949,14 +2353,8 @@ export const BaseService: ServiceDescriptor<BaseServiceClient, BaseServiceHandle
   },
 });
 
-export interface CreateUserRequest {
-  email: string;
-  name: string;
-  defaultAddress?: Address | undefined;
-}
-
 /** Codec of {@link CreateUserRequest}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const CreateUserRequest: StructCodec<CreateUserRequest> = defineStruct<CreateUserRequest>({
+export const CreateUserRequest: StructCodec<CreateUserRequest> = defineStruct({
   name: "CreateUserRequest",
   write(w, v) {
     let at = "";
@@ -2013,42 +2411,11 @@ export const CreateUserRequest: StructCodec<CreateUserRequest> = defineStruct<Cr
   },
 });
 
-/** Calls the {@link UserService} service through a channel; `options` (timeout, signal, …) come last. */
-export interface UserServiceClient extends BaseServiceClient {
-  /**
-   * Registers a shopper; the email must be new.
-   *
-   * Declared exceptions: `invalid`.
-   */
-  createUser(request: CreateUserRequest, options?: CallOptions): Promise<User>;
-  /** Declared exceptions: `notFound`. */
-  getUser(id: UserId, options?: CallOptions): Promise<User>;
-  /** The users that exist among `ids`, by id; unknown ids are left out. */
-  getUsers(ids: UserId[], options?: CallOptions): Promise<Map<UserId, User>>;
-}
-
-/** Implements the {@link UserService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface UserServiceHandler extends BaseServiceHandler {
-  /**
-   * Registers a shopper; the email must be new.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `invalid`.
-   */
-  createUser(request: CreateUserRequest, context: CallContext): User | Promise<User>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`.
-   */
-  getUser(id: UserId, context: CallContext): User | Promise<User>;
-  /** The users that exist among `ids`, by id; unknown ids are left out. */
-  getUsers(ids: UserId[], context: CallContext): Map<UserId, User> | Promise<Map<UserId, User>>;
-}
-
 /**
  * Shoppers' accounts.
  *
- * Descriptor of the `UserService` service: `UserService.client(channel)` makes a client; servers `add` it with a handler.
+ * Descriptor of the `UserService` service: `UserService.client(channel)` makes a client; servers
+ * `add` it with a handler.
  */
 export const UserService: ServiceDescriptor<UserServiceClient, UserServiceHandler> = defineService<
   UserServiceClient,
@@ -2297,9 +2664,6 @@ export const UserService: ServiceDescriptor<UserServiceClient, UserServiceHandle
           throw withFieldPath(e, "getUsers", at);
         }
       },
-      writeException() {
-        return false;
-      },
       readResult(r) {
         let success: Map<UserId, User> | undefined;
         r.structBegin();
@@ -2360,24 +2724,11 @@ export const UserService: ServiceDescriptor<UserServiceClient, UserServiceHandle
   },
 });
 
-export interface CreateProductRequest {
-  sku: Sku;
-  title: string;
-  description?: string | undefined;
-  price: Money;
-  categories: Set<string>;
-  thumbnail?: Uint8Array | undefined;
-  attributes: Map<string, string>;
-}
-
 /** Codec of {@link CreateProductRequest}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const CreateProductRequest: StructCodec<
   CreateProductRequest,
   WithDefaults<CreateProductRequest, "categories" | "attributes">
-> = defineStruct<
-  CreateProductRequest,
-  WithDefaults<CreateProductRequest, "categories" | "attributes">
->({
+> = defineStruct({
   name: "CreateProductRequest",
   write(w, v) {
     let at = "";
@@ -2509,19 +2860,11 @@ export const CreateProductRequest: StructCodec<
   },
 });
 
-export interface ListProductsRequest {
-  /** Only products in this category; all products when absent. */
-  category?: string | undefined;
-  pageSize: number;
-  /** From the previous page's nextPageToken; absent for the first page. */
-  pageToken?: string | undefined;
-}
-
 /** Codec of {@link ListProductsRequest}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const ListProductsRequest: StructCodec<
   ListProductsRequest,
   WithDefaults<ListProductsRequest, "pageSize">
-> = defineStruct<ListProductsRequest, WithDefaults<ListProductsRequest, "pageSize">>({
+> = defineStruct({
   name: "ListProductsRequest",
   write(w, v) {
     let at = "";
@@ -2578,14 +2921,8 @@ export const ListProductsRequest: StructCodec<
   },
 });
 
-export interface ProductPage {
-  products: Product[];
-  /** Absent on the last page. */
-  nextPageToken?: string | undefined;
-}
-
 /** Codec of {@link ProductPage}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const ProductPage: StructCodec<ProductPage> = defineStruct<ProductPage>({
+export const ProductPage: StructCodec<ProductPage> = defineStruct({
   name: "ProductPage",
   write(w, v) {
     let at = "";
@@ -2641,18 +2978,11 @@ export const ProductPage: StructCodec<ProductPage> = defineStruct<ProductPage>({
   },
 });
 
-export interface SearchQuery {
-  text: string;
-  maxPrice?: Money | undefined;
-  categories: Set<string>;
-  limit: number;
-}
-
 /** Codec of {@link SearchQuery}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const SearchQuery: StructCodec<
   SearchQuery,
   WithDefaults<SearchQuery, "categories" | "limit">
-> = defineStruct<SearchQuery, WithDefaults<SearchQuery, "categories" | "limit">>({
+> = defineStruct({
   name: "SearchQuery",
   write(w, v) {
     let at = "";
@@ -2732,18 +3062,11 @@ export const SearchQuery: StructCodec<
   },
 });
 
-export interface SearchResult {
-  products: Product[];
-  /** Matches per attribute value: facets["color"]["black"] = 12. */
-  facets: Map<string, Map<string, number>>;
-  totalMatches: number;
-}
-
 /** Codec of {@link SearchResult}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const SearchResult: StructCodec<
   SearchResult,
   WithDefaults<SearchResult, "facets">
-> = defineStruct<SearchResult, WithDefaults<SearchResult, "facets">>({
+> = defineStruct({
   name: "SearchResult",
   write(w, v) {
     let at = "";
@@ -2837,61 +3160,11 @@ export const SearchResult: StructCodec<
   },
 });
 
-/** Calls the {@link ProductService} service through a channel; `options` (timeout, signal, …) come last. */
-export interface ProductServiceClient extends BaseServiceClient {
-  /** Declared exceptions: `invalid`. */
-  createProduct(request: CreateProductRequest, options?: CallOptions): Promise<Product>;
-  /** Declared exceptions: `notFound`. */
-  getProduct(id: ProductId, options?: CallOptions): Promise<Product>;
-  /** Declared exceptions: `invalid`. */
-  listProducts(request: ListProductsRequest, options?: CallOptions): Promise<ProductPage>;
-  /** Declared exceptions: `invalid`. */
-  search(query: SearchQuery, options?: CallOptions): Promise<SearchResult>;
-  /**
-   * Counts a product view for recommendations; fire and forget.
-   *
-   * Oneway: the call resolves once written; no reply is sent.
-   */
-  recordView(productId: ProductId, userId: UserId, options?: CallOptions): Promise<void>;
-}
-
-/** Implements the {@link ProductService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface ProductServiceHandler extends BaseServiceHandler {
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `invalid`.
-   */
-  createProduct(request: CreateProductRequest, context: CallContext): Product | Promise<Product>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`.
-   */
-  getProduct(id: ProductId, context: CallContext): Product | Promise<Product>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `invalid`.
-   */
-  listProducts(
-    request: ListProductsRequest,
-    context: CallContext,
-  ): ProductPage | Promise<ProductPage>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `invalid`.
-   */
-  search(query: SearchQuery, context: CallContext): SearchResult | Promise<SearchResult>;
-  /**
-   * Counts a product view for recommendations; fire and forget.
-   *
-   * Oneway: the call resolves once written; no reply is sent.
-   */
-  recordView(productId: ProductId, userId: UserId, context: CallContext): void | Promise<void>;
-}
-
 /**
  * The catalog.
  *
- * Descriptor of the `ProductService` service: `ProductService.client(channel)` makes a client; servers `add` it with a handler.
+ * Descriptor of the `ProductService` service: `ProductService.client(channel)` makes a client;
+ * servers `add` it with a handler.
  */
 export const ProductService: ServiceDescriptor<ProductServiceClient, ProductServiceHandler> =
   defineService<ProductServiceClient, ProductServiceHandler>({
@@ -3291,14 +3564,6 @@ export const ProductService: ServiceDescriptor<ProductServiceClient, ProductServ
         invoke(handler, args, context) {
           return handler.recordView(args[0] as ProductId, args[1] as UserId, context);
         },
-        // Oneway: no result struct is ever written or read (rpc.md §5).
-        writeSuccess() {},
-        writeException() {
-          return false;
-        },
-        readResult() {
-          return undefined;
-        },
       },
     ],
     client(channel) {
@@ -3359,14 +3624,8 @@ export const ProductService: ServiceDescriptor<ProductServiceClient, ProductServ
     },
   });
 
-export interface ReserveRequest {
-  /** Retrying with the same requestId returns the first reservation instead of a second one. */
-  requestId: RequestId;
-  lines: StockLine[];
-}
-
 /** Codec of {@link ReserveRequest}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const ReserveRequest: StructCodec<ReserveRequest> = defineStruct<ReserveRequest>({
+export const ReserveRequest: StructCodec<ReserveRequest> = defineStruct({
   name: "ReserveRequest",
   write(w, v) {
     let at = "";
@@ -3422,91 +3681,11 @@ export const ReserveRequest: StructCodec<ReserveRequest> = defineStruct<ReserveR
   },
 });
 
-/** Calls the {@link InventoryService} service through a channel; `options` (timeout, signal, …) come last. */
-export interface InventoryServiceClient extends BaseServiceClient {
-  /**
-   * Sets the stock on hand of a product (seeding, or a delivery arrived).
-   *
-   * Declared exceptions: `invalid`.
-   */
-  setStock(productId: ProductId, available: number, options?: CallOptions): Promise<StockLevel>;
-  /** Declared exceptions: `notFound`. */
-  getStock(productId: ProductId, options?: CallOptions): Promise<StockLevel>;
-  /** Stock of several products; unknown products are left out. */
-  getStockLevels(
-    productIds: ProductId[],
-    options?: CallOptions,
-  ): Promise<Map<ProductId, StockLevel>>;
-  /**
-   * Reserves every line or none; keyed by requestId, so retrying is safe.
-   *
-   * Declared exceptions: `notFound`, `outOfStock`, `invalid`.
-   */
-  reserve(request: ReserveRequest, options?: CallOptions): Promise<Reservation>;
-  /**
-   * Makes a reservation permanent: the stock is sold. Committing twice is a no-op.
-   *
-   * Declared exceptions: `notFound`.
-   */
-  commit(requestId: RequestId, options?: CallOptions): Promise<void>;
-  /**
-   * Returns reserved stock. Releasing twice is a no-op.
-   *
-   * Declared exceptions: `notFound`.
-   */
-  release(requestId: RequestId, options?: CallOptions): Promise<void>;
-}
-
-/** Implements the {@link InventoryService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface InventoryServiceHandler extends BaseServiceHandler {
-  /**
-   * Sets the stock on hand of a product (seeding, or a delivery arrived).
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `invalid`.
-   */
-  setStock(
-    productId: ProductId,
-    available: number,
-    context: CallContext,
-  ): StockLevel | Promise<StockLevel>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`.
-   */
-  getStock(productId: ProductId, context: CallContext): StockLevel | Promise<StockLevel>;
-  /** Stock of several products; unknown products are left out. */
-  getStockLevels(
-    productIds: ProductId[],
-    context: CallContext,
-  ): Map<ProductId, StockLevel> | Promise<Map<ProductId, StockLevel>>;
-  /**
-   * Reserves every line or none; keyed by requestId, so retrying is safe.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`, `outOfStock`, `invalid`.
-   */
-  reserve(request: ReserveRequest, context: CallContext): Reservation | Promise<Reservation>;
-  /**
-   * Makes a reservation permanent: the stock is sold. Committing twice is a no-op.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`.
-   */
-  commit(requestId: RequestId, context: CallContext): void | Promise<void>;
-  /**
-   * Returns reserved stock. Releasing twice is a no-op.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`.
-   */
-  release(requestId: RequestId, context: CallContext): void | Promise<void>;
-}
-
 /**
  * Stock per product, with reservations that are all-or-nothing.
  *
- * Descriptor of the `InventoryService` service: `InventoryService.client(channel)` makes a client; servers `add` it with a handler.
+ * Descriptor of the `InventoryService` service: `InventoryService.client(channel)` makes a client;
+ * servers `add` it with a handler.
  */
 export const InventoryService: ServiceDescriptor<InventoryServiceClient, InventoryServiceHandler> =
   defineService<InventoryServiceClient, InventoryServiceHandler>({
@@ -3764,9 +3943,6 @@ export const InventoryService: ServiceDescriptor<InventoryServiceClient, Invento
             throw withFieldPath(e, "getStockLevels", at);
           }
         },
-        writeException() {
-          return false;
-        },
         readResult(r) {
           let success: Map<ProductId, StockLevel> | undefined;
           r.structBegin();
@@ -3942,10 +4118,6 @@ export const InventoryService: ServiceDescriptor<InventoryServiceClient, Invento
         invoke(handler, args, context) {
           return handler.commit(args[0] as RequestId, context);
         },
-        writeSuccess(w) {
-          w.structBegin();
-          w.structEnd();
-        },
         writeException(w, error) {
           if (error instanceof NotFound) {
             w.structBegin();
@@ -4011,10 +4183,6 @@ export const InventoryService: ServiceDescriptor<InventoryServiceClient, Invento
         },
         invoke(handler, args, context) {
           return handler.release(args[0] as RequestId, context);
-        },
-        writeSuccess(w) {
-          w.structBegin();
-          w.structEnd();
         },
         writeException(w, error) {
           if (error instanceof NotFound) {
@@ -4116,17 +4284,11 @@ export const InventoryService: ServiceDescriptor<InventoryServiceClient, Invento
     },
   });
 
-export interface OrderLine {
-  productId: ProductId;
-  quantity: number;
-  attributes: Map<string, string>;
-}
-
 /** Codec of {@link OrderLine}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const OrderLine: StructCodec<
   OrderLine,
   WithDefaults<OrderLine, "attributes">
-> = defineStruct<OrderLine, WithDefaults<OrderLine, "attributes">>({
+> = defineStruct({
   name: "OrderLine",
   write(w, v) {
     let at = "";
@@ -4198,23 +4360,11 @@ export const OrderLine: StructCodec<
   },
 });
 
-export interface PlaceOrderRequest {
-  /** Also the key of the order's stock reservation. */
-  requestId: RequestId;
-  userId: UserId;
-  lines: OrderLine[];
-  /** The user's default address when absent. */
-  shippingAddress?: Address | undefined;
-  payment: PaymentMethod;
-  tags: Set<string>;
-  note?: string | undefined;
-}
-
 /** Codec of {@link PlaceOrderRequest}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const PlaceOrderRequest: StructCodec<
   PlaceOrderRequest,
   WithDefaults<PlaceOrderRequest, "tags">
-> = defineStruct<PlaceOrderRequest, WithDefaults<PlaceOrderRequest, "tags">>({
+> = defineStruct({
   name: "PlaceOrderRequest",
   write(w, v) {
     let at = "";
@@ -4335,19 +4485,11 @@ export const PlaceOrderRequest: StructCodec<
   },
 });
 
-export interface ListOrdersRequest {
-  userId: UserId;
-  /** Only orders in this status; all when absent. */
-  status?: OpenEnum<OrderStatus> | undefined;
-  pageSize: number;
-  pageToken?: string | undefined;
-}
-
 /** Codec of {@link ListOrdersRequest}: `encode`, `decode`, and `create` (fills IDL defaults). */
 export const ListOrdersRequest: StructCodec<
   ListOrdersRequest,
   WithDefaults<ListOrdersRequest, "pageSize">
-> = defineStruct<ListOrdersRequest, WithDefaults<ListOrdersRequest, "pageSize">>({
+> = defineStruct({
   name: "ListOrdersRequest",
   write(w, v) {
     let at = "";
@@ -4419,13 +4561,8 @@ export const ListOrdersRequest: StructCodec<
   },
 });
 
-export interface OrderPage {
-  orders: Order[];
-  nextPageToken?: string | undefined;
-}
-
 /** Codec of {@link OrderPage}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const OrderPage: StructCodec<OrderPage> = defineStruct<OrderPage>({
+export const OrderPage: StructCodec<OrderPage> = defineStruct({
   name: "OrderPage",
   write(w, v) {
     let at = "";
@@ -4481,60 +4618,11 @@ export const OrderPage: StructCodec<OrderPage> = defineStruct<OrderPage>({
   },
 });
 
-/** Calls the {@link OrderService} service through a channel; `options` (timeout, signal, …) come last. */
-export interface OrderServiceClient extends BaseServiceClient {
-  /**
-   * Places an order: looks the user up, prices the lines from the catalog, reserves stock under
-   * request.requestId, authorizes the payment, and commits the reservation.
-   *
-   * Declared exceptions: `notFound`, `outOfStock`, `invalid`.
-   */
-  placeOrder(request: PlaceOrderRequest, options?: CallOptions): Promise<Order>;
-  /** Declared exceptions: `notFound`. */
-  getOrder(id: OrderId, options?: CallOptions): Promise<Order>;
-  /** Declared exceptions: `notFound`, `invalid`. */
-  listOrders(request: ListOrdersRequest, options?: CallOptions): Promise<OrderPage>;
-  /**
-   * Cancels a PENDING or CONFIRMED order and releases its stock; cancelling twice is a no-op.
-   *
-   * Declared exceptions: `notFound`, `invalid`.
-   */
-  cancelOrder(id: OrderId, options?: CallOptions): Promise<Order>;
-}
-
-/** Implements the {@link OrderService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface OrderServiceHandler extends BaseServiceHandler {
-  /**
-   * Places an order: looks the user up, prices the lines from the catalog, reserves stock under
-   * request.requestId, authorizes the payment, and commits the reservation.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`, `outOfStock`, `invalid`.
-   */
-  placeOrder(request: PlaceOrderRequest, context: CallContext): Order | Promise<Order>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`.
-   */
-  getOrder(id: OrderId, context: CallContext): Order | Promise<Order>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`, `invalid`.
-   */
-  listOrders(request: ListOrdersRequest, context: CallContext): OrderPage | Promise<OrderPage>;
-  /**
-   * Cancels a PENDING or CONFIRMED order and releases its stock; cancelling twice is a no-op.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`, `invalid`.
-   */
-  cancelOrder(id: OrderId, context: CallContext): Order | Promise<Order>;
-}
-
 /**
  * Orders: checks the user, reserves stock, takes payment.
  *
- * Descriptor of the `OrderService` service: `OrderService.client(channel)` makes a client; servers `add` it with a handler.
+ * Descriptor of the `OrderService` service: `OrderService.client(channel)` makes a client; servers
+ * `add` it with a handler.
  */
 export const OrderService: ServiceDescriptor<OrderServiceClient, OrderServiceHandler> =
   defineService<OrderServiceClient, OrderServiceHandler>({
@@ -4989,19 +5077,8 @@ export const OrderService: ServiceDescriptor<OrderServiceClient, OrderServiceHan
     },
   });
 
-/** A payment authorization and what happened to it. */
-export interface Authorization {
-  authorizationId: string;
-  orderId: OrderId;
-  amount: Money;
-  status: OpenEnum<PaymentStatus>;
-  /** Why the provider declined, when status is DECLINED. */
-  declineReason?: string | undefined;
-  createdAt: TimestampMs;
-}
-
 /** Codec of {@link Authorization}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Authorization: StructCodec<Authorization> = defineStruct<Authorization>({
+export const Authorization: StructCodec<Authorization> = defineStruct({
   name: "Authorization",
   write(w, v) {
     let at = "";
@@ -5096,82 +5173,11 @@ export const Authorization: StructCodec<Authorization> = defineStruct<Authorizat
   },
 });
 
-/** Calls the {@link PaymentService} service through a channel; `options` (timeout, signal, …) come last. */
-export interface PaymentServiceClient extends BaseServiceClient {
-  /**
-   * Authorizes `amount`; keyed by requestId, so retrying returns the first result.
-   *
-   * Declared exceptions: `invalid`.
-   */
-  authorize(
-    requestId: RequestId,
-    orderId: OrderId,
-    amount: Money,
-    method: PaymentMethod,
-    options?: CallOptions,
-  ): Promise<Authorization>;
-  /**
-   * Takes an authorized payment. Capturing twice is a no-op.
-   *
-   * Declared exceptions: `notFound`, `invalid`.
-   */
-  capture(authorizationId: string, options?: CallOptions): Promise<Authorization>;
-  /**
-   * Releases an authorization that will not be captured.
-   *
-   * Declared exceptions: `notFound`, `invalid`.
-   */
-  voidAuthorization(authorizationId: string, options?: CallOptions): Promise<Authorization>;
-  /** Declared exceptions: `notFound`. */
-  getAuthorization(authorizationId: string, options?: CallOptions): Promise<Authorization>;
-}
-
-/** Implements the {@link PaymentService} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface PaymentServiceHandler extends BaseServiceHandler {
-  /**
-   * Authorizes `amount`; keyed by requestId, so retrying returns the first result.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `invalid`.
-   */
-  authorize(
-    requestId: RequestId,
-    orderId: OrderId,
-    amount: Money,
-    method: PaymentMethod,
-    context: CallContext,
-  ): Authorization | Promise<Authorization>;
-  /**
-   * Takes an authorized payment. Capturing twice is a no-op.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`, `invalid`.
-   */
-  capture(authorizationId: string, context: CallContext): Authorization | Promise<Authorization>;
-  /**
-   * Releases an authorization that will not be captured.
-   *
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`, `invalid`.
-   */
-  voidAuthorization(
-    authorizationId: string,
-    context: CallContext,
-  ): Authorization | Promise<Authorization>;
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `notFound`.
-   */
-  getAuthorization(
-    authorizationId: string,
-    context: CallContext,
-  ): Authorization | Promise<Authorization>;
-}
-
 /**
  * Payments through an external provider.
  *
- * Descriptor of the `PaymentService` service: `PaymentService.client(channel)` makes a client; servers `add` it with a handler.
+ * Descriptor of the `PaymentService` service: `PaymentService.client(channel)` makes a client;
+ * servers `add` it with a handler.
  */
 export const PaymentService: ServiceDescriptor<PaymentServiceClient, PaymentServiceHandler> =
   defineService<PaymentServiceClient, PaymentServiceHandler>({

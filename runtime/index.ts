@@ -71,18 +71,7 @@ export type { EtcdOptions } from "./registry/etcd-client.js";
 export { TType, MessageType } from "./protocol/ttype.js";
 export type { ProtocolReader, ProtocolWriter } from "./protocol/protocol.js";
 export { createReader, createWriter } from "./protocol/index.js";
-export { defineStruct } from "./codec.js";
-export type { StructSpec } from "./codec.js";
-export { defineService } from "./service.js";
-export type { ServiceSpec } from "./service.js";
 export { ThriftException } from "./errors.js";
-export {
-  withFieldPath,
-  requiredFieldUnset,
-  invalidUnionValue,
-  requiredFieldMissing,
-  unionArityError,
-  elementTypeMismatch,
-  missingResult,
-} from "./generated-support.js";
 export type { OpenEnum, WithDefaults } from "./generated-support.js";
+// The functions only generated code calls (defineStruct, defineService, the error helpers) are
+// in runtime/codegen/index.ts, imported as `idlc/runtime/codegen`.

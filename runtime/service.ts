@@ -90,15 +90,22 @@ export interface MethodDescriptor<Handler = unknown> {
   readArgs(r: ProtocolReader): unknown[];
   /** Calls the handler's method with the arguments and the context; returns its value or Promise. */
   invoke(handler: Handler, args: readonly unknown[], context: CallContext): unknown;
-  /** Writes a `<method>_result` struct carrying success (nothing for void). */
-  writeSuccess(w: ProtocolWriter, value: unknown): void;
-  /** Writes a `<method>_result` carrying `error` if it is a declared exception; returns whether it was. */
-  writeException(w: ProtocolWriter, error: unknown): boolean;
+  /**
+   * Writes a `<method>_result` struct carrying success. Absent for void and oneway methods: the
+   * server writes an empty result struct (what Apache's void methods send).
+   */
+  writeSuccess?(w: ProtocolWriter, value: unknown): void;
+  /**
+   * Writes a `<method>_result` carrying `error` if it is a declared exception; returns whether it
+   * was. Absent when the method declares none: no error is declared.
+   */
+  writeException?(w: ProtocolWriter, error: unknown): boolean;
   /**
    * Reads a `<method>_result`: returns the success value (undefined for void), throws the
-   * declared exception it carries, or throws ApplicationError(MISSING_RESULT) when empty.
+   * declared exception it carries, or throws ApplicationError(MISSING_RESULT) when empty. Absent
+   * for oneway methods, which get no reply.
    */
-  readResult(r: ProtocolReader): unknown;
+  readResult?(r: ProtocolReader): unknown;
 }
 
 /** What a client sends calls through: a connection, a pool, or a load balancer. */

@@ -195,6 +195,11 @@ const rules: Rule[] = [
     allow: [/^runtime\/(?!otel\/)/],
     why: "the public surface; never idlc/otel, so idlc/runtime loads no OpenTelemetry",
   },
+  {
+    from: /^runtime\/codegen\//,
+    allow: [RUNTIME_CORE],
+    why: "what generated code calls: re-exports of the codec and service core",
+  },
 ];
 
 const files = [...sourceFiles("compiler"), ...sourceFiles("runtime")];
@@ -278,5 +283,34 @@ describe("runtime/index.ts is the one public surface", () => {
         }
       }
     }
+  });
+});
+
+describe("runtime/codegen/index.ts is what generated code calls, apart from the user API", () => {
+  test("named re-exports only, and stable value exports (snapshot)", async () => {
+    const text = readFileSync(join(root, "runtime/codegen/index.ts"), "utf8");
+    expect(text).not.toMatch(/export\s+\*/);
+    expect(text).not.toMatch(/export\s+default/);
+    const codegen = await import("idlc/runtime/codegen");
+    await expect(Object.keys(codegen).sort().join("\n") + "\n").toMatchFileSnapshot(
+      "runtime-codegen-exports.txt",
+    );
+  });
+
+  test("every name generated code imports from it is exported, and none is a user export", async () => {
+    const codegen = new Set(Object.keys(await import("idlc/runtime/codegen")));
+    const user = new Set(Object.keys(await import("idlc/runtime")));
+    const generated = [...sourceFiles("generated"), ...sourceFiles("test/compiler/golden")];
+    for (const file of generated) {
+      const source = readFileSync(join(root, file), "utf8");
+      for (const m of source.matchAll(/import\s+\{([^}]*)\}\s+from\s+"idlc\/runtime\/codegen"/g)) {
+        for (const raw of m[1]!.split(",")) {
+          const name = raw.trim();
+          if (!name) continue;
+          expect(codegen.has(name), `${file} imports ${name}`).toBe(true);
+        }
+      }
+    }
+    for (const name of codegen) expect(user.has(name), name).toBe(false);
   });
 });

@@ -4,26 +4,40 @@
 // so bytes match theirs; readers switch on the field id, skip unknown ids and mismatched types.
 import { resolveType } from "../check/model.js";
 import type * as model from "../check/model.js";
+import { annotationsLiteral, constExpr, constText, isStringType, objectKey } from "./consts.js";
 import type { EmitContext } from "./context.js";
-import { annotationsLiteral, constExpr, isStringType, objectKey, objectLiteral } from "./consts.js";
 import {
-  exceptionPropertyName,
-  localName,
-  propertyName,
-  scopeNames,
-  stringLiteral,
-} from "./names.js";
+  STUB_PROPERTY,
+  binary,
+  call,
+  flatExpr,
+  name,
+  newCall,
+  object,
+  ref,
+  str,
+  type Expr,
+  type Property,
+  type Type,
+  type Unit,
+} from "./layout.js";
+import { exceptionPropertyName, localName, propertyName, scopeNames } from "./names.js";
 import type { TakenNames } from "./names.js";
-import { fieldMember, hasDefault, mayBeAbsent, tsDoc, tsType, wireType } from "./types.js";
+import { stringLiteral } from "./spelling.js";
+import {
+  fieldMember,
+  hasDefault,
+  mayBeAbsent,
+  tsDoc,
+  tsType,
+  tsTypeOf,
+  wireType,
+} from "./types.js";
+import { block, body, caseOf, lines, type Code } from "./writer.js";
 
 /** Fields in wire order: ascending id. */
 export function byId(fields: readonly model.Field[]): model.Field[] {
   return [...fields].sort((a, b) => a.id - b.id);
-}
-
-/** A loop: its body without braces when it is a single statement (as one would write it). */
-function loop(head: string, body: readonly string[]): string[] {
-  return body.length === 1 ? [`${head} ${body[0]}`] : [`${head} {`, ...body, `}`];
 }
 
 /** `x` may be repeated in generated code without evaluating anything twice. */
@@ -31,10 +45,25 @@ function isPlain(x: string): boolean {
   return /^[\w$]+(\.[\w$]+)*$/.test(x);
 }
 
+/** `if (test) throw error;` */
+export function ifThrow(test: Expr, error: Expr): Unit {
+  return { kind: "ifThrow", test, argument: error };
+}
+
+/** `return value;` */
+export function returns(value: Expr): Unit {
+  return { kind: "return", argument: value };
+}
+
+/** `const name: type = init;` (no type when undefined). */
+function constUnit(local: string, type: Type | undefined, init: Expr): Unit {
+  return { kind: "const", exported: false, name: local, type, init };
+}
+
 // ---- Writing -------------------------------------------------------------------------------
 
 /** Statements that write `x`, a value of type `type`; `d` numbers the temporaries of nested containers. */
-export function writeValue(type: model.Type, x: string, d: number, ctx: EmitContext): string[] {
+export function writeValue(type: model.Type, x: string, d: number, ctx: EmitContext): Code[] {
   const t = resolveType(type);
   switch (t.kind) {
     case "base":
@@ -49,7 +78,7 @@ export function writeValue(type: model.Type, x: string, d: number, ctx: EmitCont
       return [
         ...bind,
         `w.listBegin(${wireType(t.element, ctx)}, ${list}.length);`,
-        ...loop(
+        ...body(
           `for (let ${i} = 0; ${i} < ${list}.length; ${i}++)`,
           element(t.element, `${list}[${i}]!`, d, ctx),
         ),
@@ -60,7 +89,7 @@ export function writeValue(type: model.Type, x: string, d: number, ctx: EmitCont
       return [
         ...bind,
         `w.setBegin(${wireType(t.element, ctx)}, ${set}.size);`,
-        ...loop(`for (const e${d} of ${set})`, writeValue(t.element, `e${d}`, d + 1, ctx)),
+        ...body(`for (const e${d} of ${set})`, writeValue(t.element, `e${d}`, d + 1, ctx)),
       ];
     }
     case "map": {
@@ -68,10 +97,11 @@ export function writeValue(type: model.Type, x: string, d: number, ctx: EmitCont
       return [
         ...bind,
         `w.mapBegin(${wireType(t.key, ctx)}, ${wireType(t.value, ctx)}, ${map}.size);`,
-        `for (const [k${d}, v${d}] of ${map}) {`,
-        ...writeValue(t.key, `k${d}`, d + 1, ctx),
-        ...writeValue(t.value, `v${d}`, d + 1, ctx),
-        `}`,
+        block(
+          `for (const [k${d}, v${d}] of ${map}) {`,
+          [...writeValue(t.key, `k${d}`, d + 1, ctx), ...writeValue(t.value, `v${d}`, d + 1, ctx)],
+          "}",
+        ),
       ];
     }
     case "unresolved":
@@ -80,7 +110,7 @@ export function writeValue(type: model.Type, x: string, d: number, ctx: EmitCont
 }
 
 /** A list element: bound to a local first when writing it uses it more than once. */
-function element(type: model.Type, x: string, d: number, ctx: EmitContext): string[] {
+function element(type: model.Type, x: string, d: number, ctx: EmitContext): Code[] {
   const kind = resolveType(type).kind;
   if (kind === "list" || kind === "set" || kind === "map")
     return [`const e${d} = ${x};`, ...writeValue(type, `e${d}`, d + 1, ctx)];
@@ -92,8 +122,8 @@ export interface WriteField {
   readonly field: model.Field;
   /** The expression of the value, e.g. `v.total` or `args[0] as Money` (only ever an argument or initializer). */
   readonly access: string;
-  /** The expression tested against `undefined`, when it differs from `access`. */
-  readonly check?: string;
+  /** The expression tested against `undefined` (`v.total`, `args[0]`). */
+  readonly check: Expr;
 }
 
 /**
@@ -101,54 +131,52 @@ export interface WriteField {
  * an EncodeError; other fields are written when they have a value. The list outermost in a field
  * counts its elements in `i`, so an error inside names the element (`lines[2]`).
  */
-export function writeField({ field, access, check }: WriteField, ctx: EmitContext): string[] {
-  const out = [`at = ${stringLiteral(field.name)};`];
+export function writeField({ field, access, check }: WriteField, ctx: EmitContext): Code[] {
+  const out: Code[] = [`at = ${stringLiteral(field.name)};`];
   const header = `w.field(${wireType(field.type, ctx)}, ${field.id});`;
   const t = resolveType(field.type);
-  let body: string[];
+  let statements: Code[];
   if (t.kind === "list") {
     const plain = isPlain(access);
     const list = plain ? access : "list0";
-    body = [
+    statements = [
       ...(plain ? [] : [`const list0 = ${access};`]),
       header,
       `w.listBegin(${wireType(t.element, ctx)}, ${list}.length);`,
-      ...loop(`for (i = 0; i < ${list}.length; i++)`, element(t.element, `${list}[i]!`, 1, ctx)),
+      ...body(`for (i = 0; i < ${list}.length; i++)`, element(t.element, `${list}[i]!`, 1, ctx)),
       `i = -1;`,
     ];
   } else {
-    body = [header, ...writeValue(field.type, access, 1, ctx)];
+    statements = [header, ...writeValue(field.type, access, 1, ctx)];
   }
   if (field.requiredness === "required") {
-    out.push(
-      `if (${check ?? access} === undefined) throw ${ctx.rt("requiredFieldUnset")}();`,
-      ...body,
-    );
+    const unset = call(ctx.rt("requiredFieldUnset"), []);
+    out.push(ifThrow(binary(check, "===", name("undefined")), unset), ...statements);
   } else {
-    out.push(`if (${check ?? access} !== undefined) {`, ...body, `}`);
+    out.push(block(`if (${flatExpr(check)} !== undefined) {`, statements, "}"));
   }
   return out;
 }
 
 /** A write function body: `at`/`i` tracking, the fields, and the error path on failure. */
 export function writeBody(
-  name: string,
-  fields: readonly string[][],
+  structName: string,
+  fields: readonly Code[][],
   hasList: boolean,
   ctx: EmitContext,
-): string[] {
+): Code[] {
   if (fields.length === 0) return [`w.structBegin();`, `w.structEnd();`];
+  const path = `${ctx.rt("withFieldPath")}(e, ${stringLiteral(structName)}, at${hasList ? ", i" : ""})`;
   return [
     `let at = "";`,
     ...(hasList ? [`let i = -1;`] : []),
-    `try {`,
-    `w.structBegin();`,
-    ...fields.flat(),
-    `w.structEnd();`,
-    `} catch (e) {`,
-    `throw ${ctx.rt("withFieldPath")}(e, ${stringLiteral(name)}, at${hasList ? ", i" : ""});`,
-    `}`,
+    tryCatch([`w.structBegin();`, ...fields.flat(), `w.structEnd();`], [`throw ${path};`]),
   ];
+}
+
+/** `try { … } catch (e) { … }`. */
+function tryCatch(attempt: readonly Code[], recover: readonly Code[]): Code {
+  return block("try {", attempt, block("} catch (e) {", recover, "}"));
 }
 
 /** Whether a field is a list (its elements are counted in `i` for error paths). */
@@ -164,7 +192,7 @@ export function readValue(
   d: number,
   fieldName: string,
   ctx: EmitContext,
-): { stmts: string[]; expr: string } {
+): { stmts: Code[]; expr: string } {
   const t = resolveType(type);
   switch (t.kind) {
     case "base":
@@ -179,14 +207,16 @@ export function readValue(
       const n = `n${d}`;
       const acc = isSet ? `set${d}` : `list${d}`;
       const el = readValue(t.element, d + 1, fieldName, ctx);
-      const init = isSet ? `new Set<${tsType(t.element, ctx)}>()` : "[]";
-      const decl = isSet ? `const ${acc} = ${init};` : `const ${acc}: ${tsType(t, ctx)} = ${init};`;
+      const decl = isSet
+        ? constUnit(acc, undefined, newCall("Set", [], [tsTypeOf(t.element, ctx)]))
+        : constUnit(acc, tsTypeOf(t, ctx), { kind: "array", elements: [] });
+      const mismatched = binary(name("r.elementType"), "!==", name(wireType(t.element, ctx)));
       return {
         stmts: [
           `const ${n} = r.${isSet ? "setBegin" : "listBegin"}();`,
-          `if (${n} > 0 && r.elementType !== ${wireType(t.element, ctx)}) throw ${mismatch(fieldName, ctx)};`,
+          ifThrow(binary(binary(name(n), ">", zero), "&&", mismatched), mismatch(fieldName, ctx)),
           decl,
-          ...loop(`for (let i${d} = 0; i${d} < ${n}; i${d}++)`, [
+          ...body(`for (let i${d} = 0; i${d} < ${n}; i${d}++)`, [
             ...el.stmts,
             `${acc}.${isSet ? "add" : "push"}(${el.expr});`,
           ]),
@@ -204,13 +234,19 @@ export function readValue(
         k.stmts.length === 0 && v.stmts.length === 0
           ? [`map${d}.set(${k.expr}, ${v.expr});`]
           : [...k.stmts, `const k${d} = ${k.expr};`, ...v.stmts, `map${d}.set(k${d}, ${v.expr});`];
-      const types = `${wireType(t.key, ctx)} || r.valueType !== ${wireType(t.value, ctx)}`;
+      const types = binary(
+        binary(name("r.keyType"), "!==", name(wireType(t.key, ctx))),
+        "||",
+        binary(name("r.valueType"), "!==", name(wireType(t.value, ctx))),
+      );
+      const test = binary(binary(name(n), ">", zero), "&&", { kind: "paren", expression: types });
+      const init = newCall("Map", [], [tsTypeOf(t.key, ctx), tsTypeOf(t.value, ctx)]);
       return {
         stmts: [
           `const ${n} = r.mapBegin();`,
-          `if (${n} > 0 && (r.keyType !== ${types})) throw ${mismatch(fieldName, ctx)};`,
-          `const map${d} = new Map<${tsType(t.key, ctx)}, ${tsType(t.value, ctx)}>();`,
-          ...loop(`for (let i${d} = 0; i${d} < ${n}; i${d}++)`, setEntry),
+          ifThrow(test, mismatch(fieldName, ctx)),
+          constUnit(`map${d}`, undefined, init),
+          ...body(`for (let i${d} = 0; i${d} < ${n}; i${d}++)`, setEntry),
           `r.containerEnd();`,
         ],
         expr: `map${d}`,
@@ -221,6 +257,8 @@ export function readValue(
   }
 }
 
+const zero: Expr = { kind: "number", text: "0" };
+
 /** How many containers deep a type is (0 for a struct or base type). */
 function nesting(type: model.Type): number {
   const t = resolveType(type);
@@ -229,8 +267,8 @@ function nesting(type: model.Type): number {
   return 0;
 }
 
-function mismatch(fieldName: string, ctx: EmitContext): string {
-  return `${ctx.rt("elementTypeMismatch")}(r, ${stringLiteral(fieldName)})`;
+function mismatch(fieldName: string, ctx: EmitContext): Expr {
+  return call(ctx.rt("elementTypeMismatch"), [name("r"), str(stringLiteral(fieldName))]);
 }
 
 /**
@@ -239,32 +277,38 @@ function mismatch(fieldName: string, ctx: EmitContext): string {
  */
 export function readCase(
   field: model.Field,
-  store: (expr: string) => string[],
+  store: (expr: string) => Code[],
   ctx: EmitContext,
-): string[] {
+): Code {
   const type = wireType(field.type, ctx);
   const value = readValue(field.type, 1, field.name, ctx);
-  const body = [...value.stmts, ...store(value.expr)];
+  const statements = [...value.stmts, ...store(value.expr)];
   const skip = `r.skipMismatch(t, ${type}, ${stringLiteral(field.name)});`;
+  const only = statements[0];
   const branch =
-    body.length === 1
-      ? [`if (t === ${type}) ${body[0]}`, `else ${skip}`]
-      : [`if (t === ${type}) {`, ...body, `} else ${skip}`];
-  return [`case ${field.id}:`, ...branch, `break;`];
+    statements.length === 1 && typeof only === "string"
+      ? lines(`if (t === ${type}) ${only}`, `else ${skip}`)
+      : block(`if (t === ${type}) {`, statements, `} else ${skip}`);
+  return caseOf(`case ${field.id}:`, [branch, `break;`]);
 }
 
 /** The field loop of a reader: structBegin, a switch per field header, structEnd. */
-export function readLoop(cases: readonly string[][], ctx: EmitContext): string[] {
+export function readLoop(cases: readonly Code[], ctx: EmitContext): Code[] {
   const stop = `${ctx.rt("TType")}.STOP`;
-  const dispatch =
+  const dispatch: Code[] =
     cases.length === 0
       ? [`r.skip(t);`]
-      : [`switch (r.fieldId) {`, ...cases.flat(), `default:`, `r.skip(t);`, `}`];
+      : [
+          block(
+            `switch (r.fieldId) {`,
+            [...cases, caseOf(`default:`, [`r.skip(t);`])],
+            "}",
+            "cases",
+          ),
+        ];
   return [
     `r.structBegin();`,
-    `for (let t = r.fieldBegin(); t !== ${stop}; t = r.fieldBegin()) {`,
-    ...dispatch,
-    `}`,
+    block(`for (let t = r.fieldBegin(); t !== ${stop}; t = r.fieldBegin()) {`, dispatch, "}"),
     `r.structEnd();`,
   ];
 }
@@ -276,8 +320,8 @@ export function readerTaken(ctx: EmitContext): TakenNames {
 }
 
 /** A local for a field's value while reading (never one of the reader's temporaries `n1`, `list2`, …). */
-export function fieldLocal(name: string, taken: TakenNames): string {
-  let id = localName(name, taken);
+export function fieldLocal(fieldName: string, taken: TakenNames): string {
+  let id = localName(fieldName, taken);
   while (/^(n|i|e|k|v|list|set|map)\d+$/.test(id)) id = localName(`${id}$`, taken);
   return id;
 }
@@ -288,190 +332,245 @@ export function readFields(
   fields: readonly model.Field[],
   ctx: EmitContext,
   taken: TakenNames,
-): { locals: Map<model.Field, string>; stmts: string[] } {
+): { locals: Map<model.Field, string>; stmts: Code[] } {
   const locals = new Map<model.Field, string>();
   for (const f of fields) locals.set(f, fieldLocal(f.name, taken));
   const decls = fields.map((f) => `let ${locals.get(f)}: ${tsType(f.type, ctx)} | undefined;`);
   const cases = byId(fields).map((f) => readCase(f, (x) => [`${locals.get(f)} = ${x};`], ctx));
   const checks = fields
     .filter((f) => f.requiredness === "required")
-    .map(
-      (f) =>
-        `if (${locals.get(f)} === undefined) throw ${ctx.rt("requiredFieldMissing")}(r, ${stringLiteral(structName)}, ${stringLiteral(f.name)});`,
+    .map((f) =>
+      ifThrow(
+        binary(name(locals.get(f)!), "===", name("undefined")),
+        call(ctx.rt("requiredFieldMissing"), [
+          name("r"),
+          str(stringLiteral(structName)),
+          str(stringLiteral(f.name)),
+        ]),
+      ),
     );
   return { locals, stmts: [...decls, ...readLoop(cases, ctx), ...checks] };
 }
 
 /** The value of a field after reading: its local, or its default when it was absent. */
-export function filled(f: model.Field, local: string, ctx: EmitContext): string {
+export function filled(f: model.Field, local: string, ctx: EmitContext): Expr {
   return f.defaultValue === undefined || f.requiredness === "required"
-    ? local
-    : `${local} ?? ${constExpr(f.defaultValue, f.type, ctx)}`;
+    ? name(local)
+    : binary(name(local), "??", constExpr(f.defaultValue, f.type, ctx));
 }
 
 /** `key: value` or the shorthand `key` in an object literal. */
-function prop(key: string, value: string): string {
-  return key === value ? key : `${objectKey(key)}: ${value}`;
+function prop(key: string, value: Expr): Property {
+  return value.kind === "name" && value.text === key
+    ? { key, value: undefined }
+    : { key: objectKey(key), value };
 }
 
 /** A key of `fieldAnnotations`: the IDL field name (which may contain dots). */
-function fieldNameKey(name: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(name) ? objectKey(name) : stringLiteral(name);
+function fieldNameKey(fieldName: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(fieldName) ? objectKey(fieldName) : stringLiteral(fieldName);
 }
 
 /** The IDL field names and annotations of the annotated fields, as an object literal. */
-export function fieldAnnotationsLiteral(fields: readonly model.Field[]): string {
-  const entries = fields
-    .filter((f) => f.annotations.length > 0)
-    .map((f) => `${fieldNameKey(f.name)}: ${annotationsLiteral(f.annotations)}`);
-  return objectLiteral(entries);
+export function fieldAnnotationsLiteral(fields: readonly model.Field[]): Expr {
+  return object(
+    fields
+      .filter((f) => f.annotations.length > 0)
+      .map((f) => ({ key: fieldNameKey(f.name), value: annotationsLiteral(f.annotations) })),
+  );
+}
+
+/** `key: value,` in an object literal written over several lines. */
+export function property(key: string, value: Expr): Unit {
+  return { kind: "objectProperty", key, value };
 }
 
 /** A codec spec's annotation members: only those the IDL gives (defineStruct fills the rest). */
-function annotationMembers(s: model.Struct): string[] {
-  const members: string[] = [];
-  if (s.annotations.length > 0) members.push(`annotations: ${annotationsLiteral(s.annotations)},`);
+function annotationMembers(s: model.Struct): Code[] {
+  const members: Code[] = [];
+  if (s.annotations.length > 0)
+    members.push(property("annotations", annotationsLiteral(s.annotations)));
   if (s.fields.some((f) => f.annotations.length > 0))
-    members.push(`fieldAnnotations: ${fieldAnnotationsLiteral(s.fields)},`);
+    members.push(property("fieldAnnotations", fieldAnnotationsLiteral(s.fields)));
   return members;
+}
+
+/**
+ * `export const name: type = define({` … `});`: a codec or descriptor opener. The type arguments
+ * are inferred from the constant's type, unless given (`typeArgs`: inference cannot see them).
+ */
+export function definition(
+  constName: string,
+  type: Type,
+  define: string,
+  members: readonly Code[],
+  typeArgs?: readonly Type[],
+): Code {
+  const init = call(define, [object([STUB_PROPERTY], true)], typeArgs);
+  const head: Unit = { kind: "const", exported: true, name: constName, type, init };
+  return block(head, members, "});", "object");
 }
 
 // ---- Structs -------------------------------------------------------------------------------
 
+/** A definition's declarations a user reads (`api`) and its wire code (`wire`, maybe none). */
+export interface Emitted {
+  readonly api: Code[];
+  readonly wire: Code[];
+}
+
 /** The interface and the codec of a struct. */
-export function emitStruct(s: model.Struct, ctx: EmitContext): string {
-  const name = ctx.ref(s, true);
+export function emitStruct(s: model.Struct, ctx: EmitContext): Emitted {
+  const structName = ctx.ref(s, true);
   const props = new Map(s.fields.map((f) => [f, propertyName(f.name)] as const));
   const defaulted = s.fields.filter((f) => hasDefault(f) && !mayBeAbsent(f));
-  const init = defaulted.length
-    ? `${ctx.rtType("WithDefaults")}<${name}, ${defaulted.map((f) => stringLiteral(props.get(f)!)).join(" | ")}>`
-    : name;
+  const self = ref(structName);
+  const keys: Type[] = defaulted.map((f) => ({
+    kind: "literal",
+    text: stringLiteral(props.get(f)!),
+  }));
+  const typeArgs: Type[] = defaulted.length
+    ? [
+        self,
+        ref(ctx.rtType("WithDefaults"), [
+          self,
+          keys.length === 1 ? keys[0]! : { kind: "union", types: keys },
+        ]),
+      ]
+    : [self];
   const members = s.fields.map((f) => fieldMember(f, props.get(f)!, ctx));
   const write = writeBody(
     s.name,
-    byId(s.fields).map((f) => writeField({ field: f, access: `v.${props.get(f)}` }, ctx)),
+    byId(s.fields).map((f) => {
+      const access = `v.${props.get(f)}`;
+      return writeField({ field: f, access, check: name(access) }, ctx);
+    }),
     s.fields.some(isList),
     ctx,
   );
   const { locals, stmts } = readFields(s.name, s.fields, ctx, readerTaken(ctx));
   const result = s.fields.map((f) => prop(props.get(f)!, filled(f, locals.get(f)!, ctx)));
-  const created = s.fields.map((f) => {
+  const created = s.fields.map((f): Property => {
     const p = props.get(f)!;
-    const given = `init.${p}`;
+    const given = name(`init.${p}`);
     const value =
       f.defaultValue === undefined
         ? given
-        : `${given} ?? ${constExpr(f.defaultValue, f.type, ctx)}`;
-    return `${objectKey(p)}: ${value}`;
+        : binary(given, "??", constExpr(f.defaultValue, f.type, ctx));
+    return { key: objectKey(p), value };
   });
-  const typeArgs = init === name ? name : `${name}, ${init}`;
-  return [
-    `${tsDoc(s.doc)}export interface ${name} {`,
-    ...members,
-    `}`,
-    ``,
-    `${tsDoc(`Codec of {@link ${name}}: \`encode\`, \`decode\`, and \`create\` (fills IDL defaults).`)}export const ${name}: ${ctx.rtType("StructCodec")}<${typeArgs}> = ${ctx.rt("defineStruct")}<${typeArgs}>({`,
-    `name: ${stringLiteral(s.name)},`,
-    ...annotationMembers(s),
-    `write(w, v) {`,
-    ...write,
-    `},`,
-    `read(r) {`,
-    ...stmts,
-    `return ${objectLiteral(result)};`,
-    `},`,
-    s.fields.length ? `create(init) {` : `create() {`,
-    `return ${objectLiteral(created)};`,
-    `},`,
-    `});`,
-    ``,
-  ].join("\n");
+  const codecDoc = tsDoc(
+    `Codec of {@link ${structName}}: \`encode\`, \`decode\`, and \`create\` (fills IDL defaults).`,
+  );
+  const api = [block(`${tsDoc(s.doc)}export interface ${structName} {`, members, "}", "members")];
+  const wire = [
+    codecDoc,
+    definition(structName, ref(ctx.rtType("StructCodec"), typeArgs), ctx.rt("defineStruct"), [
+      `name: ${stringLiteral(s.name)},`,
+      ...annotationMembers(s),
+      block(s.fields.length ? `write(w, v) {` : `write(w) {`, write, "},"),
+      block(`read(r) {`, [...stmts, returns(object(result))], "},"),
+      block(s.fields.length ? `create(init) {` : `create() {`, [returns(object(created))], "},"),
+    ]),
+  ];
+  return { api, wire };
 }
 
 // ---- Unions --------------------------------------------------------------------------------
 
 /** The codec of a union (its type comes from types.ts `emitUnionType`). */
-export function emitUnionCodec(u: model.Struct, ctx: EmitContext): string {
-  const name = ctx.ref(u, true);
+export function emitUnionCodec(u: model.Struct, ctx: EmitContext): Code[] {
+  const unionName = ctx.ref(u, true);
   const members = byId(u.fields);
+  const invalid = `throw ${ctx.rt("invalidUnionValue")}(v);`;
   const cases = members.map((f) => {
     const t = resolveType(f.type);
-    const body = writeValue(f.type, "v.value", 1, ctx);
-    return [
-      `case ${stringLiteral(f.name)}:`,
+    const statements = writeValue(f.type, "v.value", 1, ctx);
+    return caseOf(`case ${stringLiteral(f.name)}:`, [
       `at = ${stringLiteral(f.name)};`,
       `w.field(${wireType(f.type, ctx)}, ${f.id});`,
-      ...(t.kind === "list" ? rewriteTopList(body) : body),
+      ...(t.kind === "list" ? rewriteTopList(statements) : statements),
       `break;`,
-    ];
+    ]);
   });
   const hasList = members.some(isList);
-  const write =
+  const path = `${ctx.rt("withFieldPath")}(e, ${stringLiteral(u.name)}, at${hasList ? ", i" : ""})`;
+  const write: Code[] =
     members.length === 0
-      ? [`throw ${ctx.rt("invalidUnionValue")}(v);`]
+      ? [invalid]
       : [
           `let at = "";`,
           ...(hasList ? [`let i = -1;`] : []),
-          `try {`,
-          `if (v.value === undefined) throw ${ctx.rt("invalidUnionValue")}(v);`,
-          `w.structBegin();`,
-          `switch (v.kind) {`,
-          ...cases.flat(),
-          `default:`,
-          `throw ${ctx.rt("invalidUnionValue")}(v);`,
-          `}`,
-          `w.structEnd();`,
-          `} catch (e) {`,
-          `throw ${ctx.rt("withFieldPath")}(e, ${stringLiteral(u.name)}, at${hasList ? ", i" : ""});`,
-          `}`,
+          tryCatch(
+            [
+              `if (v.value === undefined) ${invalid}`,
+              `w.structBegin();`,
+              block(`switch (v.kind) {`, [...cases, caseOf(`default:`, [invalid])], "}", "cases"),
+              `w.structEnd();`,
+            ],
+            [`throw ${path};`],
+          ),
         ];
   const arity = ctx.rt("unionArityError");
+  const unionStr = str(stringLiteral(u.name));
   const readCases = members.map((f) =>
     readCase(
       f,
       (x) => [
-        `if (value !== undefined) throw ${arity}(r, ${stringLiteral(u.name)}, value.kind, ${stringLiteral(f.name)});`,
+        ifThrow(
+          binary(name("value"), "!==", name("undefined")),
+          call(arity, [name("r"), unionStr, name("value.kind"), str(stringLiteral(f.name))]),
+        ),
         `value = { kind: ${stringLiteral(f.name)}, value: ${x} };`,
       ],
       ctx,
     ),
   );
+  const doc = tsDoc(
+    `Codec of {@link ${unionName}}: decoding rejects zero or several members, encoding an unknown \`kind\`.`,
+  );
+  const self = ref(unionName);
   return [
-    `${tsDoc(`Codec of {@link ${name}}: decoding rejects zero or several members, encoding an unknown \`kind\`.`)}export const ${name}: ${ctx.rtType("StructCodec")}<${name}> = ${ctx.rt("defineStruct")}<${name}>({`,
-    `name: ${stringLiteral(u.name)},`,
-    ...annotationMembers(u),
-    `write(w, v) {`,
-    ...write,
-    `},`,
-    `read(r) {`,
-    `let value: ${name} | undefined;`,
-    ...readLoop(readCases, ctx),
-    `if (value === undefined) throw ${arity}(r, ${stringLiteral(u.name)});`,
-    `return value;`,
-    `},`,
-    `create(init) {`,
-    `return init;`,
-    `},`,
-    `});`,
-    ``,
-  ].join("\n");
+    doc,
+    definition(unionName, ref(ctx.rtType("StructCodec"), [self]), ctx.rt("defineStruct"), [
+      `name: ${stringLiteral(u.name)},`,
+      ...annotationMembers(u),
+      block(members.length ? `write(w, v) {` : `write(_w, v) {`, write, "},"),
+      block(
+        `read(r) {`,
+        [
+          `let value: ${unionName} | undefined;`,
+          ...readLoop(readCases, ctx),
+          ifThrow(
+            binary(name("value"), "===", name("undefined")),
+            call(arity, [name("r"), unionStr]),
+          ),
+          `return value;`,
+        ],
+        "},",
+      ),
+      block(`create(init) {`, [`return init;`], "},"),
+    ]),
+  ];
 }
 
 /** A union member's list uses the function-level `i` like a struct field's list does. */
-function rewriteTopList(body: string[]): string[] {
-  return body.map((line) => line.replace("let i1 = 0", "i = 0").replace(/\bi1\b/g, "i"));
-}
-
-/** A one-line object type from members that end in `;`, spelled as prettier prints it. */
-function typeLiteral(members: readonly string[]): string {
-  return members.length === 0 ? "{}" : `{ ${members.join(" ").slice(0, -1)} }`;
+function rewriteTopList(statements: Code[]): Code[] {
+  const rewrite = (line: string) => line.replace("let i1 = 0", "i = 0").replace(/\bi1\b/g, "i");
+  return statements.map((c) =>
+    typeof c === "string"
+      ? rewrite(c)
+      : c.kind === "block" && typeof c.head === "string"
+        ? { ...c, head: rewrite(c.head), body: rewriteTopList([...c.body]) }
+        : c,
+  );
 }
 
 // ---- Exceptions ----------------------------------------------------------------------------
 
 /** An exception: a class extending ThriftException whose statics make it a codec too. */
-export function emitException(x: model.Struct, ctx: EmitContext): string {
-  const name = ctx.ref(x, true);
+export function emitException(x: model.Struct, ctx: EmitContext): Code[] {
+  const className = ctx.ref(x, true);
   const props = new Map(
     x.fields.map((f) => [f, exceptionPropertyName(f.name, isStringType(f.type))] as const),
   );
@@ -480,88 +579,144 @@ export function emitException(x: model.Struct, ctx: EmitContext): string {
   const initMembers = x.fields.map((f) => {
     const p = props.get(f)!;
     const optional = mayBeAbsent(f) || hasDefault(f);
-    const type = tsType(f.type, ctx);
-    return optional ? `${objectKey(p)}?: ${type} | undefined;` : `${objectKey(p)}: ${type};`;
+    const type = tsTypeOf(f.type, ctx);
+    return {
+      name: objectKey(p),
+      optional,
+      type: optional ? ({ kind: "union", types: [type, ref("undefined")] } as const) : type,
+    };
   });
   const superArg =
     messageField === undefined
       ? stringLiteral(x.name)
       : messageField.defaultValue !== undefined
-        ? `init.message ?? ${constExpr(messageField.defaultValue, messageField.type, ctx)}`
+        ? `init.message ?? ${constText(messageField.defaultValue, messageField.type, ctx)}`
         : mayBeAbsent(messageField)
           ? `init.message ?? ""`
           : "init.message";
   const assigns = own.map((f) => {
     const p = props.get(f)!;
-    const d = f.defaultValue === undefined ? "" : ` ?? ${constExpr(f.defaultValue, f.type, ctx)}`;
+    const d = f.defaultValue === undefined ? "" : ` ?? ${constText(f.defaultValue, f.type, ctx)}`;
     return `this.${p} = init.${p}${d};`;
   });
   const members = own.map((f) => fieldMember(f, props.get(f)!, ctx));
   const write = writeBody(
     x.name,
-    byId(x.fields).map((f) => writeField({ field: f, access: `v.${props.get(f)!}` }, ctx)),
+    byId(x.fields).map((f) => {
+      const access = `v.${props.get(f)!}`;
+      return writeField({ field: f, access, check: name(access) }, ctx);
+    }),
     x.fields.some(isList),
     ctx,
   );
   const { locals, stmts } = readFields(x.name, x.fields, ctx, readerTaken(ctx));
   const result = x.fields.map((f) => prop(props.get(f)!, filled(f, locals.get(f)!, ctx)));
-  const initType = `ConstructorParameters<typeof ${name}>[0]`;
+  const initType = `ConstructorParameters<typeof ${className}>[0]`;
+  const initTypeTree: Type = {
+    kind: "indexed",
+    object: ref("ConstructorParameters", [{ kind: "typeof", name: className }]),
+    index: "0",
+  };
   const noInit = x.fields.every((f) => mayBeAbsent(f) || hasDefault(f));
   const doc = tsDoc(x.doc, [
     ...(x.doc === undefined ? [] : [""]),
-    `Throwable (\`instanceof ${name}\` works) and its own codec: \`${name}.encode(e)\`, \`${name}.decode(bytes)\`.`,
+    `Throwable (\`instanceof ${className}\` works) and its own codec: \`${className}.encode(e)\`, \`${className}.decode(bytes)\`.`,
   ]);
+  const hasFields = x.fields.length > 0;
+  const constructorHead: Unit = {
+    kind: "constructor",
+    param: { name: "init", optional: false, type: { kind: "object", members: initMembers } },
+    init: noInit ? "{}" : undefined,
+  };
+  const staticProperty = (key: string, type: Type, init: Expr): Unit => ({
+    kind: "property",
+    modifiers: "static readonly ",
+    name: key,
+    type,
+    init,
+  });
+  const codec: Unit = staticProperty(
+    "#codec",
+    ref(ctx.rtType("StructCodec"), hasFields ? [ref(className), initTypeTree] : [ref(className)]),
+    call(ctx.rt("defineStruct"), [object([STUB_PROPERTY], true)]),
+  );
+  // Without fields there is nothing to initialize or write: no parameter left unused.
+  const construct = hasFields
+    ? block(constructorHead, [`super(${superArg});`, ...assigns], "}")
+    : block(`constructor() {`, [`super(${superArg});`], "}");
+  const v = hasFields ? `, v: ${className}` : "";
   return [
-    `${doc}export class ${name} extends ${ctx.rt("ThriftException")} {`,
-    `override readonly name: string = ${stringLiteral(x.name)};`,
-    ...members,
-    ``,
-    `/** The IDL annotations of the exception, in source order. */`,
-    `static readonly annotations: ${ctx.rtType("Annotations")} = ${annotationsLiteral(x.annotations)};`,
-    ``,
-    `/** The IDL annotations of its annotated fields, by IDL field name. */`,
-    `static readonly fieldAnnotations: ${ctx.rtType("FieldAnnotations")} = ${fieldAnnotationsLiteral(x.fields)};`,
-    ``,
-    `constructor(init: ${typeLiteral(initMembers)}${noInit ? " = {}" : ""}) {`,
-    `super(${superArg});`,
-    ...assigns,
-    `}`,
-    ``,
-    `/** Writes the exception as a struct. */`,
-    `static write(w: ${ctx.rtType("ProtocolWriter")}, v: ${name}): void {`,
-    ...write,
-    `}`,
-    ``,
-    `/** Reads the exception from a struct; checks required fields. */`,
-    `static read(r: ${ctx.rtType("ProtocolReader")}): ${name} {`,
-    ...stmts,
-    `return new ${name}(${objectLiteral(result)});`,
-    `}`,
-    ``,
-    `/** Builds an exception, filling IDL defaults. */`,
-    `static create(init: ${initType}): ${name} {`,
-    `return new ${name}(init);`,
-    `}`,
-    ``,
-    `/** Encodes to bytes (compact unless \`options.protocol\` says otherwise). */`,
-    `static encode(value: ${name}, options?: ${ctx.rtType("EncodeOptions")}): Uint8Array {`,
-    `return ${name}.#codec.encode(value, options);`,
-    `}`,
-    ``,
-    `/** Decodes one exception value; throws ProtocolError on bad bytes. */`,
-    `static decode(bytes: Uint8Array, options?: ${ctx.rtType("DecodeOptions")}): ${name} {`,
-    `return ${name}.#codec.decode(bytes, options);`,
-    `}`,
-    ``,
-    `static readonly #codec: ${ctx.rtType("StructCodec")}<${name}, ${initType}> = ${ctx.rt("defineStruct")}({`,
-    `name: ${stringLiteral(x.name)},`,
-    `annotations: ${name}.annotations,`,
-    `fieldAnnotations: ${name}.fieldAnnotations,`,
-    `write: ${name}.write,`,
-    `read: ${name}.read,`,
-    `create: ${name}.create,`,
-    `});`,
-    `}`,
-    ``,
-  ].join("\n");
+    block(
+      `${doc}export class ${className} extends ${ctx.rt("ThriftException")} {`,
+      [
+        `override readonly name: string = ${stringLiteral(x.name)};`,
+        ...members,
+        "",
+        `/** The IDL annotations of the exception, in source order. */`,
+        staticProperty(
+          "annotations",
+          ref(ctx.rtType("Annotations")),
+          annotationsLiteral(x.annotations),
+        ),
+        "",
+        `/** The IDL annotations of its annotated fields, by IDL field name. */`,
+        staticProperty(
+          "fieldAnnotations",
+          ref(ctx.rtType("FieldAnnotations")),
+          fieldAnnotationsLiteral(x.fields),
+        ),
+        "",
+        construct,
+        "",
+        `/** Writes the exception as a struct. */`,
+        block(`static write(w: ${ctx.rtType("ProtocolWriter")}${v}): void {`, write, "}"),
+        "",
+        `/** Reads the exception from a struct; checks required fields. */`,
+        block(
+          `static read(r: ${ctx.rtType("ProtocolReader")}): ${className} {`,
+          [...stmts, returns(newCall(className, hasFields ? [object(result)] : []))],
+          "}",
+        ),
+        "",
+        `/** Builds an exception, filling IDL defaults. */`,
+        hasFields
+          ? block(
+              `static create(init: ${initType}): ${className} {`,
+              [`return new ${className}(init);`],
+              "}",
+            )
+          : block(`static create(): ${className} {`, [`return new ${className}();`], "}"),
+        "",
+        `/** Encodes to bytes (compact unless \`options.protocol\` says otherwise). */`,
+        block(
+          `static encode(value: ${className}, options?: ${ctx.rtType("EncodeOptions")}): Uint8Array {`,
+          [`return ${className}.#codec.encode(value, options);`],
+          "}",
+        ),
+        "",
+        `/** Decodes one exception value; throws ProtocolError on bad bytes. */`,
+        block(
+          `static decode(bytes: Uint8Array, options?: ${ctx.rtType("DecodeOptions")}): ${className} {`,
+          [`return ${className}.#codec.decode(bytes, options);`],
+          "}",
+        ),
+        "",
+        block(
+          codec,
+          [
+            `name: ${stringLiteral(x.name)},`,
+            `annotations: ${className}.annotations,`,
+            `fieldAnnotations: ${className}.fieldAnnotations,`,
+            `write: ${className}.write,`,
+            `read: ${className}.read,`,
+            `create: ${className}.create,`,
+          ],
+          "});",
+          "object",
+        ),
+      ],
+      "}",
+      "class",
+    ),
+  ];
 }

@@ -1,7 +1,8 @@
 // What one module's emitters share: the program, its names, and the imports the text uses, so
 // the module imports exactly what it needs (noUnusedLocals holds for generated code too).
 import type { Definition, Program, Service } from "../check/model.js";
-import { includeAlias, moduleNames } from "./names.js";
+import { CODEGEN_NAMES, includeAlias, moduleNames } from "./names.js";
+import type { Code } from "./writer.js";
 import type { ModuleNames } from "./names.js";
 
 /** Emission state of one module: records every runtime name and included program it refers to. */
@@ -55,19 +56,26 @@ export class EmitContext {
   }
 
   /** The import statements, runtime first, then included modules in include order. */
-  imports(): string {
-    const lines: string[] = [];
+  imports(): Code[] {
+    const lines: Code[] = [];
     const sorted = (names: Set<string>) => [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    if (this.runtimeValues.size > 0)
-      lines.push(`import { ${sorted(this.runtimeValues).join(", ")} } from "idlc/runtime";`);
+    const from = '"idlc/runtime"';
+    const values = [...this.runtimeValues];
+    const user = new Set(values.filter((n) => !CODEGEN_NAMES.has(n)));
+    const codegen = new Set(values.filter((n) => CODEGEN_NAMES.has(n)));
+    if (user.size > 0) lines.push({ kind: "import", typeOnly: false, names: sorted(user), from });
+    if (codegen.size > 0) {
+      const names = sorted(codegen);
+      lines.push({ kind: "import", typeOnly: false, names, from: '"idlc/runtime/codegen"' });
+    }
     if (this.runtimeTypes.size > 0)
-      lines.push(`import type { ${sorted(this.runtimeTypes).join(", ")} } from "idlc/runtime";`);
+      lines.push({ kind: "import", typeOnly: true, names: sorted(this.runtimeTypes), from });
     for (const included of this.orderedIncludes()) {
       const alias = includeAlias(included, this.program);
       const keyword = this.includes.get(included) ? "import" : "import type";
       lines.push(`${keyword} * as ${alias} from "./${included.name}.js";`);
     }
-    return lines.join("\n");
+    return lines;
   }
 
   private orderedIncludes(): Program[] {

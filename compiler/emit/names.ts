@@ -130,7 +130,7 @@ const GLOBALS = [
 
 /**
  * The names generated code may import from `idlc/runtime` (its "called by generated code" block)
- * and the runtime's core codec and service types. Escaping all of them, whether a module uses
+ * or `idlc/runtime/codegen`, and the runtime's core codec and service types. Escaping all of them, whether a module uses
  * them or not, keeps the rule independent of the module's contents. (A test checks that each is
  * exported by runtime/index.ts.)
  */
@@ -176,6 +176,21 @@ export const RUNTIME_NAMES = [
   "unionArityError",
   "withFieldPath",
 ];
+
+/** The runtime names generated code imports from `idlc/runtime/codegen` (the others: `idlc/runtime`). */
+export const CODEGEN_NAMES: ReadonlySet<string> = new Set([
+  "ServiceSpec",
+  "StructSpec",
+  "defineService",
+  "defineStruct",
+  "elementTypeMismatch",
+  "invalidUnionValue",
+  "missingResult",
+  "requiredFieldMissing",
+  "requiredFieldUnset",
+  "unionArityError",
+  "withFieldPath",
+]);
 
 /** Names that mean something on every object (or in an object literal) and must not be fields. */
 const OBJECT_MEMBERS = [
@@ -256,13 +271,6 @@ export function localName(name: string, taken: TakenNames): string {
   while (taken.has(id)) id += "$";
   taken.add(id);
   return id;
-}
-
-/** A TypeScript string literal (double-quoted, as prettier prints it when there is no `"` inside). */
-export function stringLiteral(text: string): string {
-  return JSON.stringify(text)
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
 }
 
 /** The names a program's module declares at top level. */

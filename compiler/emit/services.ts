@@ -3,20 +3,28 @@
 // (rpc.md §2–§3) with the same specialized code as struct codecs; `extends` is flattened.
 import { allMethods, resolveType } from "../check/model.js";
 import type * as model from "../check/model.js";
-import { annotationsLiteral } from "./consts.js";
-import type { EmitContext } from "./context.js";
 import {
   byId,
+  type Emitted,
+  definition,
   fieldAnnotationsLiteral,
   filled,
+  ifThrow,
   isList,
+  property,
   readFields,
   readerTaken,
+  returns,
   writeBody,
   writeField,
 } from "./codecs.js";
-import { localName, methodName, scopeNames, stringLiteral } from "./names.js";
-import { tsDoc, tsType } from "./types.js";
+import { annotationsLiteral, withDoc } from "./consts.js";
+import type { EmitContext } from "./context.js";
+import { binary, call, name, ref, str, type Expr, type Param, type Type } from "./layout.js";
+import { localName, methodName, scopeNames } from "./names.js";
+import { stringLiteral } from "./spelling.js";
+import { tsDoc, tsType, tsTypeOf } from "./types.js";
+import { block, type Code } from "./writer.js";
 
 /** Locals of client and handler methods that a parameter must not shadow. */
 const METHOD_LOCALS = ["channel", "methods", "options", "context", "handler", "args"];
@@ -27,8 +35,8 @@ function paramNames(m: model.Method, ctx: EmitContext): string[] {
   return m.params.map((p) => localName(p.name, taken));
 }
 
-function returnType(m: model.Method, ctx: EmitContext): string {
-  return m.returnType === undefined ? "void" : tsType(m.returnType, ctx);
+function returnType(m: model.Method, ctx: EmitContext): Type {
+  return m.returnType === undefined ? ref("void") : tsTypeOf(m.returnType, ctx);
 }
 
 function methodDoc(m: model.Method, extra: string[]): string {
@@ -38,40 +46,58 @@ function methodDoc(m: model.Method, extra: string[]): string {
     const names = m.throws.map((t) => `\`${t.name}\``).join(", ");
     notes.push(`Declared exceptions: ${names}.`);
   }
-  return tsDoc(m.doc, m.doc === undefined ? notes : ["", ...notes]);
+  return tsDoc(m.doc, m.doc === undefined ? notes : ["", ...notes], 2);
+}
+
+/** The parameters of a method's signature, followed by `last`. */
+function signatureParams(m: model.Method, last: Param, ctx: EmitContext): Param[] {
+  const params = paramNames(m, ctx).map((p, k): Param => ({
+    name: p,
+    optional: false,
+    type: tsTypeOf(m.params[k]!.type, ctx),
+  }));
+  return [...params, last];
 }
 
 /** The `XClient` interface: one Promise-returning method per IDL method, options last. */
-function clientInterface(s: model.Service, ctx: EmitContext): string {
-  const name = ctx.names.client.get(s)!;
+function clientInterface(s: model.Service, ctx: EmitContext): Code {
+  const clientName = ctx.names.client.get(s)!;
   const ext = s.extends ? ` extends ${ctx.clientRef(s.extends)}` : "";
-  const methods = s.methods.map((m) => {
-    const params = paramNames(m, ctx).map((p, k) => `${p}: ${tsType(m.params[k]!.type, ctx)}, `);
-    const options = `options?: ${ctx.rtType("CallOptions")}`;
-    const sig = `${methodName(m.name)}(${params.join("")}${options}): Promise<${returnType(m, ctx)}>;`;
-    return `${methodDoc(m, [])}${sig}`;
-  });
+  const options: Param = { name: "options", optional: true, type: ref(ctx.rtType("CallOptions")) };
+  const methods = s.methods.flatMap((m) =>
+    withDoc(methodDoc(m, []), {
+      kind: "method",
+      name: methodName(m.name),
+      params: signatureParams(m, options, ctx),
+      returns: ref("Promise", [returnType(m, ctx)]),
+    }),
+  );
   const doc = tsDoc(
     `Calls the {@link ${ctx.ref(s, true)}} service through a channel; \`options\` (timeout, signal, …) come last.`,
   );
-  return `${doc}export interface ${name}${ext} {\n${methods.join("\n")}\n}\n`;
+  return block(`${doc}export interface ${clientName}${ext} {`, methods, "}", "members");
 }
 
 /** The `XHandler` interface that servers implement: args, then the call context. */
-function handlerInterface(s: model.Service, ctx: EmitContext): string {
-  const name = ctx.names.handler.get(s)!;
+function handlerInterface(s: model.Service, ctx: EmitContext): Code {
+  const handlerName = ctx.names.handler.get(s)!;
   const ext = s.extends ? ` extends ${ctx.handlerRef(s.extends)}` : "";
-  const methods = s.methods.map((m) => {
-    const params = paramNames(m, ctx).map((p, k) => `${p}: ${tsType(m.params[k]!.type, ctx)}, `);
+  const context: Param = { name: "context", optional: false, type: ref(ctx.rtType("CallContext")) };
+  const methods = s.methods.flatMap((m) => {
     const ret = returnType(m, ctx);
-    const sig = `${methodName(m.name)}(${params.join("")}context: ${ctx.rtType("CallContext")}): ${ret} | Promise<${ret}>;`;
-    return `${methodDoc(m, m.throws.length ? ["Throw a declared exception to send it to the caller."] : [])}${sig}`;
+    const note = m.throws.length ? ["Throw a declared exception to send it to the caller."] : [];
+    return withDoc(methodDoc(m, note), {
+      kind: "method",
+      name: methodName(m.name),
+      params: signatureParams(m, context, ctx),
+      returns: { kind: "union", types: [ret, ref("Promise", [ret])] },
+    });
   });
   const doc = tsDoc(
     `Implements the {@link ${ctx.ref(s, true)}} service. Methods may return a value or a Promise. ` +
       "An argument the caller left out (Apache peers omit null ones) arrives as `undefined`.",
   );
-  return `${doc}export interface ${name}${ext} {\n${methods.join("\n")}\n}\n`;
+  return block(`${doc}export interface ${handlerName}${ext} {`, methods, "}", "members");
 }
 
 /** A synthetic field of a `<method>_result` struct. */
@@ -91,14 +117,23 @@ function resultField(m: model.Method, type: model.Type): model.Field {
 }
 
 /** The MethodDescriptor object literal of one method. */
-function methodDescriptor(m: model.Method, handler: string, ctx: EmitContext): string[] {
+function methodDescriptor(m: model.Method, handler: string, ctx: EmitContext): Code {
   const position = new Map(m.params.map((p, k) => [p, k] as const));
-  const argOf = (p: model.Field) => `args[${position.get(p)}]`;
+  const argOf = (p: model.Field): Expr => ({
+    kind: "index",
+    object: name("args"),
+    index: String(position.get(p)),
+  });
+  const typed = (p: model.Field): Expr => ({
+    kind: "as",
+    expression: argOf(p),
+    type: tsTypeOf(p.type, ctx),
+  });
   const writeArgs = writeBody(
     m.name,
     byId(m.params).map((p) =>
       writeField(
-        { field: p, access: `${argOf(p)} as ${tsType(p.type, ctx)}`, check: argOf(p) },
+        { field: p, access: `args[${position.get(p)}] as ${tsType(p.type, ctx)}`, check: argOf(p) },
         ctx,
       ),
     ),
@@ -106,79 +141,75 @@ function methodDescriptor(m: model.Method, handler: string, ctx: EmitContext): s
     ctx,
   );
   const args = readFields(m.name, m.params, ctx, readerTaken(ctx));
-  const invokeArgs = m.params.map((p) => `${argOf(p)} as ${tsType(p.type, ctx)}, `).join("");
+  const invoke = call({ kind: "member", object: name(handler), name: methodName(m.name) }, [
+    ...m.params.map(typed),
+    name("context"),
+  ]);
   const isIdempotent = m.annotations.some((a) => a.key === "idempotent");
   // Checked to name an argument (check/services.ts): clients hash on its value.
   const hashKey = m.annotations.find((a) => a.key === "idlc.hash_key");
   const hashKeyArg =
     hashKey === undefined ? -1 : m.params.findIndex((p) => p.name === hashKey.value);
-  const head = [
-    `{`,
+  const head: Code[] = [
     `name: ${stringLiteral(m.name)},`,
     `oneway: ${m.oneway},`,
     `idempotent: ${isIdempotent},`,
-    `annotations: ${annotationsLiteral(m.annotations)},`,
+    property("annotations", annotationsLiteral(m.annotations)),
     ...(m.params.some((p) => p.annotations.length > 0)
-      ? [`argAnnotations: ${fieldAnnotationsLiteral(m.params)},`]
+      ? [property("argAnnotations", fieldAnnotationsLiteral(m.params))]
       : []),
     ...(hashKeyArg >= 0 ? [`hashKeyArg: ${hashKeyArg},`] : []),
-    `writeArgs(w, args) {`,
-    ...writeArgs,
-    `},`,
-    `readArgs(r) {`,
-    ...args.stmts,
-    `return [${m.params.map((p) => filled(p, args.locals.get(p)!, ctx)).join(", ")}];`,
-    `},`,
-    `invoke(${handler}, args, context) {`,
-    `return ${handler}.${methodName(m.name)}(${invokeArgs}context);`,
-    `},`,
+    block(m.params.length ? `writeArgs(w, args) {` : `writeArgs(w) {`, writeArgs, "},"),
+    block(
+      `readArgs(r) {`,
+      [
+        ...args.stmts,
+        returns({
+          kind: "array",
+          elements: m.params.map((p) => filled(p, args.locals.get(p)!, ctx)),
+        }),
+      ],
+      "},",
+    ),
+    block(
+      `invoke(${handler}, ${m.params.length ? "args" : "_args"}, context) {`,
+      [returns(invoke)],
+      "},",
+    ),
   ];
-  if (m.oneway) {
-    return [
-      ...head,
-      `// Oneway: no result struct is ever written or read (rpc.md §5).`,
-      `writeSuccess() {},`,
-      `writeException() {`,
-      `return false;`,
-      `},`,
-      `readResult() {`,
-      `return undefined;`,
-      `},`,
-      `},`,
-    ];
-  }
+  // Oneway: no result struct is ever written or read (rpc.md §5).
+  if (m.oneway) return block("{", head, "},", "object");
   const success = m.returnType && resultField(m, m.returnType);
-  const writeSuccess = success
-    ? writeBody(
-        m.name,
-        [
-          writeField(
-            { field: success, access: `value as ${tsType(success.type, ctx)}`, check: "value" },
-            ctx,
-          ),
-        ],
-        isList(success),
-        ctx,
-      )
-    : [`w.structBegin();`, `w.structEnd();`];
-  const writeException = m.throws.flatMap((x) => {
+  const writeSuccess: Code[] = [];
+  if (success !== undefined) {
+    const value = {
+      field: success,
+      access: `value as ${tsType(success.type, ctx)}`,
+      check: name("value"),
+    };
+    const statements = writeBody(m.name, [writeField(value, ctx)], isList(success), ctx);
+    writeSuccess.push(block(`writeSuccess(w, value) {`, statements, "},"));
+  }
+  const writeException = m.throws.map((x) => {
     const t = resolveType(x.type);
     const type = t.kind === "struct" ? ctx.ref(t.definition, true) : "never";
-    return [
+    return block(
       `if (error instanceof ${type}) {`,
-      `w.structBegin();`,
-      `w.field(${ctx.rt("TType")}.STRUCT, ${x.id});`,
-      `${type}.write(w, error);`,
-      `w.structEnd();`,
-      `return true;`,
-      `}`,
-    ];
+      [
+        `w.structBegin();`,
+        `w.field(${ctx.rt("TType")}.STRUCT, ${x.id});`,
+        `${type}.write(w, error);`,
+        `w.structEnd();`,
+        `return true;`,
+      ],
+      "}",
+    );
   });
   const resultFields = success ? [success, ...m.throws] : [...m.throws];
   const result = readFields(m.name, resultFields, ctx, readerTaken(ctx));
   const rethrow = m.throws.map((x) => {
     const local = result.locals.get(x)!;
-    return `if (${local} !== undefined) throw ${local};`;
+    return ifThrow(binary(name(local), "!==", name("undefined")), name(local));
   });
   const finish = success
     ? [
@@ -186,64 +217,85 @@ function methodDescriptor(m: model.Method, handler: string, ctx: EmitContext): s
         `throw ${ctx.rt("missingResult")}(${stringLiteral(m.name)});`,
       ]
     : [`return undefined;`];
-  return [
-    ...head,
-    success ? `writeSuccess(w, value) {` : `writeSuccess(w) {`,
-    ...writeSuccess,
-    `},`,
-    m.throws.length ? `writeException(w, error) {` : `writeException() {`,
-    ...writeException,
-    `return false;`,
-    `},`,
-    `readResult(r) {`,
-    ...result.stmts,
-    ...rethrow,
-    ...finish,
-    `},`,
-    `},`,
-  ];
+  return block(
+    "{",
+    [
+      ...head,
+      ...writeSuccess,
+      ...(m.throws.length
+        ? [block(`writeException(w, error) {`, [...writeException, `return false;`], "},")]
+        : []),
+      block(`readResult(r) {`, [...result.stmts, ...rethrow, ...finish], "},"),
+    ],
+    "},",
+    "object",
+  );
 }
 
 /** The client object: every method, inherited ones included, sent under this service's name. */
-function clientFactory(s: model.Service, name: string, ctx: EmitContext): string[] {
+function clientFactory(s: model.Service, descriptor: string, ctx: EmitContext): Code {
   const methods = allMethods(s).map((m) => {
     const params = paramNames(m, ctx);
-    const list = params.join(", ");
-    return [
+    const sent = call("channel.call", [
+      str(stringLiteral(s.name)),
+      { kind: "nonNull", expression: call("methods.get", [str(stringLiteral(m.name))]) },
+      { kind: "array", elements: params.map((p) => name(p)) },
+      name("options"),
+    ]);
+    const typedResult: Expr = {
+      kind: "as",
+      expression: sent,
+      type: ref("Promise", [returnType(m, ctx)]),
+    };
+    return block(
       `${methodName(m.name)}(${params.map((p) => `${p}, `).join("")}options) {`,
-      `return channel.call(${stringLiteral(s.name)}, methods.get(${stringLiteral(m.name)})!, [${list}], options) as Promise<${returnType(m, ctx)}>;`,
-      `},`,
-    ];
+      [returns(typedResult)],
+      "},",
+    );
   });
-  return [
+  return block(
     `client(channel) {`,
-    ...(methods.length ? [`const methods = ${name}.methods;`] : []),
-    `return {`,
-    ...methods.flat(),
-    `};`,
-    `},`,
-  ];
+    [
+      ...(methods.length ? [`const methods = ${descriptor}.methods;`] : []),
+      block(`return {`, methods, "};", "object"),
+    ],
+    "},",
+  );
 }
 
 /** Client and handler interfaces and the service descriptor. */
-export function emitService(s: model.Service, ctx: EmitContext): string {
-  const name = ctx.ref(s, true);
-  const client = ctx.names.client.get(s)!;
-  const handlerType = ctx.names.handler.get(s)!;
+export function emitService(s: model.Service, ctx: EmitContext): Emitted {
+  const descriptor = ctx.ref(s, true);
+  const client = ref(ctx.names.client.get(s)!);
+  const handlerType = ref(ctx.names.handler.get(s)!);
   const inherited = s.extends ? [`...${ctx.ref(s.extends, true)}.methods.values(),`] : [];
   const handler = "handler";
-  const descriptor = [
-    `${tsDoc(s.doc, [...(s.doc === undefined ? [] : [""]), `Descriptor of the \`${s.name}\` service: \`${name}.client(channel)\` makes a client; servers \`add\` it with a handler.`])}` +
-      `export const ${name}: ${ctx.rtType("ServiceDescriptor")}<${client}, ${handlerType}> = ${ctx.rt("defineService")}<${client}, ${handlerType}>({`,
-    `name: ${stringLiteral(s.name)},`,
-    `annotations: ${annotationsLiteral(s.annotations)},`,
-    `methods: [`,
-    ...inherited,
-    ...s.methods.flatMap((m) => methodDescriptor(m, handler, ctx)),
-    `],`,
-    ...clientFactory(s, name, ctx),
-    `});`,
-    ``,
+  const doc = tsDoc(s.doc, [
+    ...(s.doc === undefined ? [] : [""]),
+    `Descriptor of the \`${s.name}\` service: \`${descriptor}.client(channel)\` makes a client; servers \`add\` it with a handler.`,
+  ]);
+  const type = ref(ctx.rtType("ServiceDescriptor"), [client, handlerType]);
+  const api = [clientInterface(s, ctx), "", handlerInterface(s, ctx)];
+  const wire = [
+    doc,
+    definition(
+      descriptor,
+      type,
+      ctx.rt("defineService"),
+      [
+        `name: ${stringLiteral(s.name)},`,
+        property("annotations", annotationsLiteral(s.annotations)),
+        block(
+          `methods: [`,
+          [...inherited, ...s.methods.map((m) => methodDescriptor(m, handler, ctx))],
+          "],",
+          "elements",
+        ),
+        clientFactory(s, descriptor, ctx),
+      ],
+      // Stated again: inference would take the handler type from the inherited methods.
+      [client, handlerType],
+    ),
   ];
-  return [clientInterface(s, ctx), handlerInterface(s, ctx), descriptor.join("\n")].join("\n");
+  return { api, wire };
 }

@@ -3,62 +3,90 @@
 import { resolveType } from "../check/model.js";
 import type * as model from "../check/model.js";
 import type { EmitContext } from "./context.js";
-import { propertyName, stringLiteral } from "./names.js";
+import { PRINT_WIDTH, flatType, ref, type Type } from "./layout.js";
+import { propertyName } from "./names.js";
+import { stringLiteral } from "./spelling.js";
+import { block, prettierOnly, type Code } from "./writer.js";
 
-/** A TSDoc block for a doc comment (nothing when there is none), ending in a newline. */
-export function tsDoc(doc: string | undefined, extra: readonly string[] = []): string {
+/**
+ * A TSDoc block for a doc comment (nothing when there is none), ending in a newline, for a
+ * declaration at `indent` columns: lines are wrapped at word boundaries to stay within the print
+ * width (an indented line, such as a code sample, is kept as written).
+ */
+export function tsDoc(doc: string | undefined, extra: readonly string[] = [], indent = 0): string {
   const lines = [...(doc === undefined ? [] : doc.trim().split(/\r\n|\n|\r/)), ...extra].map(
     (line) => line.trimEnd().replace(/\*\//g, "*\\/"),
   );
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   if (lines.length === 0) return "";
-  if (lines.length === 1) return `/** ${lines[0]} */\n`;
-  return `/**\n${lines.map((l) => (l === "" ? " *" : ` * ${l}`)).join("\n")}\n */\n`;
+  if (lines.length === 1 && indent + lines[0]!.length + 7 <= PRINT_WIDTH)
+    return `/** ${lines[0]} */\n`;
+  const wrapped = lines.flatMap((l) => wrap(l, PRINT_WIDTH - indent - 3));
+  return `/**\n${wrapped.map((l) => (l === "" ? " *" : ` * ${l}`)).join("\n")}\n */\n`;
+}
+
+/** A doc line split at spaces into lines of at most `width` columns (a longer word stays whole). */
+function wrap(line: string, width: number): string[] {
+  if (line.length <= width || line.startsWith(" ")) return [line];
+  const out: string[] = [];
+  let current = "";
+  // `{@link X}` and inline code stay on one line.
+  for (const word of line.match(/\{@[^}]*\}\S*|`[^`]*`\S*|\S+/g) ?? []) {
+    if (current !== "" && current.length + 1 + word.length > width) {
+      out.push(current);
+      current = word;
+    } else current = current === "" ? word : `${current} ${word}`;
+  }
+  if (current !== "") out.push(current);
+  return out;
 }
 
 /**
  * The TypeScript type of a value of IDL type `t`: `bigint` for i64, `Uint8Array` for binary,
  * arrays, `Set` and `Map` for containers, `OpenEnum<E>` for enums (unknown numbers are kept).
  */
-export function tsType(t: model.Type, ctx: EmitContext): string {
+export function tsTypeOf(t: model.Type, ctx: EmitContext): Type {
   switch (t.kind) {
     case "base":
-      return baseType(t.name);
+      return ref(baseType(t.name));
     case "list":
-      return arrayOf(tsType(t.element, ctx), false);
+      return { kind: "array", element: tsTypeOf(t.element, ctx) };
     case "set":
-      return `Set<${tsType(t.element, ctx)}>`;
+      return ref("Set", [tsTypeOf(t.element, ctx)]);
     case "map":
-      return `Map<${tsType(t.key, ctx)}, ${tsType(t.value, ctx)}>`;
+      return ref("Map", [tsTypeOf(t.key, ctx), tsTypeOf(t.value, ctx)]);
     case "enum":
-      return `${ctx.rtType("OpenEnum")}<${ctx.ref(t.definition, false)}>`;
+      return ref(ctx.rtType("OpenEnum"), [ref(ctx.ref(t.definition, false))]);
     case "struct":
     case "typedef":
-      return ctx.ref(t.definition, false);
+      return ref(ctx.ref(t.definition, false));
     case "unresolved":
-      return "never";
+      return ref("never");
   }
+}
+
+/** `tsTypeOf` on one line. */
+export function tsType(t: model.Type, ctx: EmitContext): string {
+  return flatType(tsTypeOf(t, ctx));
 }
 
 /** The type of a constant of IDL type `t`: containers are read-only, enums are closed. */
-export function constType(t: model.Type, ctx: EmitContext): string {
+export function constType(t: model.Type, ctx: EmitContext): Type {
   switch (t.kind) {
-    case "list":
-      return arrayOf(constType(t.element, ctx), true);
+    case "list": {
+      const element = flatType(constType(t.element, ctx));
+      const inner = element.startsWith("readonly ") ? `(${element})` : element;
+      return { kind: "text", text: `readonly ${inner}[]` };
+    }
     case "set":
-      return `ReadonlySet<${constType(t.element, ctx)}>`;
+      return ref("ReadonlySet", [constType(t.element, ctx)]);
     case "map":
-      return `ReadonlyMap<${constType(t.key, ctx)}, ${constType(t.value, ctx)}>`;
+      return ref("ReadonlyMap", [constType(t.key, ctx), constType(t.value, ctx)]);
     case "enum":
-      return ctx.ref(t.definition, false);
+      return ref(ctx.ref(t.definition, false));
     default:
-      return tsType(t, ctx);
+      return tsTypeOf(t, ctx);
   }
-}
-
-function arrayOf(element: string, readonly: boolean): string {
-  const inner = element.startsWith("readonly ") ? `(${element})` : element;
-  return readonly ? `readonly ${inner}[]` : `${inner}[]`;
 }
 
 function baseType(name: model.BaseTypeName): string {
@@ -125,23 +153,22 @@ function wireTypeName(type: model.Type): string {
 }
 
 /** `export const E = { A: 1, … } as const;` plus the union type of its values. */
-export function emitEnum(e: model.Enum, ctx: EmitContext): string {
+export function emitEnum(e: model.Enum, ctx: EmitContext): Code[] {
   const name = ctx.ref(e, true);
-  const members = e.values.map((v) => `${tsDoc(v.doc)}${propertyName(v.name)}: ${v.value},`);
+  const members = e.values.map((v) => `${tsDoc(v.doc, [], 2)}${propertyName(v.name)}: ${v.value},`);
   const note =
     "A field of this enum's type is an `OpenEnum`: a number the IDL does not list is kept as is.";
-  return (
-    `${tsDoc(e.doc, e.doc === undefined ? [] : ["", note])}` +
-    (e.doc === undefined ? `/** ${note} */\n` : "") +
-    `export const ${name} = {\n${members.join("\n")}\n} as const;\n` +
+  const doc = e.doc === undefined ? tsDoc(note) : tsDoc(e.doc, ["", note]);
+  return [
+    block(`${doc}export const ${name} = {`, members, "} as const;", "object"),
     `${tsDoc(`One of the values of {@link ${name}}.`)}` +
-    `export type ${name} = (typeof ${name})[keyof typeof ${name}];\n`
-  );
+      `export type ${name} = (typeof ${name})[keyof typeof ${name}];`,
+  ];
 }
 
 /** `export type X = …;` */
-export function emitTypedef(t: model.Typedef, ctx: EmitContext): string {
-  return `${tsDoc(t.doc)}export type ${ctx.ref(t, false)} = ${tsType(t.type, ctx)};\n`;
+export function emitTypedef(t: model.Typedef, ctx: EmitContext): Code[] {
+  return [`${tsDoc(t.doc)}export type ${ctx.ref(t, false)} = ${tsType(t.type, ctx)};`];
 }
 
 /** Whether decoding and `create` fill the field when it is absent. */
@@ -163,32 +190,35 @@ export function mayBeAbsent(f: model.Field): boolean {
 export function fieldMember(f: model.Field, property: string, ctx: EmitContext): string {
   const type = tsType(f.type, ctx);
   const member = mayBeAbsent(f) ? `${property}?: ${type} | undefined;` : `${property}: ${type};`;
-  return `${tsDoc(f.doc)}${member}`;
-}
-
-/** `export interface S { … }` for a struct. */
-export function emitStructInterface(s: model.Struct, ctx: EmitContext): string {
-  const members = s.fields.map((f) => fieldMember(f, propertyName(f.name), ctx));
-  return `${tsDoc(s.doc)}export interface ${ctx.ref(s, false)} {\n${members.join("\n")}\n}\n`;
+  return `${tsDoc(f.doc, [], 2)}${member}`;
 }
 
 /** The discriminated union type of an IDL union: one `{ kind, value }` variant per member. */
-export function emitUnionType(u: model.Struct, ctx: EmitContext): string {
+export function emitUnionType(u: model.Struct, ctx: EmitContext): Code[] {
   const name = ctx.ref(u, false);
   const note = [
     `Exactly one member is set: \`kind\` names it (as written in the IDL) and \`value\` holds it,`,
     "so `switch (x.kind)` narrows `x.value`.",
   ];
-  const variants = u.fields.map(
-    (f) => `${tsDoc(f.doc)}{ kind: ${stringLiteral(f.name)}; value: ${tsType(f.type, ctx)} }`,
-  );
-  // One line when no member has a doc comment: prettier breaks it only if it is too long.
-  const body =
-    variants.length === 0
-      ? " never"
-      : u.fields.every((f) => f.doc === undefined)
-        ? ` ${variants.join(" | ")}`
-        : variants.map((v) => `\n| ${v}`).join("");
   const doc = u.doc === undefined ? tsDoc(note.join(" ")) : tsDoc(u.doc, ["", ...note]);
-  return `${doc}export type ${name} =${body};\n`;
+  const variant = (f: model.Field): Type => ({
+    kind: "object",
+    members: [
+      { name: "kind", optional: false, type: { kind: "literal", text: stringLiteral(f.name) } },
+      { name: "value", optional: false, type: tsTypeOf(f.type, ctx) },
+    ],
+  });
+  if (u.fields.some((f) => f.doc !== undefined)) {
+    // Doc comments between the variants: prettier places them.
+    const variants = u.fields.map((f) => `\n| ${tsDoc(f.doc, [], 4)}${flatType(variant(f))}`);
+    return [prettierOnly(`${doc}export type ${name} =${variants.join("")};`)];
+  }
+  const [only] = u.fields;
+  const type: Type =
+    only === undefined
+      ? ref("never")
+      : u.fields.length === 1
+        ? variant(only)
+        : { kind: "union", types: u.fields.map(variant) };
+  return [doc, { kind: "typeAlias", exported: true, name, type }];
 }

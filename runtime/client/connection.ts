@@ -574,7 +574,7 @@ export class ClientConnection implements Pickable, CallOwner {
     this.outcomes?.succeeded();
     let result: unknown;
     try {
-      result = call.method.readResult(r);
+      result = call.method.readResult?.(r); // absent only for oneway methods, never read
     } catch (error) {
       call.reject(replyError(call, this.peer, error));
       return;

@@ -37,7 +37,11 @@ export function replyValue(sink: ReplySink, context: ServerCallContext, value: u
   try {
     w.reset();
     w.messageBegin(method.name, MessageType.REPLY, context.seqid);
-    method.writeSuccess(w, value);
+    if (method.writeSuccess !== undefined) method.writeSuccess(w, value);
+    else {
+      w.structBegin(); // a void method's empty result struct
+      w.structEnd();
+    }
   } catch (error) {
     sink.logger.error(
       `cannot encode the result of ${context.service}.${method.name} (for ${sink.peer})`,
@@ -59,7 +63,7 @@ export function replyError(sink: ReplySink, context: ServerCallContext, error: u
     try {
       w.reset();
       w.messageBegin(method.name, MessageType.REPLY, context.seqid);
-      declared = method.writeException(w, error);
+      declared = method.writeException?.(w, error) ?? false;
     } catch {
       declared = false; // not encodable as declared: answered as an internal error below
     }

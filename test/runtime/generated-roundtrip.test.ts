@@ -369,22 +369,22 @@ describe("service descriptors", () => {
     expect(args).toEqual([value]);
     expect(
       roundTrip(
-        (w) => echo.writeSuccess(w, value),
-        (r) => echo.readResult(r),
+        (w) => echo.writeSuccess!(w, value),
+        (r) => echo.readResult!(r),
       ),
     ).toEqual(value);
     const failure = new Failure({ message: "bad", code: 3 });
     const w = createWriter("compact");
-    expect(echo.writeException(w, failure)).toBe(true);
-    expect(echo.writeException(createWriter("compact"), new Error("other"))).toBe(false);
-    expect(() => echo.readResult(createReader("compact", w.finish()))).toThrow(Failure);
+    expect(echo.writeException!(w, failure)).toBe(true);
+    expect(echo.writeException!(createWriter("compact"), new Error("other"))).toBe(false);
+    expect(() => echo.readResult!(createReader("compact", w.finish()))).toThrow(Failure);
   });
 
   test("an empty result of a non-void method is MISSING_RESULT", () => {
     try {
       roundTrip(
-        (w) => echo.writeSuccess(w, undefined),
-        (r) => echo.readResult(r),
+        (w) => echo.writeSuccess!(w, undefined),
+        (r) => echo.readResult!(r),
       );
       expect.unreachable();
     } catch (e) {

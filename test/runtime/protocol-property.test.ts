@@ -3,7 +3,8 @@
 // lone surrogates, 64 KB strings, >14-element containers, far-apart and negative field ids).
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { EncodeError, TType, createReader, createWriter, defineStruct } from "idlc/runtime";
+import { EncodeError, TType, createReader, createWriter } from "idlc/runtime";
+import { defineStruct } from "idlc/runtime/codegen";
 import type { ProtocolName, ProtocolReader, ProtocolWriter } from "idlc/runtime";
 import { I64_EDGES, anyString, values } from "./protocol-arbitraries.js";
 import type { WireValue } from "./protocol-values.js";

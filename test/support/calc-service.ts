@@ -16,7 +16,6 @@
 import {
   ApplicationError,
   ApplicationErrorType,
-  defineService,
   ThriftException,
   TType,
   type CallContext,
@@ -27,6 +26,7 @@ import {
   type ProtocolWriter,
   type ServiceDescriptor,
 } from "idlc/runtime";
+import { defineService } from "idlc/runtime/codegen";
 
 type Kind = "i32" | "string" | "binary";
 

@@ -4,9 +4,8 @@
  *
  * @packageDocumentation
  */
+import { TType, ThriftException } from "idlc/runtime";
 import {
-  TType,
-  ThriftException,
   defineService,
   defineStruct,
   invalidUnionValue,
@@ -15,7 +14,7 @@ import {
   requiredFieldUnset,
   unionArityError,
   withFieldPath,
-} from "idlc/runtime";
+} from "idlc/runtime/codegen";
 import type {
   Annotations,
   CallContext,
@@ -36,199 +35,20 @@ export interface Product {
   legacyCode?: string | undefined;
 }
 
-/** Codec of {@link Product}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Product: StructCodec<Product> = defineStruct<Product>({
-  name: "Product",
-  annotations: [
-    { key: "table", value: "products" },
-    { key: "cache.ttl", value: "60s" },
-  ],
-  fieldAnnotations: {
-    sku: [
-      { key: "validate", value: "^[A-Z0-9-]+$" },
-      { key: "pii", value: "false" },
-    ],
-    priceCents: [
-      { key: "unit", value: "cents" },
-      { key: "unit", value: "USD" },
-    ],
-    legacyCode: [{ key: "deprecated", value: "1" }],
-  },
-  write(w, v) {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "sku";
-      if (v.sku === undefined) throw requiredFieldUnset();
-      w.field(TType.STRING, 1);
-      w.string(v.sku);
-      at = "name";
-      if (v.name !== undefined) {
-        w.field(TType.STRING, 2);
-        w.string(v.name);
-      }
-      at = "priceCents";
-      if (v.priceCents !== undefined) {
-        w.field(TType.I64, 3);
-        w.i64(v.priceCents);
-      }
-      at = "legacyCode";
-      if (v.legacyCode !== undefined) {
-        w.field(TType.STRING, 4);
-        w.string(v.legacyCode);
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "Product", at);
-    }
-  },
-  read(r) {
-    let sku: string | undefined;
-    let name: string | undefined;
-    let priceCents: bigint | undefined;
-    let legacyCode: string | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.STRING) sku = r.string();
-          else r.skipMismatch(t, TType.STRING, "sku");
-          break;
-        case 2:
-          if (t === TType.STRING) name = r.string();
-          else r.skipMismatch(t, TType.STRING, "name");
-          break;
-        case 3:
-          if (t === TType.I64) priceCents = r.i64();
-          else r.skipMismatch(t, TType.I64, "priceCents");
-          break;
-        case 4:
-          if (t === TType.STRING) legacyCode = r.string();
-          else r.skipMismatch(t, TType.STRING, "legacyCode");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (sku === undefined) throw requiredFieldMissing(r, "Product", "sku");
-    return { sku, name, priceCents, legacyCode };
-  },
-  create(init) {
-    return {
-      sku: init.sku,
-      name: init.name,
-      priceCents: init.priceCents,
-      legacyCode: init.legacyCode,
-    };
-  },
-});
-
 export interface Plain {
   n?: number | undefined;
 }
 
-/** Codec of {@link Plain}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Plain: StructCodec<Plain> = defineStruct<Plain>({
-  name: "Plain",
-  write(w, v) {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "n";
-      if (v.n !== undefined) {
-        w.field(TType.I32, 1);
-        w.i32(v.n);
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "Plain", at);
-    }
-  },
-  read(r) {
-    let n: number | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.I32) n = r.i32();
-          else r.skipMismatch(t, TType.I32, "n");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    return { n };
-  },
-  create(init) {
-    return { n: init.n };
-  },
-});
-
-/** Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so `switch (x.kind)` narrows `x.value`. */
+/**
+ * Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so
+ * `switch (x.kind)` narrows `x.value`.
+ */
 export type Lookup = { kind: "sku"; value: string } | { kind: "id"; value: bigint };
 
-/** Codec of {@link Lookup}: decoding rejects zero or several members, encoding an unknown `kind`. */
-export const Lookup: StructCodec<Lookup> = defineStruct<Lookup>({
-  name: "Lookup",
-  annotations: [{ key: "cpp.type", value: "LookupValue" }],
-  fieldAnnotations: { sku: [{ key: "index", value: "primary" }] },
-  write(w, v) {
-    let at = "";
-    try {
-      if (v.value === undefined) throw invalidUnionValue(v);
-      w.structBegin();
-      switch (v.kind) {
-        case "sku":
-          at = "sku";
-          w.field(TType.STRING, 1);
-          w.string(v.value);
-          break;
-        case "id":
-          at = "id";
-          w.field(TType.I64, 2);
-          w.i64(v.value);
-          break;
-        default:
-          throw invalidUnionValue(v);
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "Lookup", at);
-    }
-  },
-  read(r) {
-    let value: Lookup | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.STRING) {
-            if (value !== undefined) throw unionArityError(r, "Lookup", value.kind, "sku");
-            value = { kind: "sku", value: r.string() };
-          } else r.skipMismatch(t, TType.STRING, "sku");
-          break;
-        case 2:
-          if (t === TType.I64) {
-            if (value !== undefined) throw unionArityError(r, "Lookup", value.kind, "id");
-            value = { kind: "id", value: r.i64() };
-          } else r.skipMismatch(t, TType.I64, "id");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (value === undefined) throw unionArityError(r, "Lookup");
-    return value;
-  },
-  create(init) {
-    return init;
-  },
-});
-
-/** Throwable (`instanceof Throttled` works) and its own codec: `Throttled.encode(e)`, `Throttled.decode(bytes)`. */
+/**
+ * Throwable (`instanceof Throttled` works) and its own codec: `Throttled.encode(e)`,
+ * `Throttled.decode(bytes)`.
+ */
 export class Throttled extends ThriftException {
   override readonly name: string = "Throttled";
   retryAfterMs?: number | undefined;
@@ -316,7 +136,9 @@ export class Throttled extends ThriftException {
     });
 }
 
-/** Throwable (`instanceof Quiet` works) and its own codec: `Quiet.encode(e)`, `Quiet.decode(bytes)`. */
+/**
+ * Throwable (`instanceof Quiet` works) and its own codec: `Quiet.encode(e)`, `Quiet.decode(bytes)`.
+ */
 export class Quiet extends ThriftException {
   override readonly name: string = "Quiet";
 
@@ -391,13 +213,18 @@ export class Quiet extends ThriftException {
   );
 }
 
-/** Calls the {@link Catalog} service through a channel; `options` (timeout, signal, …) come last. */
+/**
+ * Calls the {@link Catalog} service through a channel; `options` (timeout, signal, …) come last.
+ */
 export interface CatalogClient {
   /** Declared exceptions: `throttled`. */
   get(key: Lookup, options?: CallOptions): Promise<Product>;
 }
 
-/** Implements the {@link Catalog} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
+/**
+ * Implements the {@link Catalog} service. Methods may return a value or a Promise. An argument the
+ * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
 export interface CatalogHandler {
   /**
    * Throw a declared exception to send it to the caller.
@@ -406,7 +233,200 @@ export interface CatalogHandler {
   get(key: Lookup, context: CallContext): Product | Promise<Product>;
 }
 
-/** Descriptor of the `Catalog` service: `Catalog.client(channel)` makes a client; servers `add` it with a handler. */
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
+/** Codec of {@link Product}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const Product: StructCodec<Product> = defineStruct({
+  name: "Product",
+  annotations: [
+    { key: "table", value: "products" },
+    { key: "cache.ttl", value: "60s" },
+  ],
+  fieldAnnotations: {
+    sku: [
+      { key: "validate", value: "^[A-Z0-9-]+$" },
+      { key: "pii", value: "false" },
+    ],
+    priceCents: [
+      { key: "unit", value: "cents" },
+      { key: "unit", value: "USD" },
+    ],
+    legacyCode: [{ key: "deprecated", value: "1" }],
+  },
+  write(w, v) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "sku";
+      if (v.sku === undefined) throw requiredFieldUnset();
+      w.field(TType.STRING, 1);
+      w.string(v.sku);
+      at = "name";
+      if (v.name !== undefined) {
+        w.field(TType.STRING, 2);
+        w.string(v.name);
+      }
+      at = "priceCents";
+      if (v.priceCents !== undefined) {
+        w.field(TType.I64, 3);
+        w.i64(v.priceCents);
+      }
+      at = "legacyCode";
+      if (v.legacyCode !== undefined) {
+        w.field(TType.STRING, 4);
+        w.string(v.legacyCode);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "Product", at);
+    }
+  },
+  read(r) {
+    let sku: string | undefined;
+    let name: string | undefined;
+    let priceCents: bigint | undefined;
+    let legacyCode: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) sku = r.string();
+          else r.skipMismatch(t, TType.STRING, "sku");
+          break;
+        case 2:
+          if (t === TType.STRING) name = r.string();
+          else r.skipMismatch(t, TType.STRING, "name");
+          break;
+        case 3:
+          if (t === TType.I64) priceCents = r.i64();
+          else r.skipMismatch(t, TType.I64, "priceCents");
+          break;
+        case 4:
+          if (t === TType.STRING) legacyCode = r.string();
+          else r.skipMismatch(t, TType.STRING, "legacyCode");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (sku === undefined) throw requiredFieldMissing(r, "Product", "sku");
+    return { sku, name, priceCents, legacyCode };
+  },
+  create(init) {
+    return {
+      sku: init.sku,
+      name: init.name,
+      priceCents: init.priceCents,
+      legacyCode: init.legacyCode,
+    };
+  },
+});
+
+/** Codec of {@link Plain}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const Plain: StructCodec<Plain> = defineStruct({
+  name: "Plain",
+  write(w, v) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "n";
+      if (v.n !== undefined) {
+        w.field(TType.I32, 1);
+        w.i32(v.n);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "Plain", at);
+    }
+  },
+  read(r) {
+    let n: number | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I32) n = r.i32();
+          else r.skipMismatch(t, TType.I32, "n");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    return { n };
+  },
+  create(init) {
+    return { n: init.n };
+  },
+});
+
+/**
+ * Codec of {@link Lookup}: decoding rejects zero or several members, encoding an unknown `kind`.
+ */
+export const Lookup: StructCodec<Lookup> = defineStruct({
+  name: "Lookup",
+  annotations: [{ key: "cpp.type", value: "LookupValue" }],
+  fieldAnnotations: { sku: [{ key: "index", value: "primary" }] },
+  write(w, v) {
+    let at = "";
+    try {
+      if (v.value === undefined) throw invalidUnionValue(v);
+      w.structBegin();
+      switch (v.kind) {
+        case "sku":
+          at = "sku";
+          w.field(TType.STRING, 1);
+          w.string(v.value);
+          break;
+        case "id":
+          at = "id";
+          w.field(TType.I64, 2);
+          w.i64(v.value);
+          break;
+        default:
+          throw invalidUnionValue(v);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "Lookup", at);
+    }
+  },
+  read(r) {
+    let value: Lookup | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) {
+            if (value !== undefined) throw unionArityError(r, "Lookup", value.kind, "sku");
+            value = { kind: "sku", value: r.string() };
+          } else r.skipMismatch(t, TType.STRING, "sku");
+          break;
+        case 2:
+          if (t === TType.I64) {
+            if (value !== undefined) throw unionArityError(r, "Lookup", value.kind, "id");
+            value = { kind: "id", value: r.i64() };
+          } else r.skipMismatch(t, TType.I64, "id");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (value === undefined) throw unionArityError(r, "Lookup");
+    return value;
+  },
+  create(init) {
+    return init;
+  },
+});
+
+/**
+ * Descriptor of the `Catalog` service: `Catalog.client(channel)` makes a client; servers `add` it
+ * with a handler.
+ */
 export const Catalog: ServiceDescriptor<CatalogClient, CatalogHandler> = defineService<
   CatalogClient,
   CatalogHandler

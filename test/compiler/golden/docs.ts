@@ -5,7 +5,8 @@
  *
  * @packageDocumentation
  */
-import { TType, defineService, defineStruct, withFieldPath } from "idlc/runtime";
+import { TType } from "idlc/runtime";
+import { defineService, defineStruct, withFieldPath } from "idlc/runtime/codegen";
 import type {
   CallContext,
   CallOptions,
@@ -32,8 +33,39 @@ export interface Documented {
   text?: string | undefined;
 }
 
+/**
+ * Modes.
+ *
+ * A field of this enum's type is an `OpenEnum`: a number the IDL does not list is kept as is.
+ */
+export const Mode = {
+  /** The off mode. */
+  OFF: 0,
+  ON: 1,
+} as const;
+/** One of the values of {@link Mode}. */
+export type Mode = (typeof Mode)[keyof typeof Mode];
+
+/** Calls the {@link Docs} service through a channel; `options` (timeout, signal, …) come last. */
+export interface DocsClient {
+  /** Does it. */
+  run(mode: OpenEnum<Mode>, options?: CallOptions): Promise<void>;
+}
+
+/**
+ * Implements the {@link Docs} service. Methods may return a value or a Promise. An argument the
+ * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
+export interface DocsHandler {
+  /** Does it. */
+  run(mode: OpenEnum<Mode>, context: CallContext): void | Promise<void>;
+}
+
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
 /** Codec of {@link Documented}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Documented: StructCodec<Documented> = defineStruct<Documented>({
+export const Documented: StructCodec<Documented> = defineStruct({
   name: "Documented",
   write(w, v) {
     let at = "";
@@ -81,34 +113,10 @@ export const Documented: StructCodec<Documented> = defineStruct<Documented>({
 });
 
 /**
- * Modes.
- *
- * A field of this enum's type is an `OpenEnum`: a number the IDL does not list is kept as is.
- */
-export const Mode = {
-  /** The off mode. */
-  OFF: 0,
-  ON: 1,
-} as const;
-/** One of the values of {@link Mode}. */
-export type Mode = (typeof Mode)[keyof typeof Mode];
-
-/** Calls the {@link Docs} service through a channel; `options` (timeout, signal, …) come last. */
-export interface DocsClient {
-  /** Does it. */
-  run(mode: OpenEnum<Mode>, options?: CallOptions): Promise<void>;
-}
-
-/** Implements the {@link Docs} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface DocsHandler {
-  /** Does it. */
-  run(mode: OpenEnum<Mode>, context: CallContext): void | Promise<void>;
-}
-
-/**
  * A documented service.
  *
- * Descriptor of the `Docs` service: `Docs.client(channel)` makes a client; servers `add` it with a handler.
+ * Descriptor of the `Docs` service: `Docs.client(channel)` makes a client; servers `add` it with a
+ * handler.
  */
 export const Docs: ServiceDescriptor<DocsClient, DocsHandler> = defineService<
   DocsClient,
@@ -154,13 +162,6 @@ export const Docs: ServiceDescriptor<DocsClient, DocsHandler> = defineService<
       },
       invoke(handler, args, context) {
         return handler.run(args[0] as OpenEnum<Mode>, context);
-      },
-      writeSuccess(w) {
-        w.structBegin();
-        w.structEnd();
-      },
-      writeException() {
-        return false;
       },
       readResult(r) {
         r.structBegin();

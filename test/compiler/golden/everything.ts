@@ -4,9 +4,8 @@
  *
  * @packageDocumentation
  */
+import { TType, ThriftException } from "idlc/runtime";
 import {
-  TType,
-  ThriftException,
   defineService,
   defineStruct,
   elementTypeMismatch,
@@ -16,7 +15,7 @@ import {
   requiredFieldUnset,
   unionArityError,
   withFieldPath,
-} from "idlc/runtime";
+} from "idlc/runtime/codegen";
 import type {
   Annotations,
   CallContext,
@@ -50,55 +49,10 @@ export interface Leaf {
   s?: string | undefined;
 }
 
-/** Codec of {@link Leaf}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Leaf: StructCodec<Leaf> = defineStruct<Leaf>({
-  name: "Leaf",
-  write(w, v) {
-    let at = "";
-    try {
-      w.structBegin();
-      at = "n";
-      if (v.n === undefined) throw requiredFieldUnset();
-      w.field(TType.I32, 1);
-      w.i32(v.n);
-      at = "s";
-      if (v.s !== undefined) {
-        w.field(TType.STRING, 2);
-        w.string(v.s);
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "Leaf", at);
-    }
-  },
-  read(r) {
-    let n: number | undefined;
-    let s: string | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.I32) n = r.i32();
-          else r.skipMismatch(t, TType.I32, "n");
-          break;
-        case 2:
-          if (t === TType.STRING) s = r.string();
-          else r.skipMismatch(t, TType.STRING, "s");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (n === undefined) throw requiredFieldMissing(r, "Leaf", "n");
-    return { n, s };
-  },
-  create(init) {
-    return { n: init.n, s: init.s };
-  },
-});
-
-/** Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so `switch (x.kind)` narrows `x.value`. */
+/**
+ * Exactly one member is set: `kind` names it (as written in the IDL) and `value` holds it, so
+ * `switch (x.kind)` narrows `x.value`.
+ */
 export type Choice =
   | { kind: "leaf"; value: Leaf }
   | { kind: "text"; value: string }
@@ -106,114 +60,10 @@ export type Choice =
   | { kind: "flags"; value: boolean[] }
   | { kind: "byName"; value: Map<string, Leaf> };
 
-/** Codec of {@link Choice}: decoding rejects zero or several members, encoding an unknown `kind`. */
-export const Choice: StructCodec<Choice> = defineStruct<Choice>({
-  name: "Choice",
-  write(w, v) {
-    let at = "";
-    let i = -1;
-    try {
-      if (v.value === undefined) throw invalidUnionValue(v);
-      w.structBegin();
-      switch (v.kind) {
-        case "leaf":
-          at = "leaf";
-          w.field(TType.STRUCT, 1);
-          Leaf.write(w, v.value);
-          break;
-        case "text":
-          at = "text";
-          w.field(TType.STRING, 2);
-          w.string(v.value);
-          break;
-        case "number":
-          at = "number";
-          w.field(TType.I64, 3);
-          w.i64(v.value);
-          break;
-        case "flags":
-          at = "flags";
-          w.field(TType.LIST, 4);
-          w.listBegin(TType.BOOL, v.value.length);
-          for (i = 0; i < v.value.length; i++) w.bool(v.value[i]!);
-          break;
-        case "byName":
-          at = "byName";
-          w.field(TType.MAP, 5);
-          w.mapBegin(TType.STRING, TType.STRUCT, v.value.size);
-          for (const [k1, v1] of v.value) {
-            w.string(k1);
-            Leaf.write(w, v1);
-          }
-          break;
-        default:
-          throw invalidUnionValue(v);
-      }
-      w.structEnd();
-    } catch (e) {
-      throw withFieldPath(e, "Choice", at, i);
-    }
-  },
-  read(r) {
-    let value: Choice | undefined;
-    r.structBegin();
-    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-      switch (r.fieldId) {
-        case 1:
-          if (t === TType.STRUCT) {
-            if (value !== undefined) throw unionArityError(r, "Choice", value.kind, "leaf");
-            value = { kind: "leaf", value: Leaf.read(r) };
-          } else r.skipMismatch(t, TType.STRUCT, "leaf");
-          break;
-        case 2:
-          if (t === TType.STRING) {
-            if (value !== undefined) throw unionArityError(r, "Choice", value.kind, "text");
-            value = { kind: "text", value: r.string() };
-          } else r.skipMismatch(t, TType.STRING, "text");
-          break;
-        case 3:
-          if (t === TType.I64) {
-            if (value !== undefined) throw unionArityError(r, "Choice", value.kind, "number");
-            value = { kind: "number", value: r.i64() };
-          } else r.skipMismatch(t, TType.I64, "number");
-          break;
-        case 4:
-          if (t === TType.LIST) {
-            const n1 = r.listBegin();
-            if (n1 > 0 && r.elementType !== TType.BOOL) throw elementTypeMismatch(r, "flags");
-            const list1: boolean[] = [];
-            for (let i1 = 0; i1 < n1; i1++) list1.push(r.bool());
-            r.containerEnd();
-            if (value !== undefined) throw unionArityError(r, "Choice", value.kind, "flags");
-            value = { kind: "flags", value: list1 };
-          } else r.skipMismatch(t, TType.LIST, "flags");
-          break;
-        case 5:
-          if (t === TType.MAP) {
-            const n1 = r.mapBegin();
-            if (n1 > 0 && (r.keyType !== TType.STRING || r.valueType !== TType.STRUCT))
-              throw elementTypeMismatch(r, "byName");
-            const map1 = new Map<string, Leaf>();
-            for (let i1 = 0; i1 < n1; i1++) map1.set(r.string(), Leaf.read(r));
-            r.containerEnd();
-            if (value !== undefined) throw unionArityError(r, "Choice", value.kind, "byName");
-            value = { kind: "byName", value: map1 };
-          } else r.skipMismatch(t, TType.MAP, "byName");
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    r.structEnd();
-    if (value === undefined) throw unionArityError(r, "Choice");
-    return value;
-  },
-  create(init) {
-    return init;
-  },
-});
-
-/** Throwable (`instanceof Failure` works) and its own codec: `Failure.encode(e)`, `Failure.decode(bytes)`. */
+/**
+ * Throwable (`instanceof Failure` works) and its own codec: `Failure.encode(e)`,
+ * `Failure.decode(bytes)`.
+ */
 export class Failure extends ThriftException {
   override readonly name: string = "Failure";
   code?: number | undefined;
@@ -323,8 +173,258 @@ export interface Tree {
   children?: Tree[] | undefined;
 }
 
+export interface Everything {
+  flag?: boolean | undefined;
+  tiny?: number | undefined;
+  small?: number | undefined;
+  medium?: number | undefined;
+  large?: bigint | undefined;
+  real?: number | undefined;
+  text?: string | undefined;
+  data?: Uint8Array | undefined;
+  id?: string | undefined;
+  status?: OpenEnum<Status> | undefined;
+  leaf?: Leaf | undefined;
+  choice?: Choice | undefined;
+  failure?: Failure | undefined;
+  flags?: boolean[] | undefined;
+  longs?: bigint[] | undefined;
+  longSet?: Set<bigint> | undefined;
+  byLong?: Map<bigint, string> | undefined;
+  byLeaf?: Map<Leaf, string> | undefined;
+  nestedLists?: number[][] | undefined;
+  deepMap?: Map<string, Map<string, number[]>> | undefined;
+  names?: Set<string> | undefined;
+  blobs?: Uint8Array[] | undefined;
+  statuses?: OpenEnum<Status>[] | undefined;
+  ids?: Ids | undefined;
+  tree?: Tree | undefined;
+  choices?: Choice[] | undefined;
+  statusSet?: Set<OpenEnum<Status>> | undefined;
+  uuids?: string[] | undefined;
+  byStatus?: Map<OpenEnum<Status>, Leaf> | undefined;
+  farField?: string | undefined;
+  veryFar?: bigint | undefined;
+  negative?: string | undefined;
+}
+
+export interface Mandatory {
+  a: number;
+  leaf: Leaf;
+  leaves: Leaf[];
+  note?: string | undefined;
+}
+
+/** Version 1 of a record, and version 2 with fields version 1 does not know. */
+export interface RecordV1 {
+  a?: number | undefined;
+  c?: string | undefined;
+}
+
+export interface RecordV2 {
+  a?: number | undefined;
+  b?: Map<string, Leaf>[] | undefined;
+  c?: string | undefined;
+  d?: Leaf | undefined;
+  e?: boolean | undefined;
+  f?: Set<bigint> | undefined;
+  g?: number | undefined;
+  h?: string | undefined;
+  i?: Uint8Array | undefined;
+}
+
+/** RecordV1 with field 1 sent as a string: a peer with another type for the same id. */
+export interface RecordMismatch {
+  a?: string | undefined;
+  c?: string | undefined;
+}
+
+/**
+ * Calls the {@link Everywhere} service through a channel; `options` (timeout, signal, …) come last.
+ */
+export interface EverywhereClient {
+  /** Declared exceptions: `failure`. */
+  echo(value: Everything, options?: CallOptions): Promise<Everything>;
+  /** Oneway: the call resolves once written; no reply is sent. */
+  fire(choice: Choice, options?: CallOptions): Promise<void>;
+}
+
+/**
+ * Implements the {@link Everywhere} service. Methods may return a value or a Promise. An argument
+ * the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ */
+export interface EverywhereHandler {
+  /**
+   * Throw a declared exception to send it to the caller.
+   * Declared exceptions: `failure`.
+   */
+  echo(value: Everything, context: CallContext): Everything | Promise<Everything>;
+  /** Oneway: the call resolves once written; no reply is sent. */
+  fire(choice: Choice, context: CallContext): void | Promise<void>;
+}
+
+// ---- Wire code ---------------------------------------------------------------------------
+// Codecs and service descriptors: what `encode`, `decode`, clients and servers call.
+
+/** Codec of {@link Leaf}: `encode`, `decode`, and `create` (fills IDL defaults). */
+export const Leaf: StructCodec<Leaf> = defineStruct({
+  name: "Leaf",
+  write(w, v) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "n";
+      if (v.n === undefined) throw requiredFieldUnset();
+      w.field(TType.I32, 1);
+      w.i32(v.n);
+      at = "s";
+      if (v.s !== undefined) {
+        w.field(TType.STRING, 2);
+        w.string(v.s);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "Leaf", at);
+    }
+  },
+  read(r) {
+    let n: number | undefined;
+    let s: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I32) n = r.i32();
+          else r.skipMismatch(t, TType.I32, "n");
+          break;
+        case 2:
+          if (t === TType.STRING) s = r.string();
+          else r.skipMismatch(t, TType.STRING, "s");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (n === undefined) throw requiredFieldMissing(r, "Leaf", "n");
+    return { n, s };
+  },
+  create(init) {
+    return { n: init.n, s: init.s };
+  },
+});
+
+/**
+ * Codec of {@link Choice}: decoding rejects zero or several members, encoding an unknown `kind`.
+ */
+export const Choice: StructCodec<Choice> = defineStruct({
+  name: "Choice",
+  write(w, v) {
+    let at = "";
+    let i = -1;
+    try {
+      if (v.value === undefined) throw invalidUnionValue(v);
+      w.structBegin();
+      switch (v.kind) {
+        case "leaf":
+          at = "leaf";
+          w.field(TType.STRUCT, 1);
+          Leaf.write(w, v.value);
+          break;
+        case "text":
+          at = "text";
+          w.field(TType.STRING, 2);
+          w.string(v.value);
+          break;
+        case "number":
+          at = "number";
+          w.field(TType.I64, 3);
+          w.i64(v.value);
+          break;
+        case "flags":
+          at = "flags";
+          w.field(TType.LIST, 4);
+          w.listBegin(TType.BOOL, v.value.length);
+          for (i = 0; i < v.value.length; i++) w.bool(v.value[i]!);
+          break;
+        case "byName":
+          at = "byName";
+          w.field(TType.MAP, 5);
+          w.mapBegin(TType.STRING, TType.STRUCT, v.value.size);
+          for (const [k1, v1] of v.value) {
+            w.string(k1);
+            Leaf.write(w, v1);
+          }
+          break;
+        default:
+          throw invalidUnionValue(v);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "Choice", at, i);
+    }
+  },
+  read(r) {
+    let value: Choice | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) {
+            if (value !== undefined) throw unionArityError(r, "Choice", value.kind, "leaf");
+            value = { kind: "leaf", value: Leaf.read(r) };
+          } else r.skipMismatch(t, TType.STRUCT, "leaf");
+          break;
+        case 2:
+          if (t === TType.STRING) {
+            if (value !== undefined) throw unionArityError(r, "Choice", value.kind, "text");
+            value = { kind: "text", value: r.string() };
+          } else r.skipMismatch(t, TType.STRING, "text");
+          break;
+        case 3:
+          if (t === TType.I64) {
+            if (value !== undefined) throw unionArityError(r, "Choice", value.kind, "number");
+            value = { kind: "number", value: r.i64() };
+          } else r.skipMismatch(t, TType.I64, "number");
+          break;
+        case 4:
+          if (t === TType.LIST) {
+            const n1 = r.listBegin();
+            if (n1 > 0 && r.elementType !== TType.BOOL) throw elementTypeMismatch(r, "flags");
+            const list1: boolean[] = [];
+            for (let i1 = 0; i1 < n1; i1++) list1.push(r.bool());
+            r.containerEnd();
+            if (value !== undefined) throw unionArityError(r, "Choice", value.kind, "flags");
+            value = { kind: "flags", value: list1 };
+          } else r.skipMismatch(t, TType.LIST, "flags");
+          break;
+        case 5:
+          if (t === TType.MAP) {
+            const n1 = r.mapBegin();
+            if (n1 > 0 && (r.keyType !== TType.STRING || r.valueType !== TType.STRUCT))
+              throw elementTypeMismatch(r, "byName");
+            const map1 = new Map<string, Leaf>();
+            for (let i1 = 0; i1 < n1; i1++) map1.set(r.string(), Leaf.read(r));
+            r.containerEnd();
+            if (value !== undefined) throw unionArityError(r, "Choice", value.kind, "byName");
+            value = { kind: "byName", value: map1 };
+          } else r.skipMismatch(t, TType.MAP, "byName");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (value === undefined) throw unionArityError(r, "Choice");
+    return value;
+  },
+  create(init) {
+    return init;
+  },
+});
+
 /** Codec of {@link Tree}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Tree: StructCodec<Tree> = defineStruct<Tree>({
+export const Tree: StructCodec<Tree> = defineStruct({
   name: "Tree",
   write(w, v) {
     let at = "";
@@ -380,43 +480,8 @@ export const Tree: StructCodec<Tree> = defineStruct<Tree>({
   },
 });
 
-export interface Everything {
-  flag?: boolean | undefined;
-  tiny?: number | undefined;
-  small?: number | undefined;
-  medium?: number | undefined;
-  large?: bigint | undefined;
-  real?: number | undefined;
-  text?: string | undefined;
-  data?: Uint8Array | undefined;
-  id?: string | undefined;
-  status?: OpenEnum<Status> | undefined;
-  leaf?: Leaf | undefined;
-  choice?: Choice | undefined;
-  failure?: Failure | undefined;
-  flags?: boolean[] | undefined;
-  longs?: bigint[] | undefined;
-  longSet?: Set<bigint> | undefined;
-  byLong?: Map<bigint, string> | undefined;
-  byLeaf?: Map<Leaf, string> | undefined;
-  nestedLists?: number[][] | undefined;
-  deepMap?: Map<string, Map<string, number[]>> | undefined;
-  names?: Set<string> | undefined;
-  blobs?: Uint8Array[] | undefined;
-  statuses?: OpenEnum<Status>[] | undefined;
-  ids?: Ids | undefined;
-  tree?: Tree | undefined;
-  choices?: Choice[] | undefined;
-  statusSet?: Set<OpenEnum<Status>> | undefined;
-  uuids?: string[] | undefined;
-  byStatus?: Map<OpenEnum<Status>, Leaf> | undefined;
-  farField?: string | undefined;
-  veryFar?: bigint | undefined;
-  negative?: string | undefined;
-}
-
 /** Codec of {@link Everything}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Everything: StructCodec<Everything> = defineStruct<Everything>({
+export const Everything: StructCodec<Everything> = defineStruct({
   name: "Everything",
   write(w, v) {
     let at = "";
@@ -994,15 +1059,8 @@ export const Everything: StructCodec<Everything> = defineStruct<Everything>({
   },
 });
 
-export interface Mandatory {
-  a: number;
-  leaf: Leaf;
-  leaves: Leaf[];
-  note?: string | undefined;
-}
-
 /** Codec of {@link Mandatory}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const Mandatory: StructCodec<Mandatory> = defineStruct<Mandatory>({
+export const Mandatory: StructCodec<Mandatory> = defineStruct({
   name: "Mandatory",
   write(w, v) {
     let at = "";
@@ -1078,14 +1136,8 @@ export const Mandatory: StructCodec<Mandatory> = defineStruct<Mandatory>({
   },
 });
 
-/** Version 1 of a record, and version 2 with fields version 1 does not know. */
-export interface RecordV1 {
-  a?: number | undefined;
-  c?: string | undefined;
-}
-
 /** Codec of {@link RecordV1}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const RecordV1: StructCodec<RecordV1> = defineStruct<RecordV1>({
+export const RecordV1: StructCodec<RecordV1> = defineStruct({
   name: "RecordV1",
   write(w, v) {
     let at = "";
@@ -1132,20 +1184,8 @@ export const RecordV1: StructCodec<RecordV1> = defineStruct<RecordV1>({
   },
 });
 
-export interface RecordV2 {
-  a?: number | undefined;
-  b?: Map<string, Leaf>[] | undefined;
-  c?: string | undefined;
-  d?: Leaf | undefined;
-  e?: boolean | undefined;
-  f?: Set<bigint> | undefined;
-  g?: number | undefined;
-  h?: string | undefined;
-  i?: Uint8Array | undefined;
-}
-
 /** Codec of {@link RecordV2}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const RecordV2: StructCodec<RecordV2> = defineStruct<RecordV2>({
+export const RecordV2: StructCodec<RecordV2> = defineStruct({
   name: "RecordV2",
   write(w, v) {
     let at = "";
@@ -1303,14 +1343,8 @@ export const RecordV2: StructCodec<RecordV2> = defineStruct<RecordV2>({
   },
 });
 
-/** RecordV1 with field 1 sent as a string: a peer with another type for the same id. */
-export interface RecordMismatch {
-  a?: string | undefined;
-  c?: string | undefined;
-}
-
 /** Codec of {@link RecordMismatch}: `encode`, `decode`, and `create` (fills IDL defaults). */
-export const RecordMismatch: StructCodec<RecordMismatch> = defineStruct<RecordMismatch>({
+export const RecordMismatch: StructCodec<RecordMismatch> = defineStruct({
   name: "RecordMismatch",
   write(w, v) {
     let at = "";
@@ -1357,26 +1391,10 @@ export const RecordMismatch: StructCodec<RecordMismatch> = defineStruct<RecordMi
   },
 });
 
-/** Calls the {@link Everywhere} service through a channel; `options` (timeout, signal, …) come last. */
-export interface EverywhereClient {
-  /** Declared exceptions: `failure`. */
-  echo(value: Everything, options?: CallOptions): Promise<Everything>;
-  /** Oneway: the call resolves once written; no reply is sent. */
-  fire(choice: Choice, options?: CallOptions): Promise<void>;
-}
-
-/** Implements the {@link Everywhere} service. Methods may return a value or a Promise. An argument the caller left out (Apache peers omit null ones) arrives as `undefined`. */
-export interface EverywhereHandler {
-  /**
-   * Throw a declared exception to send it to the caller.
-   * Declared exceptions: `failure`.
-   */
-  echo(value: Everything, context: CallContext): Everything | Promise<Everything>;
-  /** Oneway: the call resolves once written; no reply is sent. */
-  fire(choice: Choice, context: CallContext): void | Promise<void>;
-}
-
-/** Descriptor of the `Everywhere` service: `Everywhere.client(channel)` makes a client; servers `add` it with a handler. */
+/**
+ * Descriptor of the `Everywhere` service: `Everywhere.client(channel)` makes a client; servers
+ * `add` it with a handler.
+ */
 export const Everywhere: ServiceDescriptor<EverywhereClient, EverywhereHandler> = defineService<
   EverywhereClient,
   EverywhereHandler
@@ -1507,14 +1525,6 @@ export const Everywhere: ServiceDescriptor<EverywhereClient, EverywhereHandler> 
       },
       invoke(handler, args, context) {
         return handler.fire(args[0] as Choice, context);
-      },
-      // Oneway: no result struct is ever written or read (rpc.md §5).
-      writeSuccess() {},
-      writeException() {
-        return false;
-      },
-      readResult() {
-        return undefined;
       },
     },
   ],

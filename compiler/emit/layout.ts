@@ -1,111 +1,353 @@
-// Prints the long units of a line layout (format-lines.ts) as prettier 3.10 does, without loading
-// prettier: a cold `idlc compile` would otherwise spend most of its time importing it. A unit is
-// parsed with the emitter's small grammar (print-unit-parse.ts), turned into the same document
-// prettier's estree printer builds for it (the rules of src/language-js/print/: assignment layouts,
-// call arguments with the last one hugged, member chains of one call, binary chains, unions,
-// type arguments, objects and arrays), and printed by prettier's own doc printer (`prettier/doc`,
-// a small module). A unit outside the grammar gives undefined and goes to prettier as before;
-// test/compiler/print-unit.test.ts compares both on every shape, across the widths where it breaks.
+// The statements an emitter writes that can be too long for their line, built from their parts
+// (`Unit`s of expressions and types) instead of text. A unit that fits is one line, spelled as
+// prettier prints it (`flatUnit`); one that does not is turned into the document prettier's estree
+// printer builds for it (the rules of prettier 3's src/language-js/print/: assignment layouts, call
+// arguments with the last one hugged, binary chains, unions, type arguments, objects and arrays)
+// and printed by prettier's doc printer (`prettier/doc`, a small module). A node needing a rule not
+// written here declines (undefined), and the writer gives the unit to prettier itself.
+// test/compiler/emit-format.test.ts compares the output with prettier's on every golden, commerce,
+// the large IDL and random IDLs.
 import type * as PrettierDoc from "prettier/doc";
-import { WRAPPERS, type WrappedBody } from "./format-lines.js";
-import {
-  parseUnit,
-  TYPE_KEYWORDS,
-  type Expr,
-  type Param,
-  type Type,
-  type Unit,
-} from "./print-unit-parse.js";
+import { isAscii } from "./spelling.js";
 
-type Doc = PrettierDoc.builders.Doc;
+/** An expression of the emitter's grammar. */
+export type Expr =
+  | { readonly kind: "name"; readonly text: string }
+  | { readonly kind: "string"; readonly text: string }
+  | { readonly kind: "number"; readonly text: string }
+  | { readonly kind: "member"; readonly object: Expr; readonly name: string }
+  | { readonly kind: "index"; readonly object: Expr; readonly index: string }
+  | { readonly kind: "nonNull"; readonly expression: Expr }
+  | {
+      readonly kind: "call";
+      readonly isNew: boolean;
+      readonly callee: Expr;
+      readonly typeArgs: readonly Type[] | undefined;
+      readonly args: readonly Expr[];
+    }
+  | { readonly kind: "array"; readonly elements: readonly Expr[] }
+  | { readonly kind: "object"; readonly properties: readonly Property[]; readonly broken: boolean }
+  | {
+      readonly kind: "binary";
+      readonly operator: string;
+      readonly left: Expr;
+      readonly right: Expr;
+    }
+  | { readonly kind: "paren"; readonly expression: Expr }
+  | { readonly kind: "as"; readonly expression: Expr; readonly type: Type };
 
-type Builders = typeof PrettierDoc.builders;
-type Utils = typeof PrettierDoc.utils;
+/** `key: value`, or `key` alone (shorthand). */
+export interface Property {
+  readonly key: string;
+  readonly value: Expr | undefined;
+}
 
-let docModule: Promise<typeof PrettierDoc> | undefined;
+/** A type of the emitter's grammar; `text` is one printed as written (it never breaks). */
+export type Type =
+  | { readonly kind: "ref"; readonly name: string; readonly args: readonly Type[] | undefined }
+  | { readonly kind: "literal"; readonly text: string }
+  | { readonly kind: "array"; readonly element: Type }
+  | { readonly kind: "union"; readonly types: readonly Type[] }
+  | { readonly kind: "typeof"; readonly name: string }
+  | { readonly kind: "indexed"; readonly object: Type; readonly index: string }
+  | { readonly kind: "object"; readonly members: readonly Param[] }
+  | { readonly kind: "text"; readonly text: string };
+
+/** `name: T` or `name?: T` (a parameter or an object type member). */
+export interface Param {
+  readonly name: string;
+  readonly optional: boolean;
+  readonly type: Type;
+}
+
+/** A statement or member that may be too long for its line; an opener ends in its stub body. */
+export type Unit =
+  | { readonly kind: "return"; readonly argument: Expr }
+  | { readonly kind: "ifThrow"; readonly test: Expr; readonly argument: Expr }
+  | {
+      readonly kind: "const";
+      readonly exported: boolean;
+      readonly name: string;
+      readonly type: Type | undefined;
+      readonly init: Expr;
+    }
+  | {
+      readonly kind: "property";
+      readonly modifiers: string;
+      readonly name: string;
+      readonly type: Type;
+      readonly init: Expr;
+    }
+  | { readonly kind: "objectProperty"; readonly key: string; readonly value: Expr }
+  | {
+      readonly kind: "typeAlias";
+      readonly exported: boolean;
+      readonly name: string;
+      readonly type: Type;
+    }
+  | {
+      readonly kind: "import";
+      readonly typeOnly: boolean;
+      readonly names: readonly string[];
+      readonly from: string;
+    }
+  | {
+      readonly kind: "method";
+      readonly name: string;
+      readonly params: readonly Param[];
+      readonly returns: Type;
+    }
+  | { readonly kind: "constructor"; readonly param: Param; readonly init: string | undefined };
+
+// ---- Building ------------------------------------------------------------------------------
+
+/** A name, or a dotted path of names (`channel.call`) as member accesses. */
+export function name(path: string): Expr {
+  const [first, ...rest] = path.split(".");
+  let e: Expr = { kind: "name", text: first! };
+  for (const n of rest) e = { kind: "member", object: e, name: n };
+  return e;
+}
+
+/** A string literal already spelled (spelling.ts). */
+export function str(text: string): Expr {
+  return { kind: "string", text };
+}
+
+/** A call `callee<typeArgs>(args)`. */
+export function call(
+  callee: Expr | string,
+  args: readonly Expr[],
+  typeArgs?: readonly Type[],
+): Expr {
+  const c = typeof callee === "string" ? name(callee) : callee;
+  return { kind: "call", isNew: false, callee: c, typeArgs, args };
+}
+
+/** `new callee<typeArgs>(args)`. */
+export function newCall(callee: string, args: readonly Expr[], typeArgs?: readonly Type[]): Expr {
+  return { kind: "call", isNew: true, callee: name(callee), typeArgs, args };
+}
+
+/** `left op right`. */
+export function binary(left: Expr, operator: string, right: Expr): Expr {
+  return { kind: "binary", operator, left, right };
+}
+
+/** An object literal; `broken` when the emitter writes it over several lines. */
+export function object(properties: readonly Property[], broken = false): Expr {
+  return { kind: "object", properties, broken };
+}
+
+/** A type reference `name<args>`. */
+export function ref(typeName: string, args?: readonly Type[]): Type {
+  return { kind: "ref", name: typeName, args };
+}
+
+/** The stub an opener's body is given, to be cut from the printed opener (writer.ts). */
+export const STUB_PROPERTY: Property = { key: "_", value: undefined };
+
+// ---- One line ------------------------------------------------------------------------------
+
+/** The expression on one line, as prettier prints it when it fits. */
+export function flatExpr(e: Expr): string {
+  switch (e.kind) {
+    case "name":
+    case "string":
+    case "number":
+      return e.text;
+    case "member":
+      return `${flatExpr(e.object)}.${e.name}`;
+    case "index":
+      return `${flatExpr(e.object)}[${e.index}]`;
+    case "nonNull":
+      return `${flatExpr(e.expression)}!`;
+    case "call": {
+      const typeArgs = e.typeArgs === undefined ? "" : `<${e.typeArgs.map(flatType).join(", ")}>`;
+      return `${e.isNew ? "new " : ""}${flatExpr(e.callee)}${typeArgs}(${e.args.map(flatExpr).join(", ")})`;
+    }
+    case "array":
+      return `[${e.elements.map(flatExpr).join(", ")}]`;
+    case "object": {
+      if (e.properties.length === 0) return "{}";
+      const props = e.properties.map((p) =>
+        p.value === undefined ? p.key : `${p.key}: ${flatExpr(p.value)}`,
+      );
+      return `{ ${props.join(", ")} }`;
+    }
+    case "binary":
+      return `${flatExpr(e.left)} ${e.operator} ${flatExpr(e.right)}`;
+    case "paren":
+      return `(${flatExpr(e.expression)})`;
+    case "as":
+      return `${flatExpr(e.expression)} as ${flatType(e.type)}`;
+  }
+}
+
+/** The type on one line. */
+export function flatType(t: Type): string {
+  switch (t.kind) {
+    case "ref":
+      return t.args === undefined ? t.name : `${t.name}<${t.args.map(flatType).join(", ")}>`;
+    case "literal":
+    case "text":
+      return t.text;
+    case "array":
+      return `${flatType(t.element)}[]`;
+    case "union":
+      return t.types.map(flatType).join(" | ");
+    case "typeof":
+      return `typeof ${t.name}`;
+    case "indexed":
+      return `${flatType(t.object)}[${t.index}]`;
+    case "object":
+      return t.members.length === 0 ? "{}" : `{ ${t.members.map(flatParam).join("; ")} }`;
+  }
+}
+
+function flatParam(p: Param): string {
+  return `${p.name}${p.optional ? "?" : ""}: ${flatType(p.type)}`;
+}
+
+/** The unit on one line (an opener without its stub body: the line ends at its bracket). */
+export function flatUnit(u: Unit): string {
+  switch (u.kind) {
+    case "return":
+      return `return ${flatExpr(u.argument)};`;
+    case "ifThrow":
+      return `if (${flatExpr(u.test)}) throw ${flatExpr(u.argument)};`;
+    case "const": {
+      const type = u.type === undefined ? "" : `: ${flatType(u.type)}`;
+      return `${u.exported ? "export " : ""}const ${u.name}${type} = ${flatExpr(u.init)};`;
+    }
+    case "property":
+      return `${u.modifiers}${u.name}: ${flatType(u.type)} = ${flatExpr(u.init)};`;
+    case "objectProperty":
+      return `${u.key}: ${flatExpr(u.value)},`;
+    case "typeAlias":
+      return `${u.exported ? "export " : ""}type ${u.name} = ${flatType(u.type)};`;
+    case "import":
+      return `import ${u.typeOnly ? "type " : ""}{ ${u.names.join(", ")} } from ${u.from};`;
+    case "method":
+      return `${u.name}(${u.params.map(flatParam).join(", ")}): ${flatType(u.returns)};`;
+    case "constructor":
+      return `constructor(${flatParam(u.param)}${u.init === undefined ? "" : ` = ${u.init}`}) {`;
+  }
+}
+
+/** An opener's line up to its bracket: the flat unit cut at its stub. */
+export function flatOpener(u: Unit): string {
+  const flat = flatUnit(u);
+  if (u.kind === "constructor") return flat;
+  const stub = flat.lastIndexOf("{ _ }");
+  return stub < 0 ? flat : flat.slice(0, stub + 1);
+}
 
 /**
- * The lines of `unit` (one statement or member of a body of kind `body`, or top-level when
- * undefined), without indentation, as prettier prints them inside `wrapperIndent` columns of
- * wrapper at `printWidth`; undefined when the unit is outside the grammar printed here.
+ * Whether prettier breaks the unit even when it fits: an array of two or more arrays or objects
+ * of two or more items, a broken object, or a width the printer must measure (non-ASCII).
  */
-export async function printUnit(
-  unit: string,
-  body: string | undefined,
-  printWidth: number,
-  wrapperIndent: number,
-): Promise<string[] | undefined> {
-  const parsed = parseUnit(unit, body);
-  if (parsed === undefined) return undefined;
-  docModule ??= import("prettier/doc");
-  const { builders, utils, printer } = await docModule;
-  const doc = new DocBuilder(builders, utils, printWidth).unit(parsed);
-  if (doc === undefined) return undefined;
-  const { formatted } = printer.printDocToString(doc, {
-    printWidth: printWidth - wrapperIndent,
+export function breaksAnyway(u: Unit, flat: string = flatUnit(u)): boolean {
+  return !isAscii(flat) || unitExprs(u).some(breaksExpr);
+}
+
+function unitExprs(u: Unit): Expr[] {
+  switch (u.kind) {
+    case "return":
+      return [u.argument];
+    case "ifThrow":
+      return [u.test, u.argument];
+    case "const":
+    case "property":
+      return [u.init];
+    case "objectProperty":
+      return [u.value];
+    default:
+      return [];
+  }
+}
+
+function breaksExpr(e: Expr): boolean {
+  switch (e.kind) {
+    case "array":
+      return isMatrix(e) || e.elements.some(breaksExpr);
+    case "object":
+      return e.broken || e.properties.some((p) => p.value !== undefined && breaksExpr(p.value));
+    case "call":
+      return breaksExpr(e.callee) || e.args.some(breaksExpr);
+    case "binary":
+      return breaksExpr(e.left) || breaksExpr(e.right);
+    case "member":
+    case "index":
+      return breaksExpr(e.object);
+    case "nonNull":
+    case "paren":
+    case "as":
+      return breaksExpr(e.expression);
+    default:
+      return false;
+  }
+}
+
+/** isConciselyPrintedArray's opposite (array.js): 2+ elements, all arrays or all objects of 2+. */
+function isMatrix(e: Expr & { kind: "array" }): boolean {
+  const first = e.elements[0]?.kind;
+  return (
+    e.elements.length > 1 &&
+    e.elements.every(
+      (x) =>
+        x.kind === first &&
+        ((x.kind === "array" && x.elements.length > 1) ||
+          (x.kind === "object" && x.properties.length > 1)),
+    )
+  );
+}
+
+// ---- Documents -----------------------------------------------------------------------------
+
+type Doc = PrettierDoc.builders.Doc;
+type DocModule = typeof PrettierDoc;
+
+/**
+ * The lines of `unit` printed by prettier's doc printer in `width` columns, without
+ * indentation; undefined when it needs a rule not written here.
+ */
+export function printUnit(docs: DocModule, unit: Unit, width: number): string[] | undefined {
+  let doc: Doc;
+  try {
+    doc = new DocBuilder(docs).statement(unit);
+  } catch (caught) {
+    if (caught === DECLINE) return undefined;
+    throw caught;
+  }
+  const { formatted } = docs.printer.printDocToString(doc, {
+    printWidth: width,
     tabWidth: 2,
     useTabs: false,
   });
   return formatted.split("\n");
 }
 
-/**
- * What prettier prints for `text`, a unit in the wrapper of `body` (format-lines.ts) as the line
- * layout sends it, at `printWidth`; undefined when the unit is outside the grammar printed here.
- */
-export async function printWrappedUnit(
-  text: string,
-  printWidth: number,
-  body: WrappedBody | undefined,
-): Promise<string | undefined> {
-  const wrapper = body === undefined ? undefined : WRAPPERS[body];
-  let unit = text.replace(/\n$/, "");
-  let head: string[] = [];
-  if (wrapper !== undefined) {
-    head = wrapper.head.split("\n");
-    const lines = unit.split("\n");
-    if (lines.length < head.length + 2 || lines.at(-1) !== wrapper.tail) return undefined;
-    if (head.some((h, k) => lines[k] !== h)) return undefined;
-    unit = lines.slice(head.length, -1).join("\n");
-  }
-  const added = wrapper?.indent ?? 0;
-  const printed = await printUnit(unit, body, printWidth, added);
-  if (printed === undefined) return undefined;
-  if (wrapper === undefined) return printed.join("\n") + "\n";
-  const pad = " ".repeat(added);
-  return [
-    ...head.map((h, k) => " ".repeat(2 * k) + h), // prettier indents `case 0:` in its switch
-    ...printed.map((l) => (l === "" ? "" : pad + l)),
-    wrapper.tail,
-    "",
-  ].join("\n");
-}
-
 /** Thrown when a node needs a rule not written here; the unit goes to prettier. */
 const DECLINE = new Error("outside the printed grammar");
 
+/** The file's print width (`.prettierrc.json`). */
+export const PRINT_WIDTH = 100;
+
+type Layout = "break-after-operator" | "never-break-after-operator" | "break-lhs" | "fluid";
+
+/** The kind of node a binary expression sits in: prettier groups an operand unlike its parent. */
+type Parent = "logical" | "binary" | "other";
+
 class DocBuilder {
-  private readonly b: Builders;
-  /** prettier's `willBreak` and `canBreak`, which its printer's layout choices use. */
-  private readonly utils: Utils;
-  /** The width prettier is given (thresholds are fractions of it, not of what is left). */
-  private readonly printWidth: number;
-  constructor(builders: Builders, utils: Utils, printWidth: number) {
-    this.b = builders;
-    this.utils = utils;
-    this.printWidth = printWidth;
+  private readonly b: DocModule["builders"];
+  private readonly utils: DocModule["utils"];
+  constructor(docs: DocModule) {
+    this.b = docs.builders;
+    this.utils = docs.utils;
   }
 
-  unit(unit: Unit): Doc | undefined {
-    try {
-      return this.statement(unit);
-    } catch (caught) {
-      if (caught === DECLINE) return undefined;
-      throw caught;
-    }
-  }
-
-  private statement(unit: Unit): Doc {
+  statement(unit: Unit): Doc {
     const { group, indent, line, softline, ifBreak, join, hardline } = this.b;
     switch (unit.kind) {
       case "return": {
@@ -130,6 +372,10 @@ class DocBuilder {
         const left = [unit.modifiers, unit.name, ": ", this.type(unit.type, "annotation")];
         const layout = this.layout(left, undefined, unit.init);
         return [this.assignment(left, " =", unit.init, layout), ";"];
+      }
+      case "objectProperty": {
+        const layout = this.layout(unit.key, undefined, unit.value, unit.key.length < 5);
+        return [this.assignment(unit.key, ":", unit.value, layout), ","];
       }
       case "typeAlias": {
         if (unit.type.kind !== "union") throw DECLINE;
@@ -163,27 +409,26 @@ class DocBuilder {
       }
       case "constructor": {
         const { name, optional, type } = unit.param;
-        if (type.kind !== "object") throw DECLINE;
+        if (type.kind !== "object" || type.members.length === 0) throw DECLINE;
         const members = join(
           [";", line],
           type.members.map((m) => group(this.param(m))),
         );
-        const param = [
-          name,
-          optional ? "?" : "",
-          ": {",
-          indent([line, members, ifBreak(";")]),
-          line,
-          "}",
-        ];
-        return [
-          "constructor",
-          group(["(", ...param, ")"]),
-          " {",
-          indent([hardline, "_;"]),
-          hardline,
-          "}",
-        ];
+        const object = [": {", indent([line, members, ifBreak(";")]), line, "}"];
+        const param = [name, optional ? "?" : "", ...object];
+        // One parameter with an object type is hugged (shouldHugTheOnlyFunctionParameter); one
+        // with a default value is not: it breaks out like any parameter list.
+        const params =
+          unit.init === undefined
+            ? group(["(", ...param, ")"])
+            : group([
+                "(",
+                indent([softline, group([...param, " = ", unit.init])]),
+                ifBreak(","),
+                softline,
+                ")",
+              ]);
+        return ["constructor", params, " {", indent([hardline, "_;"]), hardline, "}"];
       }
     }
   }
@@ -195,7 +440,14 @@ class DocBuilder {
   /** prettier's chooseLayout (assignment.js) for `const`, class properties and object properties. */
   private layout(left: Doc, annotation: Type | undefined, right: Expr, shortKey = false): Layout {
     if (annotation !== undefined && isComplexTypeAnnotation(annotation)) return "break-lhs";
-    if (right.kind === "binary") return "break-after-operator";
+    if (right.kind === "binary") {
+      if (
+        isLogical(right.operator) &&
+        (right.right.kind === "object" || right.right.kind === "array")
+      )
+        throw DECLINE; // shouldInlineLogicalExpression
+      return "break-after-operator";
+    }
     if (shortKey) return "never-break-after-operator";
     if (right.kind === "string" || this.isPoorlyBreakableChain(right, false))
       return "break-after-operator";
@@ -231,6 +483,8 @@ class DocBuilder {
     const { group, indent, softline, line, ifBreak, join } = this.b;
     switch (e.kind) {
       case "name":
+        if (SPECIAL_NAMES.has(e.text)) throw DECLINE;
+        return e.text;
       case "string":
       case "number":
         return e.text;
@@ -261,25 +515,16 @@ class DocBuilder {
       case "array": {
         if (e.elements.length === 0) return "[]";
         if (e.elements.every((x) => x.kind === "number")) throw DECLINE; // printed with fill
-        const first = e.elements[0]!.kind;
-        const matrix =
-          e.elements.length > 1 &&
-          e.elements.every(
-            (x) =>
-              x.kind === first &&
-              ((x.kind === "array" && x.elements.length > 1) ||
-                (x.kind === "object" && x.properties.length > 1)),
-          );
         const items = join(
           [",", line],
           e.elements.map((x) => group(this.expr(x))),
         );
         return group(["[", indent([softline, items]), ifBreak(","), softline, "]"], {
-          shouldBreak: matrix,
+          shouldBreak: isMatrix(e),
         });
       }
       case "object": {
-        if (e.properties.length === 0) throw DECLINE;
+        if (e.properties.length === 0) return "{}";
         const properties = e.properties.map((p) => {
           if (p.value === undefined) return p.key;
           const shortKey = p.key.length < 5; // tabWidth + 3 (isObjectPropertyWithShortKey)
@@ -311,7 +556,7 @@ class DocBuilder {
 
   /** isLoneShortArgument (utilities): a short name or string, or a literal. */
   private isLoneShortArgument(e: Expr): boolean {
-    const threshold = this.printWidth * 0.25;
+    const threshold = PRINT_WIDTH * 0.25; // of the file's width, not the width left
     if (e.kind === "name") return LITERAL_NAMES.has(e.text) || e.text.length <= threshold;
     if (e.kind === "string") return e.text.length <= threshold;
     if (e.kind === "number") return true;
@@ -331,15 +576,14 @@ class DocBuilder {
     const args = this.args(e.args);
     if (e.isNew) {
       if (e.callee.kind !== "name") throw DECLINE;
-      return ["new ", e.callee.text, typeArgs, args];
+      return ["new ", this.expr(e.callee), typeArgs, args];
     }
-    if (e.callee.kind === "name") return [e.callee.text, typeArgs, args];
+    if (e.callee.kind === "name") return [this.expr(e.callee), typeArgs, args];
     // A member chain of one call (`a.b(…)`) is printed as one group (member-chain.js).
     if (e.callee.kind !== "member" || e.callee.object.kind !== "name" || e.typeArgs !== undefined)
       throw DECLINE;
-    const name = e.callee.name;
-    if (SPECIAL_MEMBERS.has(name)) throw DECLINE;
-    return group([e.callee.object.text, ".", name, args]);
+    if (SPECIAL_MEMBERS.has(e.callee.name)) throw DECLINE;
+    return group([this.expr(e.callee.object), ".", e.callee.name, args]);
   }
 
   /** printCallArguments (call-arguments.js), without function arguments. */
@@ -396,7 +640,10 @@ class DocBuilder {
     switch (t.kind) {
       case "literal":
         return t.text;
+      case "text":
+        throw DECLINE;
       case "ref":
+        if (KEYWORDS.has(t.name) && !TYPE_KEYWORDS.has(t.name)) throw DECLINE;
         return t.args === undefined ? t.name : [t.name, this.typeArgs(t.args)];
       case "typeof":
         return ["typeof ", t.name];
@@ -407,7 +654,7 @@ class DocBuilder {
         if (t.object.kind === "union" || t.object.kind === "object") throw DECLINE;
         return [this.type(t.object, "member"), "[", t.index, "]"];
       case "object": {
-        if (context !== "argument") throw DECLINE;
+        if (context !== "argument" || t.members.length === 0) throw DECLINE;
         const members = join(
           [";", line],
           t.members.map((m) => group(this.param(m))),
@@ -438,9 +685,7 @@ class DocBuilder {
   private binaryChain(e: Expr & { kind: "binary" }, parent: Parent = "other"): Doc {
     const { group, indent } = this.b;
     const parts = this.binaryParts(e, false, parent);
-    // the first group is the head, the rest is indented
-    const head = parts.slice(0, 1);
-    return group([...head, indent(parts.slice(1))]);
+    return group([...parts.slice(0, 1), indent(parts.slice(1))]); // the head, the rest indented
   }
 
   /** printBinaryishExpressions: the flattened operands of one precedence level. */
@@ -474,21 +719,35 @@ class DocBuilder {
   }
 }
 
-/** The kind of node a binary expression sits in: prettier groups an operand unlike its parent. */
-type Parent = "logical" | "binary" | "other";
-
 function unparen(e: Expr): Expr {
   return e.kind === "paren" ? e.expression : e;
 }
 
-/** Literals the parser reads as names. */
+/** Literals among names. */
 const BOOLEANS = new Set(["true", "false"]);
 const LITERAL_NAMES = new Set(["true", "false", "null"]);
 
-type Layout = "break-after-operator" | "never-break-after-operator" | "break-lhs" | "fluid";
-
 /** Members prettier's call printing looks at by name (test calls, promise chains): declined. */
 const SPECIAL_MEMBERS = new Set(["only", "skip", "each"]);
+
+/** Names prettier's printer treats specially as callees or values (test calls, `require`, …). */
+const SPECIAL_NAMES = new Set(
+  (
+    "require define it test describe xit xdescribe xtest fit fdescribe ftest only skip each " +
+    "beforeEach beforeAll afterEach afterAll step waitForAsync fakeAsync inject this super " +
+    "import async function class as await break case catch const continue debugger default " +
+    "delete do else enum export extends finally for if in instanceof let new return switch " +
+    "throw try type typeof var void while with yield keyof infer unique readonly is asserts " +
+    "satisfies any unknown never object symbol bigint string number boolean"
+  ).split(" "),
+);
+
+const KEYWORDS = SPECIAL_NAMES;
+
+/** Keywords that are types on their own. */
+const TYPE_KEYWORDS: ReadonlySet<string> = new Set(
+  "string number boolean bigint void undefined null unknown never any object symbol".split(" "),
+);
 
 function isLogical(operator: string): boolean {
   return operator === "&&" || operator === "||" || operator === "??";
