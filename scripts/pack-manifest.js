@@ -4,7 +4,7 @@
 // `node scripts/pack-manifest.js strip` (prepack) and `restore` (postpack), the way `pinst` does
 // for husky. The original text is kept beside node_modules/ until restored, so a failed pack
 // leaves nothing lost: `node scripts/pack-manifest.js restore` puts it back.
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -24,6 +24,8 @@ if (action === "strip") {
   const text = readFileSync(MANIFEST, "utf8");
   const pkg = JSON.parse(text);
   if (pkg.scripts?.prepare !== undefined) {
+    // node_modules/.cache need not exist yet (a fresh `npm ci` makes none).
+    mkdirSync(dirname(BACKUP), { recursive: true });
     writeFileSync(BACKUP, text);
     delete pkg.scripts.prepare;
     writeAtomically(MANIFEST, `${JSON.stringify(pkg, null, 2)}\n`);
