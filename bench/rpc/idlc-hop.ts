@@ -9,8 +9,9 @@ import {
   type CallOptions,
   type ServiceDescriptor,
 } from "idlc/runtime";
-import { ACCEPT_DELAY_MS, assertSampleReceipt } from "../sample.js";
+import { assertSampleReceipt } from "../sample.js";
 import { idlcSample, loadIdlcModule } from "../codecs/idlc.js";
+import { receiptHandler } from "./idlc.js";
 import { HOST, type RpcAdapter, type RpcConnection, type RpcServerHandle } from "./rpc.js";
 
 interface IdlcOrder {
@@ -35,18 +36,7 @@ export async function loadIdlcHop(withParent: boolean): Promise<RpcAdapter> {
     OrderServiceHandler
   >;
   const sample = idlcSample(module);
-  const back: OrderServiceHandler = {
-    placeOrder(order) {
-      let total = 0n;
-      for (const item of order.items) total += BigInt(item.quantity) * item.unitPriceCents;
-      return module.Receipt.create({
-        orderId: order.id,
-        totalCents: total,
-        acceptedAtMs: order.createdAtMs + BigInt(ACCEPT_DELAY_MS),
-        status: "accepted",
-      });
-    },
-  };
+  const back = receiptHandler(module);
   const system = withParent ? "idlc-hop-parent" : "idlc-hop";
   return {
     system,

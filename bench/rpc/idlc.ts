@@ -20,15 +20,11 @@ interface OrderServiceClient {
   placeOrder(order: unknown): Promise<unknown>;
 }
 
-/** idlc's runtime, framed Compact. */
-export async function loadIdlcRpc(): Promise<RpcAdapter> {
-  const module = await loadIdlcModule();
-  const service = module.OrderService as unknown as ServiceDescriptor<
-    OrderServiceClient,
-    OrderServiceHandler
-  >;
-  const sample = idlcSample(module);
-  const handler: OrderServiceHandler = {
+/** The benchmark's handler: totals the order and answers its receipt (the idlc-hop back end too). */
+export function receiptHandler(
+  module: Awaited<ReturnType<typeof loadIdlcModule>>,
+): OrderServiceHandler {
+  return {
     placeOrder(order) {
       let total = 0n;
       for (const item of order.items) total += BigInt(item.quantity) * item.unitPriceCents;
@@ -40,6 +36,17 @@ export async function loadIdlcRpc(): Promise<RpcAdapter> {
       });
     },
   };
+}
+
+/** idlc's runtime, framed Compact. */
+export async function loadIdlcRpc(): Promise<RpcAdapter> {
+  const module = await loadIdlcModule();
+  const service = module.OrderService as unknown as ServiceDescriptor<
+    OrderServiceClient,
+    OrderServiceHandler
+  >;
+  const sample = idlcSample(module);
+  const handler = receiptHandler(module);
   return {
     system: "idlc",
     description: "idlc runtime server + client, framed Compact, generated service code",
