@@ -93,14 +93,26 @@ async function answerLater(
   try {
     value = await result;
   } catch (error) {
+    if (pastCallersDeadline(context)) return connection.expired(context);
     if (!connection.endCall(context)) return; // abandoned: its slot is already free
     replyError(connection, context, error);
     connection.callFinished();
     return;
   }
+  if (pastCallersDeadline(context)) return connection.expired(context);
   if (!connection.endCall(context)) return;
   replyValue(connection, context, value);
   connection.callFinished();
+}
+
+/**
+ * Whether the caller's deadline (THeader) has passed. The caller has given up by then (its
+ * deadline is never later than the server's copy), so the call is abandoned as at the deadline,
+ * with no reply, whichever timer fired first: the server's, or a downstream call's inherited one
+ * that made the handler fail.
+ */
+function pastCallersDeadline(context: ServerCallContext): boolean {
+  return context.deadline !== undefined && Date.now() >= context.deadline;
 }
 
 /** One client connection on the server. */

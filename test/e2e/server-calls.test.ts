@@ -23,6 +23,40 @@ import { calcAt, calcHandler, Gate, rejection, serve, until } from "../support/r
 /** More than maxInFlightPerConnection (1,024): without abandoning, the connection would wedge. */
 const STUCK = 1_100;
 
+describe("a handler that settles after its caller's deadline", () => {
+  /** Blocks the event loop past `ms` (so no timer can fire first), then settles. */
+  const lateBy = async (ms: number, settle: () => number): Promise<number> => {
+    await Promise.resolve();
+    const until = Date.now() + ms;
+    while (Date.now() < until); // the deadline passes while the handler still runs
+    return settle();
+  };
+
+  for (const [how, settle] of [
+    [
+      "fails",
+      () => {
+        throw new Error("too late");
+      },
+    ],
+    ["succeeds", () => 7],
+  ] as const) {
+    test(`${how}: it is abandoned as at the deadline (no reply; the caller has given up)`, async () => {
+      const { server, port } = await serve(calcHandler({ slow: () => lateBy(80, settle) }));
+      const { calc } = calcAt(port, { transport: "header", retry: false });
+      expect(await calc.add(1, 1, { timeoutMs: 10_000 })).toBe(2); // connected
+      expect(await rejection(calc.slow(1, 1, { timeoutMs: 30 }))).toMatchObject({
+        code: "deadline-exceeded",
+      });
+      await until(() => server.stats().inFlight === 0, "the abandoned call's slot to be free");
+      const { outcomes } = server.stats();
+      expect(outcomes["deadline-exceeded"]).toBe(1);
+      expect(outcomes["internal-error"]).toBe(0);
+      expect(outcomes.ok).toBe(1); // the add
+    });
+  }
+});
+
 describe("handlers that never settle", () => {
   test(`${STUCK} stuck handlers past their THeader deadlines: slots freed, signals fired, the connection still serves`, async () => {
     let started = 0;
