@@ -11,7 +11,7 @@ import {
   writeApplicationException,
   writeExceptionMessage,
 } from "../../runtime/message.js";
-import { hex, toHex } from "./protocol-values.js";
+import { hex, toHex } from "./protocol/protocol-values.js";
 
 describe("multiplexed names", () => {
   test("a client joins service and method with a colon", () => {

@@ -14,12 +14,12 @@ import {
   type ConnectOptions,
   type EtcdSource,
 } from "idlc/runtime";
-import { Calc, type CalcClient } from "../support/calc-service.js";
-import { startEtcd, type TestEtcd } from "../support/etcd.js";
-import { spawnChild, type Child } from "../support/loopback.js";
-import { describeWithTool } from "../support/tools.js";
+import { Calc, type CalcClient } from "../../support/calc-service.js";
+import { startEtcd, type TestEtcd } from "../../support/etcd.js";
+import { spawnChild, type Child } from "../../support/loopback.js";
+import { describeWithTool } from "../../support/tools.js";
 
-const repo = join(import.meta.dirname, "..", "..");
+const repo = join(import.meta.dirname, "..", "..", "..");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function eventually(what: string, check: () => boolean | Promise<boolean>, ms = 20_000) {

@@ -15,7 +15,7 @@ import {
   type EndpointSource,
   type Server,
 } from "idlc/runtime";
-import { Calc, type CalcHandler } from "../support/calc-service.js";
+import { Calc, type CalcHandler } from "../../support/calc-service.js";
 
 const servers: Server[] = [];
 const channels: ClientChannel[] = [];

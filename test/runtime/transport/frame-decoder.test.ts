@@ -2,9 +2,9 @@
 // zero-copy for whole frames, size checked before anything is buffered, backpressure-safe.
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { FrameDecoder, FrameError } from "../../runtime/transport/frame-decoder.js";
-import { writeFrame } from "../../runtime/transport/framed.js";
-import { OutBuffer } from "../../runtime/transport/out-buffer.js";
+import { FrameDecoder, FrameError } from "../../../runtime/transport/frame-decoder.js";
+import { writeFrame } from "../../../runtime/transport/framed.js";
+import { OutBuffer } from "../../../runtime/transport/out-buffer.js";
 
 /** Frames `payloads` back to back. */
 function framesOf(payloads: readonly Uint8Array[]): Uint8Array {

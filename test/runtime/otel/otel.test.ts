@@ -29,7 +29,7 @@ import {
   parseTraceparent,
 } from "idlc/otel";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
-import { Calc, DivideByZero, type CalcHandler } from "../support/calc-service.js";
+import { Calc, DivideByZero, type CalcHandler } from "../../support/calc-service.js";
 
 class TestReader extends MetricReader {
   constructor() {

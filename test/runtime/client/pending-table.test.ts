@@ -3,8 +3,8 @@
 // closes, with calls that outlive the ring (overflow) and seqids that wrap past 2^31-1.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { PendingCall } from "../../runtime/client/pending-call.js";
-import { PendingTable } from "../../runtime/client/pending-table.js";
+import type { PendingCall } from "../../../runtime/client/pending-call.js";
+import { PendingTable } from "../../../runtime/client/pending-table.js";
 
 const MAX_SEQID = 0x7fffffff;
 

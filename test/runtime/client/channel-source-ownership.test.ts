@@ -2,11 +2,11 @@
 // one. Static sources need no closing, so their factory is wrapped here to count `close()`.
 import { afterEach, expect, test, vi } from "vitest";
 import { connect, type EndpointSource } from "idlc/runtime";
-import type * as Static from "../../runtime/registry/static.js";
+import type * as Static from "../../../runtime/registry/static.js";
 
 const made = vi.hoisted(() => ({ closes: 0 }));
 
-vi.mock("../../runtime/registry/static.js", async (importOriginal) => {
+vi.mock("../../../runtime/registry/static.js", async (importOriginal) => {
   const actual = await importOriginal<typeof Static>();
   return {
     ...actual,

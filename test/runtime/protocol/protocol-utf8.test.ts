@@ -3,7 +3,7 @@
 // every length on both sides of each boundary, with a non-ASCII byte at every position, must
 // read exactly as non-fatal TextDecoder reads it.
 import { describe, expect, test } from "vitest";
-import { readUtf8 } from "../../runtime/protocol/utf8.js";
+import { readUtf8 } from "../../../runtime/protocol/utf8.js";
 
 const decoder = new TextDecoder();
 

@@ -2,14 +2,14 @@
 // least-pending, weights, tiers), the consistent-hashing ring (stability, movement on join and
 // leave, next owner), outlier ejection (runs, growth, cap, share, probation) and the retry budget.
 import { describe, expect, test } from "vitest";
-import { createBalancer, type Balance, type Candidate } from "../../runtime/client/balancer.js";
-import { HashRing, hashKeyOf, type RingMember } from "../../runtime/client/hash-ring.js";
+import { createBalancer, type Balance, type Candidate } from "../../../runtime/client/balancer.js";
+import { HashRing, hashKeyOf, type RingMember } from "../../../runtime/client/hash-ring.js";
 import {
   healthyState,
   OutlierDetector,
   resolveOutlierOptions,
-} from "../../runtime/client/outlier.js";
-import { RetryBudget } from "../../runtime/client/retry-budget.js";
+} from "../../../runtime/client/outlier.js";
+import { RetryBudget } from "../../../runtime/client/retry-budget.js";
 
 interface Item extends Candidate {
   name: string;

@@ -4,21 +4,21 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { createWriter, MessageType, TType, type ProtocolName } from "idlc/runtime";
-import { DeadlineScheduler, resolveDeadline, type Deadlined } from "../../runtime/deadline.js";
-import { BufferedDecoder, writeUnframed } from "../../runtime/transport/buffered.js";
-import { detectWire } from "../../runtime/transport/detect.js";
-import { FrameError } from "../../runtime/transport/frame-decoder.js";
-import { writeFrame } from "../../runtime/transport/framed.js";
+import { DeadlineScheduler, resolveDeadline, type Deadlined } from "../../../runtime/deadline.js";
+import { BufferedDecoder, writeUnframed } from "../../../runtime/transport/buffered.js";
+import { detectWire } from "../../../runtime/transport/detect.js";
+import { FrameError } from "../../../runtime/transport/frame-decoder.js";
+import { writeFrame } from "../../../runtime/transport/framed.js";
 import {
   HeaderDecoder,
   HeaderError,
   THeaderKey,
   writeHeaderFrame,
-} from "../../runtime/transport/header.js";
-import { INVALID, MessageScanner, NEED_MORE } from "../../runtime/transport/message-scanner.js";
-import { OutBuffer } from "../../runtime/transport/out-buffer.js";
-import { values } from "./protocol-arbitraries.js";
-import { hex, toHex, ttypeOf, writeValue, type WireValue } from "./protocol-values.js";
+} from "../../../runtime/transport/header.js";
+import { INVALID, MessageScanner, NEED_MORE } from "../../../runtime/transport/message-scanner.js";
+import { OutBuffer } from "../../../runtime/transport/out-buffer.js";
+import { values } from "../protocol/protocol-arbitraries.js";
+import { hex, toHex, ttypeOf, writeValue, type WireValue } from "../protocol/protocol-values.js";
 
 const PROTOCOLS = ["compact", "binary"] as const;
 

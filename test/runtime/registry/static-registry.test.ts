@@ -4,8 +4,8 @@ import {
   createStaticSource,
   formatEndpoint,
   parseEndpoint,
-} from "../../runtime/registry/static.js";
-import { readEndpointValue } from "../../runtime/registry/etcd.js";
+} from "../../../runtime/registry/static.js";
+import { readEndpointValue } from "../../../runtime/registry/etcd.js";
 
 describe("addresses", () => {
   test("host:port and [ipv6]:port parse and format back", () => {

@@ -4,8 +4,8 @@
 import type { Socket } from "node:net";
 import { describe, expect, test } from "vitest";
 import type { MethodDescriptor } from "idlc/runtime";
-import { PendingCall } from "../../runtime/client/pending-call.js";
-import { SendQueue } from "../../runtime/client/send-queue.js";
+import { PendingCall } from "../../../runtime/client/pending-call.js";
+import { SendQueue } from "../../../runtime/client/send-queue.js";
 
 const owner = { expire() {}, cancel() {} };
 const method = { name: "m", oneway: false } as MethodDescriptor;

@@ -18,13 +18,13 @@ import {
   type Server,
   type ServerAddress,
 } from "idlc/runtime";
-import { EtcdClient, type KeyValue } from "../../runtime/registry/etcd-client.js";
-import { Calc, type CalcHandler } from "../support/calc-service.js";
-import { startEtcd, type TestEtcd } from "../support/etcd.js";
-import { freePort, spawnChild, withTimeout } from "../support/loopback.js";
-import { describeWithTool } from "../support/tools.js";
+import { EtcdClient, type KeyValue } from "../../../runtime/registry/etcd-client.js";
+import { Calc, type CalcHandler } from "../../support/calc-service.js";
+import { startEtcd, type TestEtcd } from "../../support/etcd.js";
+import { freePort, spawnChild, withTimeout } from "../../support/loopback.js";
+import { describeWithTool } from "../../support/tools.js";
 
-const repo = join(import.meta.dirname, "..", "..");
+const repo = join(import.meta.dirname, "..", "..", "..");
 
 /** Polls `check` every 25 ms until it returns true; fails with `what` after `timeoutMs`. */
 async function eventually(

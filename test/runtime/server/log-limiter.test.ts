@@ -1,7 +1,7 @@
 // Rate-limited server warnings: one line per kind per interval, then a count of those left out.
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { LogLimiter } from "../../runtime/server/log-limiter.js";
-import type { Logger } from "../../runtime/server/options.js";
+import { LogLimiter } from "../../../runtime/server/log-limiter.js";
+import type { Logger } from "../../../runtime/server/options.js";
 
 function recording(): { lines: string[]; logger: Logger } {
   const lines: string[] = [];

@@ -14,7 +14,7 @@ import {
   type MethodDescriptor,
   type Server,
 } from "idlc/runtime";
-import { Calc, type CalcHandler } from "../support/calc-service.js";
+import { Calc, type CalcHandler } from "../../support/calc-service.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
