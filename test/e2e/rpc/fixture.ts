@@ -1,0 +1,151 @@
+// What the RPC tests over loopback share: servers, channels and raw sockets made through these
+// helpers are closed after each test, and each test file fails on a leaked socket (the hooks
+// below register in every file that imports this module).
+import * as net from "node:net";
+import { afterAll, afterEach, expect } from "vitest";
+import {
+  connect,
+  createServer,
+  type ClientChannel,
+  type ConnectOptions,
+  type Logger,
+  type Server,
+  type ServerOptions,
+} from "idlc/runtime";
+import { Calc, DivideByZero, type CalcHandler } from "../../support/calc-service.js";
+import { withTimeout } from "../../support/loopback.js";
+
+export const warnings: string[] = [];
+export const errors: { message: string; detail: unknown }[] = [];
+export const logger: Logger = {
+  warn: (message) => warnings.push(message),
+  error: (message, detail) => errors.push({ message, detail }),
+};
+
+export const servers: Server[] = [];
+export const channels: ClientChannel[] = [];
+export const sockets: net.Socket[] = [];
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await Promise.all(channels.splice(0).map((c) => c.close()));
+  await Promise.all(servers.splice(0).map((s) => s.close({ graceMs: 0 })));
+  warnings.length = 0;
+  errors.length = 0;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const leaked = process
+    .getActiveResourcesInfo()
+    .filter((r) => r === "TCPSocketWrap" || r === "TCPServerWrap" || r === "TLSWrap");
+  expect(leaked, "sockets left open by the tests").toEqual([]);
+});
+
+/** A promise opened by hand: handlers wait on it to be "slow" without timers. */
+export class Gate {
+  readonly opened: Promise<void>;
+  open!: () => void;
+  constructor() {
+    this.opened = new Promise((resolve) => (this.open = resolve));
+  }
+}
+
+/** Resolves once `predicate` holds, checking every few ms (bounded). */
+export async function until(predicate: () => boolean, what: string): Promise<void> {
+  await withTimeout(
+    (async () => {
+      while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 2));
+    })(),
+    5_000,
+    `waiting for ${what}`,
+  );
+}
+
+/** A Calc handler with plain behaviour; tests override what they need. */
+export function calcHandler(overrides: Partial<CalcHandler> = {}): CalcHandler {
+  return {
+    add: (a, b) => a + b,
+    ping: () => {},
+    notify: () => {},
+    divide: (a, b) => {
+      if (b === 0) throw new DivideByZero(`cannot divide ${a} by zero`);
+      return Math.trunc(a / b);
+    },
+    slow: async (_ms, value) => value,
+    echo: (text) => text,
+    blob: (data) => data,
+    fail: () => {
+      throw new Error("boom: the database is on fire");
+    },
+    context: (c) =>
+      JSON.stringify({
+        service: c.service,
+        method: c.method,
+        peer: c.peer,
+        deadline: c.deadline ?? null,
+        headers: Object.fromEntries(c.headers),
+      }),
+    empty: () => undefined as unknown as number,
+    ...overrides,
+  };
+}
+
+export async function serve(
+  handler: CalcHandler = calcHandler(),
+  options: ServerOptions = {},
+  port = 0,
+): Promise<{ server: Server; port: number }> {
+  const server = createServer({ logger, ...options });
+  server.add(Calc, handler);
+  servers.push(server);
+  const address = await server.listen({ host: "127.0.0.1", port });
+  return { server, port: address.port };
+}
+
+export function open(options: ConnectOptions): ClientChannel {
+  const channel = connect(options);
+  channels.push(channel);
+  return channel;
+}
+
+export function calcAt(
+  port: number,
+  options: Omit<ConnectOptions, "host" | "port" | "addresses" | "endpoints"> = {},
+) {
+  const channel = open({ host: "127.0.0.1", port, ...options } as ConnectOptions);
+  return { channel, calc: Calc.client(channel) };
+}
+
+/** Connects a raw socket, writes `bytes`, and collects what comes back until the server closes. */
+export async function rawExchange(port: number, bytes: Uint8Array): Promise<Buffer> {
+  const socket = net.connect({ host: "127.0.0.1", port });
+  sockets.push(socket);
+  const chunks: Buffer[] = [];
+  socket.on("data", (c: Buffer) => chunks.push(c));
+  socket.on("error", () => {});
+  socket.write(bytes);
+  await withTimeout(
+    new Promise((resolve) => socket.once("close", resolve)),
+    5_000,
+    "the server should close the connection",
+  );
+  return Buffer.concat(chunks);
+}
+
+export function int32(n: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setInt32(0, n);
+  return out;
+}
+
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected the call to fail");
+}
+
+// ---- tests ----
