@@ -1,5 +1,7 @@
-// Servers and channels for loopback RPC tests, closed after each test, with a check that the
-// file left no socket open. Import it from a test file to get the hooks.
+// Servers, channels and raw sockets for loopback RPC tests: whatever these helpers open is closed
+// after each test, and a file that leaves a socket open fails. Importing this module from a test
+// file registers the hooks for that file.
+import * as net from "node:net";
 import { afterAll, afterEach, expect } from "vitest";
 import {
   connect,
@@ -13,28 +15,35 @@ import {
 import { Calc, DivideByZero, type CalcHandler } from "./calc-service.js";
 import { withTimeout } from "./loopback.js";
 
-/** What the servers logged in the current test. */
-export const logged = { warnings: [] as string[], errors: [] as string[] };
-export const quietLogger: Logger = {
-  warn: (message) => logged.warnings.push(message),
-  error: (message) => logged.errors.push(message),
+/** What the servers warned about in the current test. */
+export const warnings: string[] = [];
+/** What the servers reported as errors in the current test, with the detail they logged. */
+export const errors: { message: string; detail: unknown }[] = [];
+/** The servers' logger: it records, so tests can assert on what was logged. */
+export const logger: Logger = {
+  warn: (message) => warnings.push(message),
+  error: (message, detail) => errors.push({ message, detail }),
 };
 
-const servers: Server[] = [];
-const channels: ClientChannel[] = [];
+/** Servers and channels to close after the test (a test that makes its own may push them here). */
+export const servers: Server[] = [];
+export const channels: ClientChannel[] = [];
+/** Raw sockets a test opened, destroyed after it. */
+export const sockets: net.Socket[] = [];
 
 afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
   await Promise.all(channels.splice(0).map((c) => c.close()));
   await Promise.all(servers.splice(0).map((s) => s.close({ graceMs: 0 })));
-  logged.warnings.length = 0;
-  logged.errors.length = 0;
+  warnings.length = 0;
+  errors.length = 0;
 });
 
 afterAll(async () => {
   await new Promise((resolve) => setTimeout(resolve, 20));
   const leaked = process
     .getActiveResourcesInfo()
-    .filter((r) => r === "TCPSocketWrap" || r === "TCPServerWrap");
+    .filter((r) => r === "TCPSocketWrap" || r === "TCPServerWrap" || r === "TLSWrap");
   expect(leaked, "sockets left open by the tests").toEqual([]);
 });
 
@@ -82,24 +91,32 @@ export function calcHandler(overrides: Partial<CalcHandler> = {}): CalcHandler {
     echo: (text) => text,
     blob: (data) => data,
     fail: () => {
-      throw new Error("boom");
+      throw new Error("boom: the database is on fire");
     },
-    context: (c) => JSON.stringify({ deadline: c.deadline ?? null }),
+    context: (c) =>
+      JSON.stringify({
+        service: c.service,
+        method: c.method,
+        peer: c.peer,
+        deadline: c.deadline ?? null,
+        headers: Object.fromEntries(c.headers),
+      }),
     empty: () => undefined as unknown as number,
     ...overrides,
   };
 }
 
-/** A listening Calc server on 127.0.0.1, closed after the test. */
+/** A listening Calc server on 127.0.0.1 (`port` 0: any free one), closed after the test. */
 export async function serve(
   handler: CalcHandler = calcHandler(),
   options: ServerOptions = {},
+  port = 0,
 ): Promise<{ server: Server; port: number }> {
-  const server = createServer({ logger: quietLogger, ...options });
+  const server = createServer({ logger, ...options });
   server.add(Calc, handler);
   servers.push(server);
-  const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-  return { server, port };
+  const address = await server.listen({ host: "127.0.0.1", port });
+  return { server, port: address.port };
 }
 
 /** A channel, closed after the test. */
@@ -116,4 +133,27 @@ export function calcAt(
 ) {
   const channel = open({ host: "127.0.0.1", port, ...options } as ConnectOptions);
   return { channel, calc: Calc.client(channel) };
+}
+
+/** Connects a raw socket, writes `bytes`, and collects what comes back until the server closes. */
+export async function rawExchange(port: number, bytes: Uint8Array): Promise<Buffer> {
+  const socket = net.connect({ host: "127.0.0.1", port });
+  sockets.push(socket);
+  const chunks: Buffer[] = [];
+  socket.on("data", (c: Buffer) => chunks.push(c));
+  socket.on("error", () => {});
+  socket.write(bytes);
+  await withTimeout(
+    new Promise((resolve) => socket.once("close", resolve)),
+    5_000,
+    "the server should close the connection",
+  );
+  return Buffer.concat(chunks);
+}
+
+/** A big-endian int32, as frame sizes are written. */
+export function int32(n: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setInt32(0, n);
+  return out;
 }

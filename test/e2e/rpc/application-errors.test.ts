@@ -1,10 +1,18 @@
 // idlc client ⇄ idlc server over real loopback TCP: application errors. Handlers are deterministic:
-// outcomes and orderings are asserted, never durations (fixture.ts closes every server, channel and
-// socket after each test and fails the file on a leaked socket).
+// outcomes and orderings are asserted, never durations (test/support/rpc-fixture.ts closes every
+// server, channel and socket after each test and fails the file on a leaked socket).
 import { describe, expect, test } from "vitest";
 import { ApplicationError, ApplicationErrorType, type MethodDescriptor } from "idlc/runtime";
 import { Calc, DivideByZero } from "../../support/calc-service.js";
-import { errors, until, calcHandler, serve, open, calcAt, rejection } from "./fixture.js";
+import {
+  errors,
+  until,
+  calcHandler,
+  serve,
+  open,
+  calcAt,
+  rejection,
+} from "../../support/rpc-fixture.js";
 
 describe("application errors", () => {
   test("unknown method and unknown service → UNKNOWN_METHOD; the connection carries on", async () => {
@@ -75,7 +83,7 @@ describe("application errors", () => {
     );
     const { calc } = calcAt(port);
     await calc.notify("x");
-    await until(() => errors.length === 1, "the oneway failure to be logged");
+    await until(() => errors.length === 1, "the oneway failure to be logged", 5_000);
     expect(errors[0]!.message).toMatch(/^oneway handler of Calc\.notify failed/);
     expect(await calc.add(1, 1)).toBe(2); // no stray reply confused the connection
   });

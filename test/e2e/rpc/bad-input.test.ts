@@ -1,6 +1,7 @@
 // idlc client ⇄ idlc server over real loopback TCP: bad input closes only that connection. Handlers
-// are deterministic: outcomes and orderings are asserted, never durations (fixture.ts closes every
-// server, channel and socket after each test and fails the file on a leaked socket).
+// are deterministic: outcomes and orderings are asserted, never durations (test/support/rpc-
+// fixture.ts closes every server, channel and socket after each test and fails the file on a leaked
+// socket).
 import { describe, expect, test } from "vitest";
 import { ApplicationError, ApplicationErrorType, type MethodDescriptor } from "idlc/runtime";
 import { Calc } from "../../support/calc-service.js";
@@ -14,7 +15,7 @@ import {
   rawExchange,
   int32,
   rejection,
-} from "./fixture.js";
+} from "../../support/rpc-fixture.js";
 
 describe("bad input closes only that connection", () => {
   async function withGoodNeighbour(

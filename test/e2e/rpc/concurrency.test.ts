@@ -1,6 +1,6 @@
 // idlc client ⇄ idlc server over real loopback TCP: pipelined calls, matched by seqid. Handlers are
-// deterministic: outcomes and orderings are asserted, never durations (fixture.ts closes every
-// server, channel and socket after each test and fails the file on a leaked socket).
+// deterministic: outcomes and orderings are asserted, never durations (test/support/rpc-fixture.ts
+// closes every server, channel and socket after each test and fails the file on a leaked socket).
 import * as net from "node:net";
 import { describe, expect, test } from "vitest";
 import { createWriter, MessageType } from "idlc/runtime";
@@ -8,7 +8,7 @@ import { FrameDecoder } from "../../../runtime/transport/frame-decoder.js";
 import { writeFrame } from "../../../runtime/transport/framed.js";
 import { OutBuffer } from "../../../runtime/transport/out-buffer.js";
 import { Calc } from "../../support/calc-service.js";
-import { sockets, Gate, until, calcHandler, serve, calcAt } from "./fixture.js";
+import { sockets, Gate, until, calcHandler, serve, calcAt } from "../../support/rpc-fixture.js";
 
 describe("concurrency", () => {
   test("1,000 concurrent calls on one connection, slow and fast mixed, answered out of order", async () => {
@@ -70,7 +70,7 @@ describe("concurrency", () => {
     );
     const { calc } = calcAt(port);
     const calls = Array.from({ length: 10 }, (_, i) => calc.slow(1, i));
-    await until(() => running === 2, "two calls running");
+    await until(() => running === 2, "two calls running", 5_000);
     // Give the server every chance to (wrongly) start more: several turns and timer ticks.
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(running).toBe(2);
@@ -101,11 +101,15 @@ describe("concurrency", () => {
     // 20 checks in a row) below the total. Without backpressure it would run all of them.
     let seen = -1;
     let steady = 0;
-    await until(() => {
-      steady = handled > 0 && handled === seen ? steady + 1 : 0;
-      seen = handled;
-      return steady >= 20;
-    }, "the server to stop taking calls");
+    await until(
+      () => {
+        steady = handled > 0 && handled === seen ? steady + 1 : 0;
+        seen = handled;
+        return steady >= 20;
+      },
+      "the server to stop taking calls",
+      5_000,
+    );
     expect(handled).toBeLessThan(total);
     // Reading again lets everything through.
     const decoder = new FrameDecoder(1 << 20);
@@ -115,7 +119,7 @@ describe("concurrency", () => {
       while (decoder.next()) replies++;
     });
     socket.resume();
-    await until(() => replies === total, "every reply");
+    await until(() => replies === total, "every reply", 5_000);
     expect(handled).toBe(total);
   });
 

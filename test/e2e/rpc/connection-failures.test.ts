@@ -5,7 +5,15 @@ import { describe, expect, test } from "vitest";
 import { RpcError, type EndpointSource } from "idlc/runtime";
 import { Calc } from "../../support/calc-service.js";
 import { freePort } from "../../support/loopback.js";
-import { Gate, until, calcHandler, serve, open, calcAt, rejection } from "./fixture.js";
+import {
+  Gate,
+  until,
+  calcHandler,
+  serve,
+  open,
+  calcAt,
+  rejection,
+} from "../../support/rpc-fixture.js";
 
 describe("connection failures", () => {
   test("server killed mid-call: every pending call rejects with connection-lost; the next reconnects", async () => {
@@ -13,7 +21,7 @@ describe("connection failures", () => {
     const first = await serve(calcHandler({ slow: () => (started++, new Promise(() => {})) }));
     const { calc } = calcAt(first.port);
     const calls = [1, 2, 3].map((i) => calc.slow(1, i));
-    await until(() => started === 3, "three calls running");
+    await until(() => started === 3, "three calls running", 5_000);
     const settled = Promise.allSettled(calls);
     await first.server.close({ graceMs: 0 });
     const outcomes = await settled;
@@ -82,13 +90,13 @@ describe("connection failures", () => {
     const calc = Calc.client(open({ endpoints: source }));
     expect(await calc.echo("?")).toBe("a");
     const pendingOnA = calc.slow(1, 7);
-    await until(() => startedOnA === 1, "the call on A to start");
+    await until(() => startedOnA === 1, "the call on A to start", 5_000);
     current = [{ host: "127.0.0.1", port: b.port }];
     for (const listener of listeners) listener();
     expect(await calc.echo("?")).toBe("b");
     gate.open();
     expect(await pendingOnA).toBe(7); // not cancelled by the switch
-    await until(() => a.server.connections === 0, "the retired connection to close");
+    await until(() => a.server.connections === 0, "the retired connection to close", 5_000);
   });
 
   test("a request larger than the client's maxFrameBytes fails before it is sent", async () => {
@@ -109,7 +117,7 @@ describe("connection failures", () => {
     const { port } = await serve(calcHandler({ slow: () => (started++, new Promise(() => {})) }));
     const { channel, calc } = calcAt(port);
     const call = rejection(calc.slow(1, 1));
-    await until(() => started === 1, "the handler to start");
+    await until(() => started === 1, "the handler to start", 5_000);
     await channel.close();
     expect(await call).toMatchObject({ code: "cancelled" });
     expect(await rejection(calc.add(1, 1))).toMatchObject({ code: "cancelled" });
@@ -119,7 +127,7 @@ describe("connection failures", () => {
     const { server, port } = await serve(calcHandler(), { idleTimeoutMs: 20 });
     const { calc } = calcAt(port);
     expect(await calc.add(1, 1)).toBe(2);
-    await until(() => server.connections === 0, "the idle connection to close");
+    await until(() => server.connections === 0, "the idle connection to close", 5_000);
     expect(await calc.add(2, 2)).toBe(4);
   });
 });

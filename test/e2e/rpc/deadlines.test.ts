@@ -1,10 +1,18 @@
 // idlc client ⇄ idlc server over real loopback TCP: deadlines and cancellation. Handlers are
-// deterministic: outcomes and orderings are asserted, never durations (fixture.ts closes every
-// server, channel and socket after each test and fails the file on a leaked socket).
+// deterministic: outcomes and orderings are asserted, never durations (test/support/rpc-fixture.ts
+// closes every server, channel and socket after each test and fails the file on a leaked socket).
 import { describe, expect, test } from "vitest";
 import { RpcError, type CallContext } from "idlc/runtime";
 import { Calc } from "../../support/calc-service.js";
-import { Gate, until, calcHandler, serve, open, calcAt, rejection } from "./fixture.js";
+import {
+  Gate,
+  until,
+  calcHandler,
+  serve,
+  open,
+  calcAt,
+  rejection,
+} from "../../support/rpc-fixture.js";
 
 describe("deadlines and cancellation", () => {
   test("a timeout rejects with deadline-exceeded; the late reply is dropped quietly", async () => {
@@ -57,7 +65,7 @@ describe("deadlines and cancellation", () => {
     const { calc } = calcAt(port);
     const controller = new AbortController();
     const call = calc.slow(1, 1, { signal: controller.signal });
-    await until(() => started === 1, "the handler to start");
+    await until(() => started === 1, "the handler to start", 5_000);
     controller.abort(new Error("user went away"));
     const error = await rejection(call);
     expect(error).toMatchObject({ code: "cancelled" });
@@ -153,7 +161,7 @@ describe("deadlines and cancellation", () => {
     );
     const { channel, calc } = calcAt(port);
     const call = rejection(calc.slow(1, 1));
-    await until(() => started === 1, "the handler to start");
+    await until(() => started === 1, "the handler to start", 5_000);
     await channel.close();
     expect(await call).toMatchObject({ code: "cancelled" });
     await aborted.opened;

@@ -1,6 +1,6 @@
 // idlc client ⇄ idlc server over real loopback TCP: the generated commerce module. Handlers are
-// deterministic: outcomes and orderings are asserted, never durations (fixture.ts closes every
-// server, channel and socket after each test and fails the file on a leaked socket).
+// deterministic: outcomes and orderings are asserted, never durations (test/support/rpc-fixture.ts
+// closes every server, channel and socket after each test and fails the file on a leaked socket).
 import { describe, expect, test } from "vitest";
 import type { ApplicationError } from "idlc/runtime";
 import { ApplicationErrorType, createServer } from "idlc/runtime";
@@ -12,7 +12,7 @@ import {
   type UserServiceHandler,
 } from "../../../generated/commerce.js";
 import { Calc } from "../../support/calc-service.js";
-import { logger, servers, calcHandler, open, rejection } from "./fixture.js";
+import { logger, servers, calcHandler, open, rejection } from "../../support/rpc-fixture.js";
 
 describe("generated code (commerce)", () => {
   test("UserService over both protocols: values, declared exceptions, inherited methods", async () => {

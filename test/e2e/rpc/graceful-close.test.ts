@@ -1,8 +1,8 @@
 // idlc client ⇄ idlc server over real loopback TCP: graceful close. Handlers are deterministic:
-// outcomes and orderings are asserted, never durations (fixture.ts closes every server, channel and
-// socket after each test and fails the file on a leaked socket).
+// outcomes and orderings are asserted, never durations (test/support/rpc-fixture.ts closes every
+// server, channel and socket after each test and fails the file on a leaked socket).
 import { describe, expect, test } from "vitest";
-import { Gate, until, calcHandler, serve, calcAt, rejection } from "./fixture.js";
+import { Gate, until, calcHandler, serve, calcAt, rejection } from "../../support/rpc-fixture.js";
 
 describe("graceful close", () => {
   test("running calls finish, then the server is gone", async () => {
@@ -19,7 +19,7 @@ describe("graceful close", () => {
     );
     const { calc } = calcAt(port);
     const calls = [1, 2, 3].map((i) => calc.slow(1, i));
-    await until(() => started === 3, "three calls running");
+    await until(() => started === 3, "three calls running", 5_000);
     const closed = server.close({ graceMs: 10_000 });
     let done = false;
     void closed.then(() => (done = true));
@@ -46,7 +46,7 @@ describe("graceful close", () => {
     );
     const { calc } = calcAt(port);
     const call = rejection(calc.slow(1, 1));
-    await until(() => started === 1, "the handler to start");
+    await until(() => started === 1, "the handler to start", 5_000);
     await server.close({ graceMs: 20 });
     expect(await call).toMatchObject({ code: "connection-lost" });
     await aborted.opened;

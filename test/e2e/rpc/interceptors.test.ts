@@ -1,6 +1,6 @@
 // idlc client ⇄ idlc server over real loopback TCP: interceptors. Handlers are deterministic:
-// outcomes and orderings are asserted, never durations (fixture.ts closes every server, channel and
-// socket after each test and fails the file on a leaked socket).
+// outcomes and orderings are asserted, never durations (test/support/rpc-fixture.ts closes every
+// server, channel and socket after each test and fails the file on a leaked socket).
 import { describe, expect, test } from "vitest";
 import {
   ApplicationError,
@@ -11,7 +11,14 @@ import {
   type ServerInterceptor,
 } from "idlc/runtime";
 import { Calc } from "../../support/calc-service.js";
-import { logger, servers, calcHandler, serve, calcAt, rejection } from "./fixture.js";
+import {
+  logger,
+  servers,
+  calcHandler,
+  serve,
+  calcAt,
+  rejection,
+} from "../../support/rpc-fixture.js";
 
 describe("interceptors", () => {
   function tag(log: string[], name: string): ClientInterceptor & ServerInterceptor {

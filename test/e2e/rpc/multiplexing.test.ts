@@ -1,11 +1,19 @@
 // idlc client ⇄ idlc server over real loopback TCP: multiplexing. Handlers are deterministic:
-// outcomes and orderings are asserted, never durations (fixture.ts closes every server, channel and
-// socket after each test and fails the file on a leaked socket).
+// outcomes and orderings are asserted, never durations (test/support/rpc-fixture.ts closes every
+// server, channel and socket after each test and fails the file on a leaked socket).
 import { describe, expect, test } from "vitest";
 import type { ApplicationError } from "idlc/runtime";
 import { ApplicationErrorType, createServer } from "idlc/runtime";
 import { Calc, Echo } from "../../support/calc-service.js";
-import { logger, servers, calcHandler, serve, open, calcAt, rejection } from "./fixture.js";
+import {
+  logger,
+  servers,
+  calcHandler,
+  serve,
+  open,
+  calcAt,
+  rejection,
+} from "../../support/rpc-fixture.js";
 
 describe("multiplexing", () => {
   async function twoServices(): Promise<number> {

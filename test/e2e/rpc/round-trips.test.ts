@@ -1,10 +1,10 @@
 // idlc client ⇄ idlc server over real loopback TCP: every transport and protocol round-trips
 // values. Handlers are deterministic: outcomes and orderings are asserted, never durations
-// (fixture.ts closes every server, channel and socket after each test and fails the file on a
-// leaked socket).
+// (test/support/rpc-fixture.ts closes every server, channel and socket after each test and fails
+// the file on a leaked socket).
 import { describe, expect, test } from "vitest";
 import { DivideByZero } from "../../support/calc-service.js";
-import { Gate, calcHandler, serve, calcAt, rejection } from "./fixture.js";
+import { Gate, calcHandler, serve, calcAt, rejection } from "../../support/rpc-fixture.js";
 
 describe("round trips", () => {
   const matrix = (["framed", "buffered", "header"] as const).flatMap((transport) =>

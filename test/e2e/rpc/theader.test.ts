@@ -1,11 +1,11 @@
 // idlc client ⇄ idlc server over real loopback TCP: the THeader transport. Handlers are
-// deterministic: outcomes and orderings are asserted, never durations (fixture.ts closes every
-// server, channel and socket after each test and fails the file on a leaked socket).
+// deterministic: outcomes and orderings are asserted, never durations (test/support/rpc-fixture.ts
+// closes every server, channel and socket after each test and fails the file on a leaked socket).
 import { describe, expect, test } from "vitest";
 import { ApplicationErrorType, createReader, MessageType } from "idlc/runtime";
 import { readApplicationException } from "../../../runtime/message.js";
 import { HeaderDecoder } from "../../../runtime/transport/header.js";
-import { serve, calcAt, rawExchange } from "./fixture.js";
+import { serve, calcAt, rawExchange } from "../../support/rpc-fixture.js";
 
 describe("THeader", () => {
   test("user headers, channel headers, request id and deadline reach the handler's context", async () => {

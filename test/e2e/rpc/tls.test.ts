@@ -1,13 +1,13 @@
 // idlc client ⇄ idlc server over real loopback TCP: TLS. Handlers are deterministic: outcomes and
-// orderings are asserted, never durations (fixture.ts closes every server, channel and socket after
-// each test and fails the file on a leaked socket).
+// orderings are asserted, never durations (test/support/rpc-fixture.ts closes every server, channel
+// and socket after each test and fails the file on a leaked socket).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect } from "vitest";
 import { requireTool, testWithTool } from "../../support/tools.js";
-import { calcHandler, serve, calcAt, rejection } from "./fixture.js";
+import { calcHandler, serve, calcAt, rejection } from "../../support/rpc-fixture.js";
 
 describe("TLS", () => {
   let dir: string | undefined;
