@@ -18,6 +18,7 @@ import { connect, type Balance } from "idlc/runtime";
 import { ProductService } from "../generated/commerce.js";
 import { BENCH_QUERY } from "./cores/catalog-search.js";
 import { Child, canPin, killAllChildren } from "./runner/spawn.js";
+import { median, percentile } from "./runner/stats.js";
 
 /** What a run measures. */
 interface Settings {
@@ -130,11 +131,9 @@ async function runLoop(
       child.send({ type: "served?" });
       servedPerProcess.push(Number((await child.expect("served", READY_TIMEOUT_MS)).calls));
     }
-    latencies.sort((a, b) => a - b);
-    const p99Ms = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))];
     return {
       callsPerSecond: latencies.length / (settings.measureMs / 1000),
-      p99Ms: p99Ms ?? NaN,
+      p99Ms: percentile(Float64Array.from(latencies).sort(), 99),
       servedPerProcess,
     };
   } finally {
@@ -157,12 +156,6 @@ const SLOW_WORK = 4;
 /** A fast and a slow replica, under one balancing policy. */
 async function measureBalance(balance: Balance, settings: Settings): Promise<BalanceMeasurement> {
   return { balance, ...(await runLoop([1, SLOW_WORK], balance, settings)) };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = values.toSorted((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
