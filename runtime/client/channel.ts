@@ -2,7 +2,7 @@
 // A call passes, outermost first: user interceptors → retry → deadline → pick endpoint → send
 // (interceptor.ts). Picking takes the call's hash key to its owner on the ring when it has one
 // (hash-ring.ts), else asks the balancer (balancer.ts), both skipping ejected endpoints
-// (outlier.ts); then the endpoint gives its least loaded connection. Retries (retrying-call.ts)
+// (outlier.ts); then the endpoint gives its least loaded connection. Retries (retry.ts)
 // go to another endpoint than the one that failed, within the deadline and the retry budget.
 // Until a discovery source has read its endpoints once (`EndpointSource.ready`), "pick endpoint"
 // parks calls in one shared wait, bounded by each call's own deadline and signal.
@@ -20,7 +20,7 @@ import type { CallOptions, Channel, MethodDescriptor } from "../service.js";
 import { hostPort } from "../transport/socket.js";
 import { createBalancer, type Balancer } from "./balancer.js";
 import { errorText } from "./call-errors.js";
-import type { ClientConnection } from "./connection.js";
+import { ClientConnection } from "./connection.js";
 import { ChannelEndpoint, weightOf, type EndpointFleet, type EndpointStats } from "./endpoint.js";
 import { HashRing, hashKeyOf } from "./hash-ring.js";
 import {
@@ -29,9 +29,9 @@ import {
   type ResolvedChannelOptions,
 } from "./options.js";
 import { OutlierDetector, type Ejectable } from "./outlier.js";
-import { PendingCall, type CallOwner } from "./pending-call.js";
+import { PendingCall, type CallOwner, type Retrier } from "./pending-call.js";
 import { RetryBudget } from "./retry-budget.js";
-import { RetryingCall, type RetryHost } from "./retrying-call.js";
+import { retryFailed, type RetryHost, type RetryState } from "./retry.js";
 
 /** A Channel that owns connections: close it when done. */
 export interface ClientChannel extends Channel {
@@ -72,27 +72,9 @@ export function connect(options: ConnectOptions): ClientChannel {
   return new PooledChannel(options);
 }
 
-/** A call parked until the endpoint source is ready, with what it needs to be sent then. */
-class WaitingCall extends PendingCall {
-  readonly args: readonly unknown[];
-  readonly options: CallOptions | undefined;
-
-  constructor(
-    owner: CallOwner,
-    service: string,
-    method: MethodDescriptor,
-    args: readonly unknown[],
-    options: CallOptions | undefined,
-  ) {
-    super(owner, service, method);
-    this.args = args;
-    this.options = options;
-  }
-}
-
 const WAITING = "waiting for the endpoint source's first read";
 
-class PooledChannel implements ClientChannel, CallOwner, EndpointFleet, RetryHost {
+class PooledChannel implements ClientChannel, CallOwner, EndpointFleet, RetryHost, Retrier {
   private readonly options: ResolvedChannelOptions;
   private readonly source: EndpointSource;
   /** Whether the channel made `source` (and so closes it), or was given it. */
@@ -125,7 +107,7 @@ class PooledChannel implements ClientChannel, CallOwner, EndpointFleet, RetryHos
   /** A `source.ready()` is in flight, shared by every waiting call. */
   private readying = false;
   /** Calls made while there was no endpoint and the source was not ready yet. */
-  private readonly waiting = new Set<WaitingCall>();
+  private readonly waiting = new Set<PendingCall>();
   private closed = false;
 
   constructor(options: ConnectOptions) {
@@ -203,7 +185,7 @@ class PooledChannel implements ClientChannel, CallOwner, EndpointFleet, RetryHos
   expire(call: PendingCall): void {
     if (call.done) return;
     const budget = Number.isNaN(call.budgetMs) ? "" : ` of ${Math.round(call.budgetMs)} ms`;
-    this.settleWaiting(call as WaitingCall).reject(
+    this.settleWaiting(call).reject(
       this.waitError(
         call,
         RpcErrorCode.DEADLINE_EXCEEDED,
@@ -215,7 +197,7 @@ class PooledChannel implements ClientChannel, CallOwner, EndpointFleet, RetryHos
   cancel(call: PendingCall, reason: unknown): void {
     if (call.done) return;
     const why = reason instanceof Error ? `: ${reason.message}` : "";
-    this.settleWaiting(call as WaitingCall).reject(
+    this.settleWaiting(call).reject(
       this.waitError(call, RpcErrorCode.CANCELLED, `cancelled while ${WAITING}${why}`, reason),
     );
   }
@@ -240,10 +222,18 @@ class PooledChannel implements ClientChannel, CallOwner, EndpointFleet, RetryHos
     }
     this.calls++;
     const endpoint = this.pick(method, args, options, undefined);
+    endpoint.calls++;
+    const name = this.messageName(service, method);
     if (this.options.retryAttempts <= 1)
-      return this.attempt(endpoint, service, method, args, options);
+      return endpoint.connection().send(service, name, method, args, options);
     this.budget.called(Date.now());
-    return new RetryingCall(this, endpoint, service, method, args, options).promise;
+    return endpoint.connection().send(service, name, method, args, options, this);
+  }
+
+  // ---- Retrier (of calls of this channel) ----
+
+  retried(call: PendingCall, error: unknown): boolean {
+    return retryFailed(this, call, error);
   }
 
   // ---- RetryHost (of retrying calls) ----
@@ -256,26 +246,20 @@ class PooledChannel implements ClientChannel, CallOwner, EndpointFleet, RetryHos
     return this.options.retryDelayMs;
   }
 
-  get defaultTimeoutMs(): number | undefined {
-    return this.options.timeoutMs;
-  }
-
   /** Whether the channel still has endpoints to try (it may have closed, or lost them all). */
   get open(): boolean {
     return !this.closed && this.endpoints.length > 0;
   }
 
-  /** Sends one attempt of a call to `endpoint`. */
-  attempt(
-    endpoint: ChannelEndpoint,
-    service: string,
-    method: MethodDescriptor,
-    args: readonly unknown[],
-    options: CallOptions | undefined,
-  ): Promise<unknown> {
+  endpointOf(call: PendingCall): ChannelEndpoint | undefined {
+    const owner = call.owner;
+    return owner instanceof ClientConnection ? this.known.get(owner.peer) : undefined;
+  }
+
+  resend(endpoint: ChannelEndpoint, previous: PendingCall, state: RetryState): void {
     endpoint.calls++;
-    const name = this.messageName(service, method);
-    return endpoint.connection().send(service, name, method, args, options);
+    const name = this.messageName(previous.service, previous.method);
+    endpoint.connection().resend(previous, name, state);
   }
 
   /**
@@ -326,8 +310,10 @@ class PooledChannel implements ClientChannel, CallOwner, EndpointFleet, RetryHos
     args: readonly unknown[],
     options: CallOptions | undefined,
   ): Promise<unknown> {
-    const call = new WaitingCall(this, service, method, args, options);
+    const call = new PendingCall(this, service, method);
     const promise = call.promise();
+    call.args = args;
+    call.options = options;
     const aborted = call.prepare(options, this.options.timeoutMs);
     if (aborted !== undefined) {
       this.cancel(call, aborted.reason);
@@ -383,7 +369,7 @@ class PooledChannel implements ClientChannel, CallOwner, EndpointFleet, RetryHos
   }
 
   /** Takes a waiting call out of the wait, the deadline scheduler and its signals' watch. */
-  private settleWaiting(call: WaitingCall): WaitingCall {
+  private settleWaiting(call: PendingCall): PendingCall {
     this.waiting.delete(call);
     call.finish(this.scheduler);
     return call;

@@ -15,7 +15,7 @@ import { MessageType } from "../protocol/ttype.js";
 import type { CallOptions, MethodDescriptor } from "../service.js";
 import { FrameError, type MessageDecoder } from "../transport/frame-decoder.js";
 import { HeaderDecoder, THeaderKey } from "../transport/header.js";
-import { EARLY_FLUSH_BYTES, OutBuffer } from "../transport/out-buffer.js";
+import { EARLY_FLUSH_BYTES, OutBuffer, PARTIAL_FLUSH_MESSAGES } from "../transport/out-buffer.js";
 import { hostPort, openSocket } from "../transport/socket.js";
 import { createMessageDecoder, writeMessage } from "../transport/transports.js";
 import {
@@ -31,7 +31,8 @@ import type { Pickable } from "./balancer.js";
 import { callHeaders } from "./call-headers.js";
 import type { ResolvedChannelOptions } from "./options.js";
 import type { CallOutcomes } from "./outlier.js";
-import { PendingCall, type CallOwner } from "./pending-call.js";
+import { PendingCall, type CallOwner, type Retrier } from "./pending-call.js";
+import type { RetryState } from "./retry.js";
 import { PendingTable } from "./pending-table.js";
 import { describeForeignReply, multiplexedHint } from "./reply-hints.js";
 import { isBlocked, SendQueue } from "./send-queue.js";
@@ -56,6 +57,8 @@ export class ClientConnection implements Pickable, CallOwner {
   private oneways: PendingCall[] = [];
   private readonly out = new OutBuffer();
   private flushScheduled = false;
+  /** Calls written to `out` since the last socket write. */
+  private unflushed = 0;
   /** Calls waiting for the socket (not open yet, or blocked). */
   private readonly queue = new SendQueue();
   /** The kernel did not take the last write: calls queue until "drain". */
@@ -129,7 +132,8 @@ export class ClientConnection implements Pickable, CallOwner {
 
   /**
    * Sends one call; resolves with its result. `name` is the message name (`Service:method` or
-   * the bare method name). Every failure rejects with an RpcError or a declared exception.
+   * the bare method name). Every failure rejects with an RpcError or a declared exception, once
+   * `retrier` (the channel, if it retries) has declined to try the call again.
    */
   send(
     service: string,
@@ -137,43 +141,65 @@ export class ClientConnection implements Pickable, CallOwner {
     method: MethodDescriptor,
     args: readonly unknown[],
     options: CallOptions | undefined,
+    retrier?: Retrier,
   ): Promise<unknown> {
     const call = new PendingCall(this, service, method);
     const promise = call.promise();
+    call.args = args;
+    call.options = options;
+    call.retrier = retrier;
+    this.start(call, name);
+    return promise;
+  }
+
+  /** Sends another attempt of the failed call `previous` (retry.ts): it settles the same Promise. */
+  resend(previous: PendingCall, name: string, state: RetryState): void {
+    const call = new PendingCall(this, previous.service, previous.method);
+    call.resolve = previous.resolve;
+    call.reject = previous.reject;
+    call.args = previous.args;
+    call.options = state.options;
+    call.retrier = previous.retrier;
+    call.retryState = state;
+    this.start(call, name);
+  }
+
+  private start(call: PendingCall, name: string): void {
+    const { method, options } = call;
     if (this.state === "closed") {
       call.done = true;
-      call.reject(callError(call, this.peer, RpcErrorCode.CANCELLED, "the channel is closed"));
-      return promise;
+      call.fail(callError(call, this.peer, RpcErrorCode.CANCELLED, "the channel is closed"));
+      return;
     }
     const aborted = call.prepare(options, this.options.timeoutMs);
     if (aborted !== undefined) {
       call.done = true;
-      call.reject(cancelledError(call, this.peer, aborted.reason));
-      return promise;
+      call.fail(cancelledError(call, this.peer, aborted.reason));
+      return;
     }
     const deadline = call.deadline;
     if (deadline !== undefined && deadline <= call.startedAt) {
       this.settle(call);
-      call.reject(deadlineError(call, this.peer));
-      return promise;
+      call.fail(deadlineError(call, this.peer));
+      return;
     }
 
     const direct = this.state === "open" && !this.blocked;
     if (!direct && this.queueIsFull()) {
       this.settle(call);
-      call.reject(this.queueFull(call));
-      return promise;
+      call.fail(this.queueFull(call));
+      return;
     }
     const seqid = this.pending.nextSeqid();
     const w = this.writer;
     try {
       w.reset();
       w.messageBegin(name, method.oneway ? MessageType.ONEWAY : MessageType.CALL, seqid);
-      method.writeArgs(w, args);
+      method.writeArgs(w, call.args);
       if (w.length > this.options.maxFrameBytes) {
         this.settle(call);
-        call.reject(requestTooLarge(call, this.peer, w.length, this.options.maxFrameBytes));
-        return promise;
+        call.fail(requestTooLarge(call, this.peer, w.length, this.options.maxFrameBytes));
+        return;
       }
       const { transport, protocol, headers } = this.options;
       const frameHeaders =
@@ -183,7 +209,7 @@ export class ClientConnection implements Pickable, CallOwner {
       writeMessage(this.out, transport, protocol, w.bytes(), seqid, frameHeaders);
     } catch (error) {
       this.settle(call);
-      call.reject(
+      call.fail(
         callError(
           call,
           this.peer,
@@ -192,7 +218,7 @@ export class ClientConnection implements Pickable, CallOwner {
           error,
         ),
       );
-      return promise;
+      return;
     }
     call.seqid = seqid;
     if (!method.oneway) this.pending.add(call);
@@ -204,7 +230,6 @@ export class ClientConnection implements Pickable, CallOwner {
       this.queue.push(call, this.out.take()!, options?.waitForReady === true);
       if (this.state !== "open") this.kick();
     }
-    return promise;
   }
 
   /** Whether a call that would queue must be refused; settled queued calls do not count. */
@@ -278,7 +303,7 @@ export class ClientConnection implements Pickable, CallOwner {
   expire(call: PendingCall): void {
     if (call.done) return;
     this.settle(call);
-    call.reject(deadlineError(call, this.peer, this.connectingNote()));
+    call.fail(deadlineError(call, this.peer, this.connectingNote()));
   }
 
   /** What a call that is still waiting for a connection was waiting through, for its message. */
@@ -293,7 +318,7 @@ export class ClientConnection implements Pickable, CallOwner {
   cancel(call: PendingCall, reason: unknown): void {
     if (call.done) return;
     this.settle(call);
-    call.reject(cancelledError(call, this.peer, reason));
+    call.fail(cancelledError(call, this.peer, reason));
   }
 
   // ---- sending ----
@@ -309,7 +334,9 @@ export class ClientConnection implements Pickable, CallOwner {
   private kick(): void {
     switch (this.state) {
       case "open":
-        if (this.out.pending >= EARLY_FLUSH_BYTES) this.writeOut();
+        // A big batch's first calls go out while the rest are made (out-buffer.ts).
+        if (++this.unflushed >= PARTIAL_FLUSH_MESSAGES || this.out.pending >= EARLY_FLUSH_BYTES)
+          this.writeOut();
         if (!this.flushScheduled) {
           this.flushScheduled = true;
           if (this.pending.size <= 1) process.nextTick(this.flushNow);
@@ -335,6 +362,7 @@ export class ClientConnection implements Pickable, CallOwner {
 
   /** Writes what is pending (one socket write) and resolves the oneway calls it carried. */
   private writeOut(): void {
+    this.unflushed = 0;
     const socket = this.socket!;
     const bytes = this.out.take();
     if (bytes !== undefined) {
@@ -475,7 +503,7 @@ export class ClientConnection implements Pickable, CallOwner {
     for (const call of this.queue.keepWaitingForReady(this.options.connectTimeoutMs)) {
       this.settle(call);
       this.outcomes?.failed(RpcErrorCode.UNAVAILABLE);
-      call.reject(callError(call, this.peer, RpcErrorCode.UNAVAILABLE, why));
+      call.fail(callError(call, this.peer, RpcErrorCode.UNAVAILABLE, why));
     }
     return new Set(this.queue.calls());
   }
@@ -494,7 +522,7 @@ export class ClientConnection implements Pickable, CallOwner {
       }
       this.settle(call);
       this.outcomes?.failed(code);
-      call.reject(callError(call, this.peer, code, why));
+      call.fail(callError(call, this.peer, code, why));
     }
   }
 
@@ -561,14 +589,14 @@ export class ClientConnection implements Pickable, CallOwner {
       try {
         ex = readApplicationException(r);
       } catch (error) {
-        call.reject(replyError(call, this.peer, error));
+        call.fail(replyError(call, this.peer, error));
         return;
       }
       const hint = this.options.multiplexed ? multiplexedHint(call, ex) : "";
       const error = applicationError(call, this.peer, ex, hint);
       if (error.code === RpcErrorCode.OVERLOADED) this.outcomes?.failed(error.code);
       else this.outcomes?.succeeded();
-      call.reject(error);
+      call.fail(error);
       return;
     }
     this.outcomes?.succeeded();
@@ -576,7 +604,7 @@ export class ClientConnection implements Pickable, CallOwner {
     try {
       result = call.method.readResult?.(r); // absent only for oneway methods, never read
     } catch (error) {
-      call.reject(replyError(call, this.peer, error));
+      call.fail(replyError(call, this.peer, error));
       return;
     }
     call.resolve(result);

@@ -1,12 +1,13 @@
 // One call awaiting its reply. It is the only object a call allocates besides the Promise the
 // caller awaits: it is its own deadline-heap entry and its own abort watcher (abort-watch.ts
-// keeps one listener per signal, shared by all its calls) and its own link in its parent
-// context's cancel scope (cancel-scope.ts), so no closure, timer or AbortController is created
-// per call.
+// keeps one listener per signal, shared by all its calls), its own link in its parent
+// context's cancel scope (cancel-scope.ts) and it carries what a retry needs (retry.ts), so no
+// closure, timer, AbortController or second Promise is created per call.
 import { CancelScope, type ScopeLink } from "../cancel-scope.js";
 import { resolveDeadline, type DeadlineScheduler, type Deadlined } from "../deadline.js";
 import type { CallOptions, MethodDescriptor } from "../service.js";
 import { unwatchAbort, watchAbort, type AbortWatcher } from "./abort-watch.js";
+import type { RetryState } from "./retry.js";
 
 /** What settles a pending call when its deadline passes or its signal aborts. */
 export interface CallOwner {
@@ -15,12 +16,20 @@ export interface CallOwner {
   cancel(call: PendingCall, reason: unknown): void;
 }
 
+/** Decides whether a failed attempt is tried again (a retrying channel, retry.ts). */
+export interface Retrier {
+  /** True if `call` will be tried again (its next attempt settles the Promise). */
+  retried(call: PendingCall, error: unknown): boolean;
+}
+
 /** Why a call was cancelled before it started (its signal or parent was already aborted). */
 export interface Cancelled {
   readonly reason: unknown;
 }
 
 function noop(): void {}
+
+const NO_ARGS: readonly unknown[] = [];
 
 /** A call sent (or about to be) on a connection, until it settles. */
 export class PendingCall implements Deadlined, AbortWatcher, ScopeLink {
@@ -43,6 +52,14 @@ export class PendingCall implements Deadlined, AbortWatcher, ScopeLink {
   scopePrev: ScopeLink | undefined = undefined;
   scopeNext: ScopeLink | undefined = undefined;
 
+  /** The arguments and options it was made with (for a retry, or a call parked by its channel). */
+  args: readonly unknown[] = NO_ARGS;
+  options: CallOptions | undefined = undefined;
+  /** Its channel when that retries failed attempts; undefined: a failure is final. */
+  retrier: Retrier | undefined = undefined;
+  /** Set on the attempts after the first (retry.ts). */
+  retryState: RetryState | undefined = undefined;
+
   readonly owner: CallOwner;
   readonly service: string;
   readonly method: MethodDescriptor;
@@ -51,6 +68,12 @@ export class PendingCall implements Deadlined, AbortWatcher, ScopeLink {
     this.owner = owner;
     this.service = service;
     this.method = method;
+  }
+
+  /** Fails the attempt: rejects the Promise, unless the retrier tries the call again. */
+  fail(error: unknown): void {
+    const retrier = this.retrier;
+    if (retrier === undefined || !retrier.retried(this, error)) this.reject(error);
   }
 
   /**

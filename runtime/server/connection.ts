@@ -22,7 +22,7 @@ import { detectWire } from "../transport/detect.js";
 import type { TransportName } from "../transport/transports.js";
 import { FrameError, type MessageDecoder } from "../transport/frame-decoder.js";
 import { HeaderDecoder, HeaderError, THeaderKey, type HeaderEntry } from "../transport/header.js";
-import { EARLY_FLUSH_BYTES, OutBuffer } from "../transport/out-buffer.js";
+import { EARLY_FLUSH_BYTES, OutBuffer, PARTIAL_FLUSH_MESSAGES } from "../transport/out-buffer.js";
 import { peerName } from "../transport/socket.js";
 import { createMessageDecoder, writeMessage } from "../transport/transports.js";
 import { NO_HEADERS, ServerCallContext, type ContextOwner } from "./context.js";
@@ -385,11 +385,14 @@ export class ServerConnection implements ContextOwner, ReplySink {
   private readCalls(): void {
     const decoder = this.decoder!;
     let completed = false;
+    let started = 0;
     this.reading = true;
     try {
       while (this.mayRead() && decoder.next()) {
         completed = true;
         this.startCall(decoder.bytes, decoder.start, decoder.end);
+        // A long chunk's first replies go out while the rest are worked on (out-buffer.ts).
+        if (++started % PARTIAL_FLUSH_MESSAGES === 0 && this.out.pending > 0) this.flush();
       }
     } catch (error) {
       this.reading = false;
