@@ -414,7 +414,7 @@ describe("service descriptors", () => {
     const client = Everywhere.client({
       call: async (service, method, args, options) => {
         calls.push([service, method.name, args, options]);
-        return args[0];
+        return args[0] as never; // this fake channel echoes the first argument
       },
     });
     const v = Everything.create({ text: "y" });
@@ -459,7 +459,7 @@ describe("the name-clash module is compiled and used", () => {
     expect(clash.defineStruct$.constructor$).toBe("c");
     expect(Object.getPrototypeOf(clash.defineStruct$)).toBe(Object.prototype);
 
-    const client = clash.defineService$.client({ call: async (_s, m) => m.name });
+    const client = clash.defineService$.client({ call: async (_s, m) => m.name as never });
     expect(await client.then$()).toBe("then");
     expect(await client.class("d")).toBe("class");
     expect(await client.constructor$(1, "a")).toBe("constructor");
