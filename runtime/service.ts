@@ -161,7 +161,9 @@ export interface Channel {
  * its base service's client through it, so inherited methods go out under the derived name.
  */
 export function serviceChannel(channel: Channel, service: string): Channel {
-  return { call: (_service, method, args, options) => channel.call(service, method, args, options) };
+  return {
+    call: (_service, method, args, options) => channel.call(service, method, args, options),
+  };
 }
 
 /** The value exported for every IDL service. */

@@ -35,6 +35,7 @@ import { Lamp, Light } from "../compiler/golden/enums.js";
 import * as clash from "../compiler/golden/name-clash.js";
 import * as consts from "../compiler/golden/consts.js";
 import { Price } from "../compiler/golden/includes.js";
+import { Admin } from "../compiler/golden/services.js";
 import { Currency } from "../compiler/golden/shared.js";
 import * as arbitrary from "../support/arbitraries.js";
 
@@ -423,6 +424,37 @@ describe("service descriptors", () => {
     expect(calls).toEqual([
       ["Everywhere", "echo", [v], { timeoutMs: 5 }],
       ["Everywhere", "fire", [{ kind: "text", value: "z" }], undefined],
+    ]);
+  });
+});
+
+describe("a derived service", () => {
+  test("its client sends inherited methods under its own name, with the base's descriptors", async () => {
+    const calls: unknown[][] = [];
+    const client = Admin.client({
+      call: async (service, method, args) => {
+        calls.push([service, method.name, args]);
+        return undefined as never;
+      },
+    });
+    await client.ping(); // Base
+    await client.get("a"); // Store
+    await client.reset(true); // Admin's own
+    expect(calls).toEqual([
+      ["Admin", "ping", []],
+      ["Admin", "get", ["a"]],
+      ["Admin", "reset", [true]],
+    ]);
+    expect([...Admin.methods.keys()]).toEqual([
+      "ping",
+      "health",
+      "get",
+      "listItems",
+      "put",
+      "touch",
+      "count",
+      "ids",
+      "reset",
     ]);
   });
 });
