@@ -14,9 +14,11 @@ import {
   defineStruct,
   elementTypeMismatch,
   invalidUnionValue,
+  missingArgument,
   missingResult,
   requiredFieldMissing,
   requiredFieldUnset,
+  serviceChannel,
   unionArityError,
   withFieldPath,
 } from "idlc/runtime/codegen";
@@ -27,6 +29,7 @@ import type {
   DecodeOptions,
   EncodeOptions,
   FieldAnnotations,
+  MethodDescriptorOf,
   OpenEnum,
   ProtocolReader,
   ProtocolWriter,
@@ -591,7 +594,8 @@ export interface BaseServiceClient {
 
 /**
  * Implements the {@link BaseService} service. Methods may return a value or a Promise. An argument
- * the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ * the caller left out gets its IDL default; without one the call is answered PROTOCOL_ERROR before
+ * it reaches the handler, unless the IDL marks it `optional`.
  */
 export interface BaseServiceHandler {
   /** Answers as soon as the service can take calls. */
@@ -625,7 +629,8 @@ export interface UserServiceClient extends BaseServiceClient {
 
 /**
  * Implements the {@link UserService} service. Methods may return a value or a Promise. An argument
- * the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ * the caller left out gets its IDL default; without one the call is answered PROTOCOL_ERROR before
+ * it reaches the handler, unless the IDL marks it `optional`.
  */
 export interface UserServiceHandler extends BaseServiceHandler {
   /**
@@ -705,7 +710,8 @@ export interface ProductServiceClient extends BaseServiceClient {
 
 /**
  * Implements the {@link ProductService} service. Methods may return a value or a Promise. An
- * argument the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ * argument the caller left out gets its IDL default; without one the call is answered
+ * PROTOCOL_ERROR before it reaches the handler, unless the IDL marks it `optional`.
  */
 export interface ProductServiceHandler extends BaseServiceHandler {
   /**
@@ -785,7 +791,8 @@ export interface InventoryServiceClient extends BaseServiceClient {
 
 /**
  * Implements the {@link InventoryService} service. Methods may return a value or a Promise. An
- * argument the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ * argument the caller left out gets its IDL default; without one the call is answered
+ * PROTOCOL_ERROR before it reaches the handler, unless the IDL marks it `optional`.
  */
 export interface InventoryServiceHandler extends BaseServiceHandler {
   /**
@@ -889,7 +896,8 @@ export interface OrderServiceClient extends BaseServiceClient {
 
 /**
  * Implements the {@link OrderService} service. Methods may return a value or a Promise. An argument
- * the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ * the caller left out gets its IDL default; without one the call is answered PROTOCOL_ERROR before
+ * it reaches the handler, unless the IDL marks it `optional`.
  */
 export interface OrderServiceHandler extends BaseServiceHandler {
   /**
@@ -965,7 +973,8 @@ export interface PaymentServiceClient extends BaseServiceClient {
 
 /**
  * Implements the {@link PaymentService} service. Methods may return a value or a Promise. An
- * argument the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ * argument the caller left out gets its IDL default; without one the call is answered
+ * PROTOCOL_ERROR before it reaches the handler, unless the IDL marks it `optional`.
  */
 export interface PaymentServiceHandler extends BaseServiceHandler {
   /**
@@ -2240,6 +2249,89 @@ export const Reservation: StructCodec<Reservation> = defineStruct({
   },
 });
 
+const BaseService$ping: MethodDescriptorOf<BaseServiceHandler, "ping"> = {
+  name: "ping",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w) {
+    w.structBegin();
+    w.structEnd();
+  },
+  readArgs(r) {
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      r.skip(t);
+    }
+    r.structEnd();
+    return [];
+  },
+  invoke(handler, _args, context) {
+    return handler.ping(context);
+  },
+  readResult(r) {
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      r.skip(t);
+    }
+    r.structEnd();
+    return undefined;
+  },
+};
+
+const BaseService$health: MethodDescriptorOf<BaseServiceHandler, "health"> = {
+  name: "health",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w) {
+    w.structBegin();
+    w.structEnd();
+  },
+  readArgs(r) {
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      r.skip(t);
+    }
+    r.structEnd();
+    return [];
+  },
+  invoke(handler, _args, context) {
+    return handler.health(context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        HealthStatus.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "health", at);
+    }
+  },
+  readResult(r) {
+    let success: HealthStatus | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = HealthStatus.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (success !== undefined) return success;
+    throw missingResult("health");
+  },
+};
+
 /**
  * Liveness and health, shared by every service.
  *
@@ -2252,102 +2344,14 @@ export const BaseService: ServiceDescriptor<BaseServiceClient, BaseServiceHandle
 >({
   name: "BaseService",
   annotations: [],
-  methods: [
-    {
-      name: "ping",
-      oneway: false,
-      idempotent: true,
-      annotations: [{ key: "idempotent", value: "1" }],
-      writeArgs(w) {
-        w.structBegin();
-        w.structEnd();
-      },
-      readArgs(r) {
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          r.skip(t);
-        }
-        r.structEnd();
-        return [];
-      },
-      invoke(handler, _args, context) {
-        return handler.ping(context);
-      },
-      readResult(r) {
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          r.skip(t);
-        }
-        r.structEnd();
-        return undefined;
-      },
-    },
-    {
-      name: "health",
-      oneway: false,
-      idempotent: true,
-      annotations: [{ key: "idempotent", value: "1" }],
-      writeArgs(w) {
-        w.structBegin();
-        w.structEnd();
-      },
-      readArgs(r) {
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          r.skip(t);
-        }
-        r.structEnd();
-        return [];
-      },
-      invoke(handler, _args, context) {
-        return handler.health(context);
-      },
-      writeSuccess(w, value) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "success";
-          if (value !== undefined) {
-            w.field(TType.STRUCT, 0);
-            HealthStatus.write(w, value as HealthStatus);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "health", at);
-        }
-      },
-      readResult(r) {
-        let success: HealthStatus | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 0:
-              if (t === TType.STRUCT) success = HealthStatus.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "success");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (success !== undefined) return success;
-        throw missingResult("health");
-      },
-    },
-  ],
+  methods: [BaseService$ping, BaseService$health],
   client(channel) {
-    const methods = BaseService.methods;
     return {
       ping(options) {
-        return channel.call("BaseService", methods.get("ping")!, [], options) as Promise<void>;
+        return channel.call("BaseService", BaseService$ping, [], options);
       },
       health(options) {
-        return channel.call(
-          "BaseService",
-          methods.get("health")!,
-          [],
-          options,
-        ) as Promise<HealthStatus>;
+        return channel.call("BaseService", BaseService$health, [], options);
       },
     };
   },
@@ -2411,6 +2415,275 @@ export const CreateUserRequest: StructCodec<CreateUserRequest> = defineStruct({
   },
 });
 
+const UserService$createUser: MethodDescriptorOf<UserServiceHandler, "createUser"> = {
+  name: "createUser",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "request";
+      if (args[0] !== undefined) {
+        w.field(TType.STRUCT, 1);
+        CreateUserRequest.write(w, args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "createUser", at);
+    }
+  },
+  readArgs(r) {
+    let request: CreateUserRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) request = CreateUserRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "request");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (request === undefined) throw missingArgument(r, "createUser", "request");
+    return [request];
+  },
+  invoke(handler, args, context) {
+    return handler.createUser(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        User.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "createUser", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof InvalidRequest) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      InvalidRequest.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: User | undefined;
+    let invalid: InvalidRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = User.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "invalid");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (invalid !== undefined) throw invalid;
+    if (success !== undefined) return success;
+    throw missingResult("createUser");
+  },
+};
+
+const UserService$getUser: MethodDescriptorOf<UserServiceHandler, "getUser"> = {
+  name: "getUser",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "id";
+      if (args[0] !== undefined) {
+        w.field(TType.I64, 1);
+        w.i64(args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "getUser", at);
+    }
+  },
+  readArgs(r) {
+    let id: UserId | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I64) id = r.i64();
+          else r.skipMismatch(t, TType.I64, "id");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (id === undefined) throw missingArgument(r, "getUser", "id");
+    return [id];
+  },
+  invoke(handler, args, context) {
+    return handler.getUser(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        User.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "getUser", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof NotFound) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      NotFound.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: User | undefined;
+    let notFound: NotFound | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = User.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) notFound = NotFound.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "notFound");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (notFound !== undefined) throw notFound;
+    if (success !== undefined) return success;
+    throw missingResult("getUser");
+  },
+};
+
+const UserService$getUsers: MethodDescriptorOf<UserServiceHandler, "getUsers"> = {
+  name: "getUsers",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    let i = -1;
+    try {
+      w.structBegin();
+      at = "ids";
+      if (args[0] !== undefined) {
+        const list0 = args[0];
+        w.field(TType.LIST, 1);
+        w.listBegin(TType.I64, list0.length);
+        for (i = 0; i < list0.length; i++) w.i64(list0[i]!);
+        i = -1;
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "getUsers", at, i);
+    }
+  },
+  readArgs(r) {
+    let ids: UserId[] | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.LIST) {
+            const n1 = r.listBegin();
+            if (n1 > 0 && r.elementType !== TType.I64) throw elementTypeMismatch(r, "ids");
+            const list1: UserId[] = [];
+            for (let i1 = 0; i1 < n1; i1++) list1.push(r.i64());
+            r.containerEnd();
+            ids = list1;
+          } else r.skipMismatch(t, TType.LIST, "ids");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (ids === undefined) throw missingArgument(r, "getUsers", "ids");
+    return [ids];
+  },
+  invoke(handler, args, context) {
+    return handler.getUsers(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.MAP, 0);
+        w.mapBegin(TType.I64, TType.STRUCT, value.size);
+        for (const [k1, v1] of value) {
+          w.i64(k1);
+          User.write(w, v1);
+        }
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "getUsers", at);
+    }
+  },
+  readResult(r) {
+    let success: Map<UserId, User> | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.MAP) {
+            const n1 = r.mapBegin();
+            if (n1 > 0 && (r.keyType !== TType.I64 || r.valueType !== TType.STRUCT))
+              throw elementTypeMismatch(r, "success");
+            const map1 = new Map<UserId, User>();
+            for (let i1 = 0; i1 < n1; i1++) map1.set(r.i64(), User.read(r));
+            r.containerEnd();
+            success = map1;
+          } else r.skipMismatch(t, TType.MAP, "success");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (success !== undefined) return success;
+    throw missingResult("getUsers");
+  },
+};
+
 /**
  * Shoppers' accounts.
  *
@@ -2423,302 +2696,19 @@ export const UserService: ServiceDescriptor<UserServiceClient, UserServiceHandle
 >({
   name: "UserService",
   annotations: [],
-  methods: [
-    ...BaseService.methods.values(),
-    {
-      name: "createUser",
-      oneway: false,
-      idempotent: false,
-      annotations: [],
-      writeArgs(w, args) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "request";
-          if (args[0] !== undefined) {
-            w.field(TType.STRUCT, 1);
-            CreateUserRequest.write(w, args[0] as CreateUserRequest);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "createUser", at);
-        }
-      },
-      readArgs(r) {
-        let request: CreateUserRequest | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.STRUCT) request = CreateUserRequest.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "request");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        return [request];
-      },
-      invoke(handler, args, context) {
-        return handler.createUser(args[0] as CreateUserRequest, context);
-      },
-      writeSuccess(w, value) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "success";
-          if (value !== undefined) {
-            w.field(TType.STRUCT, 0);
-            User.write(w, value as User);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "createUser", at);
-        }
-      },
-      writeException(w, error) {
-        if (error instanceof InvalidRequest) {
-          w.structBegin();
-          w.field(TType.STRUCT, 1);
-          InvalidRequest.write(w, error);
-          w.structEnd();
-          return true;
-        }
-        return false;
-      },
-      readResult(r) {
-        let success: User | undefined;
-        let invalid: InvalidRequest | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 0:
-              if (t === TType.STRUCT) success = User.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "success");
-              break;
-            case 1:
-              if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "invalid");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (invalid !== undefined) throw invalid;
-        if (success !== undefined) return success;
-        throw missingResult("createUser");
-      },
-    },
-    {
-      name: "getUser",
-      oneway: false,
-      idempotent: true,
-      annotations: [{ key: "idempotent", value: "1" }],
-      writeArgs(w, args) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "id";
-          if (args[0] !== undefined) {
-            w.field(TType.I64, 1);
-            w.i64(args[0] as UserId);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "getUser", at);
-        }
-      },
-      readArgs(r) {
-        let id: UserId | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.I64) id = r.i64();
-              else r.skipMismatch(t, TType.I64, "id");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        return [id];
-      },
-      invoke(handler, args, context) {
-        return handler.getUser(args[0] as UserId, context);
-      },
-      writeSuccess(w, value) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "success";
-          if (value !== undefined) {
-            w.field(TType.STRUCT, 0);
-            User.write(w, value as User);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "getUser", at);
-        }
-      },
-      writeException(w, error) {
-        if (error instanceof NotFound) {
-          w.structBegin();
-          w.field(TType.STRUCT, 1);
-          NotFound.write(w, error);
-          w.structEnd();
-          return true;
-        }
-        return false;
-      },
-      readResult(r) {
-        let success: User | undefined;
-        let notFound: NotFound | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 0:
-              if (t === TType.STRUCT) success = User.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "success");
-              break;
-            case 1:
-              if (t === TType.STRUCT) notFound = NotFound.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "notFound");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (notFound !== undefined) throw notFound;
-        if (success !== undefined) return success;
-        throw missingResult("getUser");
-      },
-    },
-    {
-      name: "getUsers",
-      oneway: false,
-      idempotent: true,
-      annotations: [{ key: "idempotent", value: "1" }],
-      writeArgs(w, args) {
-        let at = "";
-        let i = -1;
-        try {
-          w.structBegin();
-          at = "ids";
-          if (args[0] !== undefined) {
-            const list0 = args[0] as UserId[];
-            w.field(TType.LIST, 1);
-            w.listBegin(TType.I64, list0.length);
-            for (i = 0; i < list0.length; i++) w.i64(list0[i]!);
-            i = -1;
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "getUsers", at, i);
-        }
-      },
-      readArgs(r) {
-        let ids: UserId[] | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.LIST) {
-                const n1 = r.listBegin();
-                if (n1 > 0 && r.elementType !== TType.I64) throw elementTypeMismatch(r, "ids");
-                const list1: UserId[] = [];
-                for (let i1 = 0; i1 < n1; i1++) list1.push(r.i64());
-                r.containerEnd();
-                ids = list1;
-              } else r.skipMismatch(t, TType.LIST, "ids");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        return [ids];
-      },
-      invoke(handler, args, context) {
-        return handler.getUsers(args[0] as UserId[], context);
-      },
-      writeSuccess(w, value) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "success";
-          if (value !== undefined) {
-            w.field(TType.MAP, 0);
-            const map1 = value as Map<UserId, User>;
-            w.mapBegin(TType.I64, TType.STRUCT, map1.size);
-            for (const [k1, v1] of map1) {
-              w.i64(k1);
-              User.write(w, v1);
-            }
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "getUsers", at);
-        }
-      },
-      readResult(r) {
-        let success: Map<UserId, User> | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 0:
-              if (t === TType.MAP) {
-                const n1 = r.mapBegin();
-                if (n1 > 0 && (r.keyType !== TType.I64 || r.valueType !== TType.STRUCT))
-                  throw elementTypeMismatch(r, "success");
-                const map1 = new Map<UserId, User>();
-                for (let i1 = 0; i1 < n1; i1++) map1.set(r.i64(), User.read(r));
-                r.containerEnd();
-                success = map1;
-              } else r.skipMismatch(t, TType.MAP, "success");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (success !== undefined) return success;
-        throw missingResult("getUsers");
-      },
-    },
-  ],
+  extends: BaseService,
+  methods: [UserService$createUser, UserService$getUser, UserService$getUsers],
   client(channel) {
-    const methods = UserService.methods;
     return {
-      ping(options) {
-        return channel.call("UserService", methods.get("ping")!, [], options) as Promise<void>;
-      },
-      health(options) {
-        return channel.call(
-          "UserService",
-          methods.get("health")!,
-          [],
-          options,
-        ) as Promise<HealthStatus>;
-      },
+      ...BaseService.client(serviceChannel(channel, "UserService")),
       createUser(request, options) {
-        return channel.call(
-          "UserService",
-          methods.get("createUser")!,
-          [request],
-          options,
-        ) as Promise<User>;
+        return channel.call("UserService", UserService$createUser, [request], options);
       },
       getUser(id, options) {
-        return channel.call("UserService", methods.get("getUser")!, [id], options) as Promise<User>;
+        return channel.call("UserService", UserService$getUser, [id], options);
       },
       getUsers(ids, options) {
-        return channel.call("UserService", methods.get("getUsers")!, [ids], options) as Promise<
-          Map<UserId, User>
-        >;
+        return channel.call("UserService", UserService$getUsers, [ids], options);
       },
     };
   },
@@ -3160,6 +3150,410 @@ export const SearchResult: StructCodec<
   },
 });
 
+const ProductService$createProduct: MethodDescriptorOf<ProductServiceHandler, "createProduct"> = {
+  name: "createProduct",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "request";
+      if (args[0] !== undefined) {
+        w.field(TType.STRUCT, 1);
+        CreateProductRequest.write(w, args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "createProduct", at);
+    }
+  },
+  readArgs(r) {
+    let request: CreateProductRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) request = CreateProductRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "request");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (request === undefined) throw missingArgument(r, "createProduct", "request");
+    return [request];
+  },
+  invoke(handler, args, context) {
+    return handler.createProduct(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        Product.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "createProduct", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof InvalidRequest) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      InvalidRequest.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: Product | undefined;
+    let invalid: InvalidRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = Product.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "invalid");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (invalid !== undefined) throw invalid;
+    if (success !== undefined) return success;
+    throw missingResult("createProduct");
+  },
+};
+
+const ProductService$getProduct: MethodDescriptorOf<ProductServiceHandler, "getProduct"> = {
+  name: "getProduct",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "id";
+      if (args[0] !== undefined) {
+        w.field(TType.I64, 1);
+        w.i64(args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "getProduct", at);
+    }
+  },
+  readArgs(r) {
+    let id: ProductId | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I64) id = r.i64();
+          else r.skipMismatch(t, TType.I64, "id");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (id === undefined) throw missingArgument(r, "getProduct", "id");
+    return [id];
+  },
+  invoke(handler, args, context) {
+    return handler.getProduct(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        Product.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "getProduct", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof NotFound) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      NotFound.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: Product | undefined;
+    let notFound: NotFound | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = Product.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) notFound = NotFound.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "notFound");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (notFound !== undefined) throw notFound;
+    if (success !== undefined) return success;
+    throw missingResult("getProduct");
+  },
+};
+
+const ProductService$listProducts: MethodDescriptorOf<ProductServiceHandler, "listProducts"> = {
+  name: "listProducts",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "request";
+      if (args[0] !== undefined) {
+        w.field(TType.STRUCT, 1);
+        ListProductsRequest.write(w, args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "listProducts", at);
+    }
+  },
+  readArgs(r) {
+    let request: ListProductsRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) request = ListProductsRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "request");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (request === undefined) throw missingArgument(r, "listProducts", "request");
+    return [request];
+  },
+  invoke(handler, args, context) {
+    return handler.listProducts(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        ProductPage.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "listProducts", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof InvalidRequest) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      InvalidRequest.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: ProductPage | undefined;
+    let invalid: InvalidRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = ProductPage.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "invalid");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (invalid !== undefined) throw invalid;
+    if (success !== undefined) return success;
+    throw missingResult("listProducts");
+  },
+};
+
+const ProductService$search: MethodDescriptorOf<ProductServiceHandler, "search"> = {
+  name: "search",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "query";
+      if (args[0] !== undefined) {
+        w.field(TType.STRUCT, 1);
+        SearchQuery.write(w, args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "search", at);
+    }
+  },
+  readArgs(r) {
+    let query: SearchQuery | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) query = SearchQuery.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "query");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (query === undefined) throw missingArgument(r, "search", "query");
+    return [query];
+  },
+  invoke(handler, args, context) {
+    return handler.search(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        SearchResult.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "search", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof InvalidRequest) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      InvalidRequest.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: SearchResult | undefined;
+    let invalid: InvalidRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = SearchResult.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "invalid");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (invalid !== undefined) throw invalid;
+    if (success !== undefined) return success;
+    throw missingResult("search");
+  },
+};
+
+const ProductService$recordView: MethodDescriptorOf<ProductServiceHandler, "recordView"> = {
+  name: "recordView",
+  oneway: true,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "productId";
+      if (args[0] !== undefined) {
+        w.field(TType.I64, 1);
+        w.i64(args[0]);
+      }
+      at = "userId";
+      if (args[1] !== undefined) {
+        w.field(TType.I64, 2);
+        w.i64(args[1]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "recordView", at);
+    }
+  },
+  readArgs(r) {
+    let productId: ProductId | undefined;
+    let userId: UserId | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I64) productId = r.i64();
+          else r.skipMismatch(t, TType.I64, "productId");
+          break;
+        case 2:
+          if (t === TType.I64) userId = r.i64();
+          else r.skipMismatch(t, TType.I64, "userId");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (productId === undefined) throw missingArgument(r, "recordView", "productId");
+    if (userId === undefined) throw missingArgument(r, "recordView", "userId");
+    return [productId, userId];
+  },
+  invoke(handler, args, context) {
+    return handler.recordView(args[0], args[1], context);
+  },
+};
+
 /**
  * The catalog.
  *
@@ -3170,455 +3564,36 @@ export const ProductService: ServiceDescriptor<ProductServiceClient, ProductServ
   defineService<ProductServiceClient, ProductServiceHandler>({
     name: "ProductService",
     annotations: [],
+    extends: BaseService,
     methods: [
-      ...BaseService.methods.values(),
-      {
-        name: "createProduct",
-        oneway: false,
-        idempotent: false,
-        annotations: [],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "request";
-            if (args[0] !== undefined) {
-              w.field(TType.STRUCT, 1);
-              CreateProductRequest.write(w, args[0] as CreateProductRequest);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "createProduct", at);
-          }
-        },
-        readArgs(r) {
-          let request: CreateProductRequest | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.STRUCT) request = CreateProductRequest.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "request");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [request];
-        },
-        invoke(handler, args, context) {
-          return handler.createProduct(args[0] as CreateProductRequest, context);
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.STRUCT, 0);
-              Product.write(w, value as Product);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "createProduct", at);
-          }
-        },
-        writeException(w, error) {
-          if (error instanceof InvalidRequest) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            InvalidRequest.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let success: Product | undefined;
-          let invalid: InvalidRequest | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.STRUCT) success = Product.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "success");
-                break;
-              case 1:
-                if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "invalid");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (invalid !== undefined) throw invalid;
-          if (success !== undefined) return success;
-          throw missingResult("createProduct");
-        },
-      },
-      {
-        name: "getProduct",
-        oneway: false,
-        idempotent: true,
-        annotations: [{ key: "idempotent", value: "1" }],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "id";
-            if (args[0] !== undefined) {
-              w.field(TType.I64, 1);
-              w.i64(args[0] as ProductId);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "getProduct", at);
-          }
-        },
-        readArgs(r) {
-          let id: ProductId | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.I64) id = r.i64();
-                else r.skipMismatch(t, TType.I64, "id");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [id];
-        },
-        invoke(handler, args, context) {
-          return handler.getProduct(args[0] as ProductId, context);
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.STRUCT, 0);
-              Product.write(w, value as Product);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "getProduct", at);
-          }
-        },
-        writeException(w, error) {
-          if (error instanceof NotFound) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            NotFound.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let success: Product | undefined;
-          let notFound: NotFound | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.STRUCT) success = Product.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "success");
-                break;
-              case 1:
-                if (t === TType.STRUCT) notFound = NotFound.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "notFound");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (notFound !== undefined) throw notFound;
-          if (success !== undefined) return success;
-          throw missingResult("getProduct");
-        },
-      },
-      {
-        name: "listProducts",
-        oneway: false,
-        idempotent: true,
-        annotations: [{ key: "idempotent", value: "1" }],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "request";
-            if (args[0] !== undefined) {
-              w.field(TType.STRUCT, 1);
-              ListProductsRequest.write(w, args[0] as ListProductsRequest);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "listProducts", at);
-          }
-        },
-        readArgs(r) {
-          let request: ListProductsRequest | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.STRUCT) request = ListProductsRequest.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "request");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [request];
-        },
-        invoke(handler, args, context) {
-          return handler.listProducts(args[0] as ListProductsRequest, context);
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.STRUCT, 0);
-              ProductPage.write(w, value as ProductPage);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "listProducts", at);
-          }
-        },
-        writeException(w, error) {
-          if (error instanceof InvalidRequest) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            InvalidRequest.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let success: ProductPage | undefined;
-          let invalid: InvalidRequest | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.STRUCT) success = ProductPage.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "success");
-                break;
-              case 1:
-                if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "invalid");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (invalid !== undefined) throw invalid;
-          if (success !== undefined) return success;
-          throw missingResult("listProducts");
-        },
-      },
-      {
-        name: "search",
-        oneway: false,
-        idempotent: true,
-        annotations: [{ key: "idempotent", value: "1" }],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "query";
-            if (args[0] !== undefined) {
-              w.field(TType.STRUCT, 1);
-              SearchQuery.write(w, args[0] as SearchQuery);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "search", at);
-          }
-        },
-        readArgs(r) {
-          let query: SearchQuery | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.STRUCT) query = SearchQuery.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "query");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [query];
-        },
-        invoke(handler, args, context) {
-          return handler.search(args[0] as SearchQuery, context);
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.STRUCT, 0);
-              SearchResult.write(w, value as SearchResult);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "search", at);
-          }
-        },
-        writeException(w, error) {
-          if (error instanceof InvalidRequest) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            InvalidRequest.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let success: SearchResult | undefined;
-          let invalid: InvalidRequest | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.STRUCT) success = SearchResult.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "success");
-                break;
-              case 1:
-                if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "invalid");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (invalid !== undefined) throw invalid;
-          if (success !== undefined) return success;
-          throw missingResult("search");
-        },
-      },
-      {
-        name: "recordView",
-        oneway: true,
-        idempotent: false,
-        annotations: [],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "productId";
-            if (args[0] !== undefined) {
-              w.field(TType.I64, 1);
-              w.i64(args[0] as ProductId);
-            }
-            at = "userId";
-            if (args[1] !== undefined) {
-              w.field(TType.I64, 2);
-              w.i64(args[1] as UserId);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "recordView", at);
-          }
-        },
-        readArgs(r) {
-          let productId: ProductId | undefined;
-          let userId: UserId | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.I64) productId = r.i64();
-                else r.skipMismatch(t, TType.I64, "productId");
-                break;
-              case 2:
-                if (t === TType.I64) userId = r.i64();
-                else r.skipMismatch(t, TType.I64, "userId");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [productId, userId];
-        },
-        invoke(handler, args, context) {
-          return handler.recordView(args[0] as ProductId, args[1] as UserId, context);
-        },
-      },
+      ProductService$createProduct,
+      ProductService$getProduct,
+      ProductService$listProducts,
+      ProductService$search,
+      ProductService$recordView,
     ],
     client(channel) {
-      const methods = ProductService.methods;
       return {
-        ping(options) {
-          return channel.call("ProductService", methods.get("ping")!, [], options) as Promise<void>;
-        },
-        health(options) {
-          return channel.call(
-            "ProductService",
-            methods.get("health")!,
-            [],
-            options,
-          ) as Promise<HealthStatus>;
-        },
+        ...BaseService.client(serviceChannel(channel, "ProductService")),
         createProduct(request, options) {
-          return channel.call(
-            "ProductService",
-            methods.get("createProduct")!,
-            [request],
-            options,
-          ) as Promise<Product>;
+          return channel.call("ProductService", ProductService$createProduct, [request], options);
         },
         getProduct(id, options) {
-          return channel.call(
-            "ProductService",
-            methods.get("getProduct")!,
-            [id],
-            options,
-          ) as Promise<Product>;
+          return channel.call("ProductService", ProductService$getProduct, [id], options);
         },
         listProducts(request, options) {
-          return channel.call(
-            "ProductService",
-            methods.get("listProducts")!,
-            [request],
-            options,
-          ) as Promise<ProductPage>;
+          return channel.call("ProductService", ProductService$listProducts, [request], options);
         },
         search(query, options) {
-          return channel.call(
-            "ProductService",
-            methods.get("search")!,
-            [query],
-            options,
-          ) as Promise<SearchResult>;
+          return channel.call("ProductService", ProductService$search, [query], options);
         },
         recordView(productId, userId, options) {
           return channel.call(
             "ProductService",
-            methods.get("recordView")!,
+            ProductService$recordView,
             [productId, userId],
             options,
-          ) as Promise<void>;
+          );
         },
       };
     },
@@ -3681,6 +3656,539 @@ export const ReserveRequest: StructCodec<ReserveRequest> = defineStruct({
   },
 });
 
+const InventoryService$setStock: MethodDescriptorOf<InventoryServiceHandler, "setStock"> = {
+  name: "setStock",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "productId";
+      if (args[0] !== undefined) {
+        w.field(TType.I64, 1);
+        w.i64(args[0]);
+      }
+      at = "available";
+      if (args[1] !== undefined) {
+        w.field(TType.I32, 2);
+        w.i32(args[1]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "setStock", at);
+    }
+  },
+  readArgs(r) {
+    let productId: ProductId | undefined;
+    let available: number | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I64) productId = r.i64();
+          else r.skipMismatch(t, TType.I64, "productId");
+          break;
+        case 2:
+          if (t === TType.I32) available = r.i32();
+          else r.skipMismatch(t, TType.I32, "available");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (productId === undefined) throw missingArgument(r, "setStock", "productId");
+    if (available === undefined) throw missingArgument(r, "setStock", "available");
+    return [productId, available];
+  },
+  invoke(handler, args, context) {
+    return handler.setStock(args[0], args[1], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        StockLevel.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "setStock", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof InvalidRequest) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      InvalidRequest.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: StockLevel | undefined;
+    let invalid: InvalidRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = StockLevel.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "invalid");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (invalid !== undefined) throw invalid;
+    if (success !== undefined) return success;
+    throw missingResult("setStock");
+  },
+};
+
+const InventoryService$getStock: MethodDescriptorOf<InventoryServiceHandler, "getStock"> = {
+  name: "getStock",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "productId";
+      if (args[0] !== undefined) {
+        w.field(TType.I64, 1);
+        w.i64(args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "getStock", at);
+    }
+  },
+  readArgs(r) {
+    let productId: ProductId | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I64) productId = r.i64();
+          else r.skipMismatch(t, TType.I64, "productId");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (productId === undefined) throw missingArgument(r, "getStock", "productId");
+    return [productId];
+  },
+  invoke(handler, args, context) {
+    return handler.getStock(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        StockLevel.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "getStock", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof NotFound) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      NotFound.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: StockLevel | undefined;
+    let notFound: NotFound | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = StockLevel.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) notFound = NotFound.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "notFound");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (notFound !== undefined) throw notFound;
+    if (success !== undefined) return success;
+    throw missingResult("getStock");
+  },
+};
+
+const InventoryService$getStockLevels: MethodDescriptorOf<
+  InventoryServiceHandler,
+  "getStockLevels"
+> = {
+  name: "getStockLevels",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    let i = -1;
+    try {
+      w.structBegin();
+      at = "productIds";
+      if (args[0] !== undefined) {
+        const list0 = args[0];
+        w.field(TType.LIST, 1);
+        w.listBegin(TType.I64, list0.length);
+        for (i = 0; i < list0.length; i++) w.i64(list0[i]!);
+        i = -1;
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "getStockLevels", at, i);
+    }
+  },
+  readArgs(r) {
+    let productIds: ProductId[] | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.LIST) {
+            const n1 = r.listBegin();
+            if (n1 > 0 && r.elementType !== TType.I64) throw elementTypeMismatch(r, "productIds");
+            const list1: ProductId[] = [];
+            for (let i1 = 0; i1 < n1; i1++) list1.push(r.i64());
+            r.containerEnd();
+            productIds = list1;
+          } else r.skipMismatch(t, TType.LIST, "productIds");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (productIds === undefined) throw missingArgument(r, "getStockLevels", "productIds");
+    return [productIds];
+  },
+  invoke(handler, args, context) {
+    return handler.getStockLevels(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.MAP, 0);
+        w.mapBegin(TType.I64, TType.STRUCT, value.size);
+        for (const [k1, v1] of value) {
+          w.i64(k1);
+          StockLevel.write(w, v1);
+        }
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "getStockLevels", at);
+    }
+  },
+  readResult(r) {
+    let success: Map<ProductId, StockLevel> | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.MAP) {
+            const n1 = r.mapBegin();
+            if (n1 > 0 && (r.keyType !== TType.I64 || r.valueType !== TType.STRUCT))
+              throw elementTypeMismatch(r, "success");
+            const map1 = new Map<ProductId, StockLevel>();
+            for (let i1 = 0; i1 < n1; i1++) map1.set(r.i64(), StockLevel.read(r));
+            r.containerEnd();
+            success = map1;
+          } else r.skipMismatch(t, TType.MAP, "success");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (success !== undefined) return success;
+    throw missingResult("getStockLevels");
+  },
+};
+
+const InventoryService$reserve: MethodDescriptorOf<InventoryServiceHandler, "reserve"> = {
+  name: "reserve",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "request";
+      if (args[0] !== undefined) {
+        w.field(TType.STRUCT, 1);
+        ReserveRequest.write(w, args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "reserve", at);
+    }
+  },
+  readArgs(r) {
+    let request: ReserveRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) request = ReserveRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "request");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (request === undefined) throw missingArgument(r, "reserve", "request");
+    return [request];
+  },
+  invoke(handler, args, context) {
+    return handler.reserve(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        Reservation.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "reserve", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof NotFound) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      NotFound.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    if (error instanceof OutOfStock) {
+      w.structBegin();
+      w.field(TType.STRUCT, 2);
+      OutOfStock.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    if (error instanceof InvalidRequest) {
+      w.structBegin();
+      w.field(TType.STRUCT, 3);
+      InvalidRequest.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: Reservation | undefined;
+    let notFound: NotFound | undefined;
+    let outOfStock: OutOfStock | undefined;
+    let invalid: InvalidRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = Reservation.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) notFound = NotFound.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "notFound");
+          break;
+        case 2:
+          if (t === TType.STRUCT) outOfStock = OutOfStock.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "outOfStock");
+          break;
+        case 3:
+          if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "invalid");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (notFound !== undefined) throw notFound;
+    if (outOfStock !== undefined) throw outOfStock;
+    if (invalid !== undefined) throw invalid;
+    if (success !== undefined) return success;
+    throw missingResult("reserve");
+  },
+};
+
+const InventoryService$commit: MethodDescriptorOf<InventoryServiceHandler, "commit"> = {
+  name: "commit",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "requestId";
+      if (args[0] !== undefined) {
+        w.field(TType.STRING, 1);
+        w.string(args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "commit", at);
+    }
+  },
+  readArgs(r) {
+    let requestId: RequestId | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) requestId = r.string();
+          else r.skipMismatch(t, TType.STRING, "requestId");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (requestId === undefined) throw missingArgument(r, "commit", "requestId");
+    return [requestId];
+  },
+  invoke(handler, args, context) {
+    return handler.commit(args[0], context);
+  },
+  writeException(w, error) {
+    if (error instanceof NotFound) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      NotFound.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let notFound: NotFound | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) notFound = NotFound.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "notFound");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (notFound !== undefined) throw notFound;
+    return undefined;
+  },
+};
+
+const InventoryService$release: MethodDescriptorOf<InventoryServiceHandler, "release"> = {
+  name: "release",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "requestId";
+      if (args[0] !== undefined) {
+        w.field(TType.STRING, 1);
+        w.string(args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "release", at);
+    }
+  },
+  readArgs(r) {
+    let requestId: RequestId | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) requestId = r.string();
+          else r.skipMismatch(t, TType.STRING, "requestId");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (requestId === undefined) throw missingArgument(r, "release", "requestId");
+    return [requestId];
+  },
+  invoke(handler, args, context) {
+    return handler.release(args[0], context);
+  },
+  writeException(w, error) {
+    if (error instanceof NotFound) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      NotFound.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let notFound: NotFound | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) notFound = NotFound.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "notFound");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (notFound !== undefined) throw notFound;
+    return undefined;
+  },
+};
+
 /**
  * Stock per product, with reservations that are all-or-nothing.
  *
@@ -3691,594 +4199,45 @@ export const InventoryService: ServiceDescriptor<InventoryServiceClient, Invento
   defineService<InventoryServiceClient, InventoryServiceHandler>({
     name: "InventoryService",
     annotations: [],
+    extends: BaseService,
     methods: [
-      ...BaseService.methods.values(),
-      {
-        name: "setStock",
-        oneway: false,
-        idempotent: false,
-        annotations: [],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "productId";
-            if (args[0] !== undefined) {
-              w.field(TType.I64, 1);
-              w.i64(args[0] as ProductId);
-            }
-            at = "available";
-            if (args[1] !== undefined) {
-              w.field(TType.I32, 2);
-              w.i32(args[1] as number);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "setStock", at);
-          }
-        },
-        readArgs(r) {
-          let productId: ProductId | undefined;
-          let available: number | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.I64) productId = r.i64();
-                else r.skipMismatch(t, TType.I64, "productId");
-                break;
-              case 2:
-                if (t === TType.I32) available = r.i32();
-                else r.skipMismatch(t, TType.I32, "available");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [productId, available];
-        },
-        invoke(handler, args, context) {
-          return handler.setStock(args[0] as ProductId, args[1] as number, context);
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.STRUCT, 0);
-              StockLevel.write(w, value as StockLevel);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "setStock", at);
-          }
-        },
-        writeException(w, error) {
-          if (error instanceof InvalidRequest) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            InvalidRequest.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let success: StockLevel | undefined;
-          let invalid: InvalidRequest | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.STRUCT) success = StockLevel.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "success");
-                break;
-              case 1:
-                if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "invalid");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (invalid !== undefined) throw invalid;
-          if (success !== undefined) return success;
-          throw missingResult("setStock");
-        },
-      },
-      {
-        name: "getStock",
-        oneway: false,
-        idempotent: true,
-        annotations: [{ key: "idempotent", value: "1" }],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "productId";
-            if (args[0] !== undefined) {
-              w.field(TType.I64, 1);
-              w.i64(args[0] as ProductId);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "getStock", at);
-          }
-        },
-        readArgs(r) {
-          let productId: ProductId | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.I64) productId = r.i64();
-                else r.skipMismatch(t, TType.I64, "productId");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [productId];
-        },
-        invoke(handler, args, context) {
-          return handler.getStock(args[0] as ProductId, context);
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.STRUCT, 0);
-              StockLevel.write(w, value as StockLevel);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "getStock", at);
-          }
-        },
-        writeException(w, error) {
-          if (error instanceof NotFound) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            NotFound.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let success: StockLevel | undefined;
-          let notFound: NotFound | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.STRUCT) success = StockLevel.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "success");
-                break;
-              case 1:
-                if (t === TType.STRUCT) notFound = NotFound.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "notFound");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (notFound !== undefined) throw notFound;
-          if (success !== undefined) return success;
-          throw missingResult("getStock");
-        },
-      },
-      {
-        name: "getStockLevels",
-        oneway: false,
-        idempotent: true,
-        annotations: [{ key: "idempotent", value: "1" }],
-        writeArgs(w, args) {
-          let at = "";
-          let i = -1;
-          try {
-            w.structBegin();
-            at = "productIds";
-            if (args[0] !== undefined) {
-              const list0 = args[0] as ProductId[];
-              w.field(TType.LIST, 1);
-              w.listBegin(TType.I64, list0.length);
-              for (i = 0; i < list0.length; i++) w.i64(list0[i]!);
-              i = -1;
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "getStockLevels", at, i);
-          }
-        },
-        readArgs(r) {
-          let productIds: ProductId[] | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.LIST) {
-                  const n1 = r.listBegin();
-                  if (n1 > 0 && r.elementType !== TType.I64)
-                    throw elementTypeMismatch(r, "productIds");
-                  const list1: ProductId[] = [];
-                  for (let i1 = 0; i1 < n1; i1++) list1.push(r.i64());
-                  r.containerEnd();
-                  productIds = list1;
-                } else r.skipMismatch(t, TType.LIST, "productIds");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [productIds];
-        },
-        invoke(handler, args, context) {
-          return handler.getStockLevels(args[0] as ProductId[], context);
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.MAP, 0);
-              const map1 = value as Map<ProductId, StockLevel>;
-              w.mapBegin(TType.I64, TType.STRUCT, map1.size);
-              for (const [k1, v1] of map1) {
-                w.i64(k1);
-                StockLevel.write(w, v1);
-              }
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "getStockLevels", at);
-          }
-        },
-        readResult(r) {
-          let success: Map<ProductId, StockLevel> | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.MAP) {
-                  const n1 = r.mapBegin();
-                  if (n1 > 0 && (r.keyType !== TType.I64 || r.valueType !== TType.STRUCT))
-                    throw elementTypeMismatch(r, "success");
-                  const map1 = new Map<ProductId, StockLevel>();
-                  for (let i1 = 0; i1 < n1; i1++) map1.set(r.i64(), StockLevel.read(r));
-                  r.containerEnd();
-                  success = map1;
-                } else r.skipMismatch(t, TType.MAP, "success");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (success !== undefined) return success;
-          throw missingResult("getStockLevels");
-        },
-      },
-      {
-        name: "reserve",
-        oneway: false,
-        idempotent: true,
-        annotations: [{ key: "idempotent", value: "1" }],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "request";
-            if (args[0] !== undefined) {
-              w.field(TType.STRUCT, 1);
-              ReserveRequest.write(w, args[0] as ReserveRequest);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "reserve", at);
-          }
-        },
-        readArgs(r) {
-          let request: ReserveRequest | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.STRUCT) request = ReserveRequest.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "request");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [request];
-        },
-        invoke(handler, args, context) {
-          return handler.reserve(args[0] as ReserveRequest, context);
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.STRUCT, 0);
-              Reservation.write(w, value as Reservation);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "reserve", at);
-          }
-        },
-        writeException(w, error) {
-          if (error instanceof NotFound) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            NotFound.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          if (error instanceof OutOfStock) {
-            w.structBegin();
-            w.field(TType.STRUCT, 2);
-            OutOfStock.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          if (error instanceof InvalidRequest) {
-            w.structBegin();
-            w.field(TType.STRUCT, 3);
-            InvalidRequest.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let success: Reservation | undefined;
-          let notFound: NotFound | undefined;
-          let outOfStock: OutOfStock | undefined;
-          let invalid: InvalidRequest | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.STRUCT) success = Reservation.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "success");
-                break;
-              case 1:
-                if (t === TType.STRUCT) notFound = NotFound.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "notFound");
-                break;
-              case 2:
-                if (t === TType.STRUCT) outOfStock = OutOfStock.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "outOfStock");
-                break;
-              case 3:
-                if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "invalid");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (notFound !== undefined) throw notFound;
-          if (outOfStock !== undefined) throw outOfStock;
-          if (invalid !== undefined) throw invalid;
-          if (success !== undefined) return success;
-          throw missingResult("reserve");
-        },
-      },
-      {
-        name: "commit",
-        oneway: false,
-        idempotent: true,
-        annotations: [{ key: "idempotent", value: "1" }],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "requestId";
-            if (args[0] !== undefined) {
-              w.field(TType.STRING, 1);
-              w.string(args[0] as RequestId);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "commit", at);
-          }
-        },
-        readArgs(r) {
-          let requestId: RequestId | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.STRING) requestId = r.string();
-                else r.skipMismatch(t, TType.STRING, "requestId");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [requestId];
-        },
-        invoke(handler, args, context) {
-          return handler.commit(args[0] as RequestId, context);
-        },
-        writeException(w, error) {
-          if (error instanceof NotFound) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            NotFound.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let notFound: NotFound | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.STRUCT) notFound = NotFound.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "notFound");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (notFound !== undefined) throw notFound;
-          return undefined;
-        },
-      },
-      {
-        name: "release",
-        oneway: false,
-        idempotent: true,
-        annotations: [{ key: "idempotent", value: "1" }],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "requestId";
-            if (args[0] !== undefined) {
-              w.field(TType.STRING, 1);
-              w.string(args[0] as RequestId);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "release", at);
-          }
-        },
-        readArgs(r) {
-          let requestId: RequestId | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.STRING) requestId = r.string();
-                else r.skipMismatch(t, TType.STRING, "requestId");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [requestId];
-        },
-        invoke(handler, args, context) {
-          return handler.release(args[0] as RequestId, context);
-        },
-        writeException(w, error) {
-          if (error instanceof NotFound) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            NotFound.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let notFound: NotFound | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.STRUCT) notFound = NotFound.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "notFound");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (notFound !== undefined) throw notFound;
-          return undefined;
-        },
-      },
+      InventoryService$setStock,
+      InventoryService$getStock,
+      InventoryService$getStockLevels,
+      InventoryService$reserve,
+      InventoryService$commit,
+      InventoryService$release,
     ],
     client(channel) {
-      const methods = InventoryService.methods;
       return {
-        ping(options) {
-          return channel.call(
-            "InventoryService",
-            methods.get("ping")!,
-            [],
-            options,
-          ) as Promise<void>;
-        },
-        health(options) {
-          return channel.call(
-            "InventoryService",
-            methods.get("health")!,
-            [],
-            options,
-          ) as Promise<HealthStatus>;
-        },
+        ...BaseService.client(serviceChannel(channel, "InventoryService")),
         setStock(productId, available, options) {
           return channel.call(
             "InventoryService",
-            methods.get("setStock")!,
+            InventoryService$setStock,
             [productId, available],
             options,
-          ) as Promise<StockLevel>;
+          );
         },
         getStock(productId, options) {
-          return channel.call(
-            "InventoryService",
-            methods.get("getStock")!,
-            [productId],
-            options,
-          ) as Promise<StockLevel>;
+          return channel.call("InventoryService", InventoryService$getStock, [productId], options);
         },
         getStockLevels(productIds, options) {
           return channel.call(
             "InventoryService",
-            methods.get("getStockLevels")!,
+            InventoryService$getStockLevels,
             [productIds],
             options,
-          ) as Promise<Map<ProductId, StockLevel>>;
+          );
         },
         reserve(request, options) {
-          return channel.call(
-            "InventoryService",
-            methods.get("reserve")!,
-            [request],
-            options,
-          ) as Promise<Reservation>;
+          return channel.call("InventoryService", InventoryService$reserve, [request], options);
         },
         commit(requestId, options) {
-          return channel.call(
-            "InventoryService",
-            methods.get("commit")!,
-            [requestId],
-            options,
-          ) as Promise<void>;
+          return channel.call("InventoryService", InventoryService$commit, [requestId], options);
         },
         release(requestId, options) {
-          return channel.call(
-            "InventoryService",
-            methods.get("release")!,
-            [requestId],
-            options,
-          ) as Promise<void>;
+          return channel.call("InventoryService", InventoryService$release, [requestId], options);
         },
       };
     },
@@ -4618,6 +4577,410 @@ export const OrderPage: StructCodec<OrderPage> = defineStruct({
   },
 });
 
+const OrderService$placeOrder: MethodDescriptorOf<OrderServiceHandler, "placeOrder"> = {
+  name: "placeOrder",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "request";
+      if (args[0] !== undefined) {
+        w.field(TType.STRUCT, 1);
+        PlaceOrderRequest.write(w, args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "placeOrder", at);
+    }
+  },
+  readArgs(r) {
+    let request: PlaceOrderRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) request = PlaceOrderRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "request");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (request === undefined) throw missingArgument(r, "placeOrder", "request");
+    return [request];
+  },
+  invoke(handler, args, context) {
+    return handler.placeOrder(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        Order.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "placeOrder", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof NotFound) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      NotFound.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    if (error instanceof OutOfStock) {
+      w.structBegin();
+      w.field(TType.STRUCT, 2);
+      OutOfStock.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    if (error instanceof InvalidRequest) {
+      w.structBegin();
+      w.field(TType.STRUCT, 3);
+      InvalidRequest.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: Order | undefined;
+    let notFound: NotFound | undefined;
+    let outOfStock: OutOfStock | undefined;
+    let invalid: InvalidRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = Order.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) notFound = NotFound.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "notFound");
+          break;
+        case 2:
+          if (t === TType.STRUCT) outOfStock = OutOfStock.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "outOfStock");
+          break;
+        case 3:
+          if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "invalid");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (notFound !== undefined) throw notFound;
+    if (outOfStock !== undefined) throw outOfStock;
+    if (invalid !== undefined) throw invalid;
+    if (success !== undefined) return success;
+    throw missingResult("placeOrder");
+  },
+};
+
+const OrderService$getOrder: MethodDescriptorOf<OrderServiceHandler, "getOrder"> = {
+  name: "getOrder",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "id";
+      if (args[0] !== undefined) {
+        w.field(TType.I64, 1);
+        w.i64(args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "getOrder", at);
+    }
+  },
+  readArgs(r) {
+    let id: OrderId | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I64) id = r.i64();
+          else r.skipMismatch(t, TType.I64, "id");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (id === undefined) throw missingArgument(r, "getOrder", "id");
+    return [id];
+  },
+  invoke(handler, args, context) {
+    return handler.getOrder(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        Order.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "getOrder", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof NotFound) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      NotFound.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: Order | undefined;
+    let notFound: NotFound | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = Order.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) notFound = NotFound.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "notFound");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (notFound !== undefined) throw notFound;
+    if (success !== undefined) return success;
+    throw missingResult("getOrder");
+  },
+};
+
+const OrderService$listOrders: MethodDescriptorOf<OrderServiceHandler, "listOrders"> = {
+  name: "listOrders",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "request";
+      if (args[0] !== undefined) {
+        w.field(TType.STRUCT, 1);
+        ListOrdersRequest.write(w, args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "listOrders", at);
+    }
+  },
+  readArgs(r) {
+    let request: ListOrdersRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) request = ListOrdersRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "request");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (request === undefined) throw missingArgument(r, "listOrders", "request");
+    return [request];
+  },
+  invoke(handler, args, context) {
+    return handler.listOrders(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        OrderPage.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "listOrders", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof NotFound) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      NotFound.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    if (error instanceof InvalidRequest) {
+      w.structBegin();
+      w.field(TType.STRUCT, 2);
+      InvalidRequest.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: OrderPage | undefined;
+    let notFound: NotFound | undefined;
+    let invalid: InvalidRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = OrderPage.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) notFound = NotFound.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "notFound");
+          break;
+        case 2:
+          if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "invalid");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (notFound !== undefined) throw notFound;
+    if (invalid !== undefined) throw invalid;
+    if (success !== undefined) return success;
+    throw missingResult("listOrders");
+  },
+};
+
+const OrderService$cancelOrder: MethodDescriptorOf<OrderServiceHandler, "cancelOrder"> = {
+  name: "cancelOrder",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "id";
+      if (args[0] !== undefined) {
+        w.field(TType.I64, 1);
+        w.i64(args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "cancelOrder", at);
+    }
+  },
+  readArgs(r) {
+    let id: OrderId | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I64) id = r.i64();
+          else r.skipMismatch(t, TType.I64, "id");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (id === undefined) throw missingArgument(r, "cancelOrder", "id");
+    return [id];
+  },
+  invoke(handler, args, context) {
+    return handler.cancelOrder(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        Order.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "cancelOrder", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof NotFound) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      NotFound.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    if (error instanceof InvalidRequest) {
+      w.structBegin();
+      w.field(TType.STRUCT, 2);
+      InvalidRequest.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: Order | undefined;
+    let notFound: NotFound | undefined;
+    let invalid: InvalidRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = Order.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) notFound = NotFound.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "notFound");
+          break;
+        case 2:
+          if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "invalid");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (notFound !== undefined) throw notFound;
+    if (invalid !== undefined) throw invalid;
+    if (success !== undefined) return success;
+    throw missingResult("cancelOrder");
+  },
+};
+
 /**
  * Orders: checks the user, reserves stock, takes payment.
  *
@@ -4628,450 +4991,27 @@ export const OrderService: ServiceDescriptor<OrderServiceClient, OrderServiceHan
   defineService<OrderServiceClient, OrderServiceHandler>({
     name: "OrderService",
     annotations: [],
+    extends: BaseService,
     methods: [
-      ...BaseService.methods.values(),
-      {
-        name: "placeOrder",
-        oneway: false,
-        idempotent: false,
-        annotations: [],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "request";
-            if (args[0] !== undefined) {
-              w.field(TType.STRUCT, 1);
-              PlaceOrderRequest.write(w, args[0] as PlaceOrderRequest);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "placeOrder", at);
-          }
-        },
-        readArgs(r) {
-          let request: PlaceOrderRequest | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.STRUCT) request = PlaceOrderRequest.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "request");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [request];
-        },
-        invoke(handler, args, context) {
-          return handler.placeOrder(args[0] as PlaceOrderRequest, context);
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.STRUCT, 0);
-              Order.write(w, value as Order);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "placeOrder", at);
-          }
-        },
-        writeException(w, error) {
-          if (error instanceof NotFound) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            NotFound.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          if (error instanceof OutOfStock) {
-            w.structBegin();
-            w.field(TType.STRUCT, 2);
-            OutOfStock.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          if (error instanceof InvalidRequest) {
-            w.structBegin();
-            w.field(TType.STRUCT, 3);
-            InvalidRequest.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let success: Order | undefined;
-          let notFound: NotFound | undefined;
-          let outOfStock: OutOfStock | undefined;
-          let invalid: InvalidRequest | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.STRUCT) success = Order.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "success");
-                break;
-              case 1:
-                if (t === TType.STRUCT) notFound = NotFound.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "notFound");
-                break;
-              case 2:
-                if (t === TType.STRUCT) outOfStock = OutOfStock.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "outOfStock");
-                break;
-              case 3:
-                if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "invalid");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (notFound !== undefined) throw notFound;
-          if (outOfStock !== undefined) throw outOfStock;
-          if (invalid !== undefined) throw invalid;
-          if (success !== undefined) return success;
-          throw missingResult("placeOrder");
-        },
-      },
-      {
-        name: "getOrder",
-        oneway: false,
-        idempotent: true,
-        annotations: [{ key: "idempotent", value: "1" }],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "id";
-            if (args[0] !== undefined) {
-              w.field(TType.I64, 1);
-              w.i64(args[0] as OrderId);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "getOrder", at);
-          }
-        },
-        readArgs(r) {
-          let id: OrderId | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.I64) id = r.i64();
-                else r.skipMismatch(t, TType.I64, "id");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [id];
-        },
-        invoke(handler, args, context) {
-          return handler.getOrder(args[0] as OrderId, context);
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.STRUCT, 0);
-              Order.write(w, value as Order);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "getOrder", at);
-          }
-        },
-        writeException(w, error) {
-          if (error instanceof NotFound) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            NotFound.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let success: Order | undefined;
-          let notFound: NotFound | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.STRUCT) success = Order.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "success");
-                break;
-              case 1:
-                if (t === TType.STRUCT) notFound = NotFound.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "notFound");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (notFound !== undefined) throw notFound;
-          if (success !== undefined) return success;
-          throw missingResult("getOrder");
-        },
-      },
-      {
-        name: "listOrders",
-        oneway: false,
-        idempotent: true,
-        annotations: [{ key: "idempotent", value: "1" }],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "request";
-            if (args[0] !== undefined) {
-              w.field(TType.STRUCT, 1);
-              ListOrdersRequest.write(w, args[0] as ListOrdersRequest);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "listOrders", at);
-          }
-        },
-        readArgs(r) {
-          let request: ListOrdersRequest | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.STRUCT) request = ListOrdersRequest.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "request");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [request];
-        },
-        invoke(handler, args, context) {
-          return handler.listOrders(args[0] as ListOrdersRequest, context);
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.STRUCT, 0);
-              OrderPage.write(w, value as OrderPage);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "listOrders", at);
-          }
-        },
-        writeException(w, error) {
-          if (error instanceof NotFound) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            NotFound.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          if (error instanceof InvalidRequest) {
-            w.structBegin();
-            w.field(TType.STRUCT, 2);
-            InvalidRequest.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let success: OrderPage | undefined;
-          let notFound: NotFound | undefined;
-          let invalid: InvalidRequest | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.STRUCT) success = OrderPage.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "success");
-                break;
-              case 1:
-                if (t === TType.STRUCT) notFound = NotFound.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "notFound");
-                break;
-              case 2:
-                if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "invalid");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (notFound !== undefined) throw notFound;
-          if (invalid !== undefined) throw invalid;
-          if (success !== undefined) return success;
-          throw missingResult("listOrders");
-        },
-      },
-      {
-        name: "cancelOrder",
-        oneway: false,
-        idempotent: true,
-        annotations: [{ key: "idempotent", value: "1" }],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "id";
-            if (args[0] !== undefined) {
-              w.field(TType.I64, 1);
-              w.i64(args[0] as OrderId);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "cancelOrder", at);
-          }
-        },
-        readArgs(r) {
-          let id: OrderId | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.I64) id = r.i64();
-                else r.skipMismatch(t, TType.I64, "id");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [id];
-        },
-        invoke(handler, args, context) {
-          return handler.cancelOrder(args[0] as OrderId, context);
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.STRUCT, 0);
-              Order.write(w, value as Order);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "cancelOrder", at);
-          }
-        },
-        writeException(w, error) {
-          if (error instanceof NotFound) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            NotFound.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          if (error instanceof InvalidRequest) {
-            w.structBegin();
-            w.field(TType.STRUCT, 2);
-            InvalidRequest.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let success: Order | undefined;
-          let notFound: NotFound | undefined;
-          let invalid: InvalidRequest | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.STRUCT) success = Order.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "success");
-                break;
-              case 1:
-                if (t === TType.STRUCT) notFound = NotFound.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "notFound");
-                break;
-              case 2:
-                if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "invalid");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (notFound !== undefined) throw notFound;
-          if (invalid !== undefined) throw invalid;
-          if (success !== undefined) return success;
-          throw missingResult("cancelOrder");
-        },
-      },
+      OrderService$placeOrder,
+      OrderService$getOrder,
+      OrderService$listOrders,
+      OrderService$cancelOrder,
     ],
     client(channel) {
-      const methods = OrderService.methods;
       return {
-        ping(options) {
-          return channel.call("OrderService", methods.get("ping")!, [], options) as Promise<void>;
-        },
-        health(options) {
-          return channel.call(
-            "OrderService",
-            methods.get("health")!,
-            [],
-            options,
-          ) as Promise<HealthStatus>;
-        },
+        ...BaseService.client(serviceChannel(channel, "OrderService")),
         placeOrder(request, options) {
-          return channel.call(
-            "OrderService",
-            methods.get("placeOrder")!,
-            [request],
-            options,
-          ) as Promise<Order>;
+          return channel.call("OrderService", OrderService$placeOrder, [request], options);
         },
         getOrder(id, options) {
-          return channel.call(
-            "OrderService",
-            methods.get("getOrder")!,
-            [id],
-            options,
-          ) as Promise<Order>;
+          return channel.call("OrderService", OrderService$getOrder, [id], options);
         },
         listOrders(request, options) {
-          return channel.call(
-            "OrderService",
-            methods.get("listOrders")!,
-            [request],
-            options,
-          ) as Promise<OrderPage>;
+          return channel.call("OrderService", OrderService$listOrders, [request], options);
         },
         cancelOrder(id, options) {
-          return channel.call(
-            "OrderService",
-            methods.get("cancelOrder")!,
-            [id],
-            options,
-          ) as Promise<Order>;
+          return channel.call("OrderService", OrderService$cancelOrder, [id], options);
         },
       };
     },
@@ -5173,6 +5113,425 @@ export const Authorization: StructCodec<Authorization> = defineStruct({
   },
 });
 
+const PaymentService$authorize: MethodDescriptorOf<PaymentServiceHandler, "authorize"> = {
+  name: "authorize",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "requestId";
+      if (args[0] !== undefined) {
+        w.field(TType.STRING, 1);
+        w.string(args[0]);
+      }
+      at = "orderId";
+      if (args[1] !== undefined) {
+        w.field(TType.I64, 2);
+        w.i64(args[1]);
+      }
+      at = "amount";
+      if (args[2] !== undefined) {
+        w.field(TType.STRUCT, 3);
+        Money.write(w, args[2]);
+      }
+      at = "method";
+      if (args[3] !== undefined) {
+        w.field(TType.STRUCT, 4);
+        PaymentMethod.write(w, args[3]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "authorize", at);
+    }
+  },
+  readArgs(r) {
+    let requestId: RequestId | undefined;
+    let orderId: OrderId | undefined;
+    let amount: Money | undefined;
+    let method: PaymentMethod | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) requestId = r.string();
+          else r.skipMismatch(t, TType.STRING, "requestId");
+          break;
+        case 2:
+          if (t === TType.I64) orderId = r.i64();
+          else r.skipMismatch(t, TType.I64, "orderId");
+          break;
+        case 3:
+          if (t === TType.STRUCT) amount = Money.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "amount");
+          break;
+        case 4:
+          if (t === TType.STRUCT) method = PaymentMethod.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "method");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (requestId === undefined) throw missingArgument(r, "authorize", "requestId");
+    if (orderId === undefined) throw missingArgument(r, "authorize", "orderId");
+    if (amount === undefined) throw missingArgument(r, "authorize", "amount");
+    if (method === undefined) throw missingArgument(r, "authorize", "method");
+    return [requestId, orderId, amount, method];
+  },
+  invoke(handler, args, context) {
+    return handler.authorize(args[0], args[1], args[2], args[3], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        Authorization.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "authorize", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof InvalidRequest) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      InvalidRequest.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: Authorization | undefined;
+    let invalid: InvalidRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = Authorization.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "invalid");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (invalid !== undefined) throw invalid;
+    if (success !== undefined) return success;
+    throw missingResult("authorize");
+  },
+};
+
+const PaymentService$capture: MethodDescriptorOf<PaymentServiceHandler, "capture"> = {
+  name: "capture",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "authorizationId";
+      if (args[0] !== undefined) {
+        w.field(TType.STRING, 1);
+        w.string(args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "capture", at);
+    }
+  },
+  readArgs(r) {
+    let authorizationId: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) authorizationId = r.string();
+          else r.skipMismatch(t, TType.STRING, "authorizationId");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (authorizationId === undefined) throw missingArgument(r, "capture", "authorizationId");
+    return [authorizationId];
+  },
+  invoke(handler, args, context) {
+    return handler.capture(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        Authorization.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "capture", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof NotFound) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      NotFound.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    if (error instanceof InvalidRequest) {
+      w.structBegin();
+      w.field(TType.STRUCT, 2);
+      InvalidRequest.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: Authorization | undefined;
+    let notFound: NotFound | undefined;
+    let invalid: InvalidRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = Authorization.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) notFound = NotFound.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "notFound");
+          break;
+        case 2:
+          if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "invalid");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (notFound !== undefined) throw notFound;
+    if (invalid !== undefined) throw invalid;
+    if (success !== undefined) return success;
+    throw missingResult("capture");
+  },
+};
+
+const PaymentService$voidAuthorization: MethodDescriptorOf<
+  PaymentServiceHandler,
+  "voidAuthorization"
+> = {
+  name: "voidAuthorization",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "authorizationId";
+      if (args[0] !== undefined) {
+        w.field(TType.STRING, 1);
+        w.string(args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "voidAuthorization", at);
+    }
+  },
+  readArgs(r) {
+    let authorizationId: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) authorizationId = r.string();
+          else r.skipMismatch(t, TType.STRING, "authorizationId");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (authorizationId === undefined)
+      throw missingArgument(r, "voidAuthorization", "authorizationId");
+    return [authorizationId];
+  },
+  invoke(handler, args, context) {
+    return handler.voidAuthorization(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        Authorization.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "voidAuthorization", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof NotFound) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      NotFound.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    if (error instanceof InvalidRequest) {
+      w.structBegin();
+      w.field(TType.STRUCT, 2);
+      InvalidRequest.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: Authorization | undefined;
+    let notFound: NotFound | undefined;
+    let invalid: InvalidRequest | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = Authorization.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) notFound = NotFound.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "notFound");
+          break;
+        case 2:
+          if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "invalid");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (notFound !== undefined) throw notFound;
+    if (invalid !== undefined) throw invalid;
+    if (success !== undefined) return success;
+    throw missingResult("voidAuthorization");
+  },
+};
+
+const PaymentService$getAuthorization: MethodDescriptorOf<
+  PaymentServiceHandler,
+  "getAuthorization"
+> = {
+  name: "getAuthorization",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "authorizationId";
+      if (args[0] !== undefined) {
+        w.field(TType.STRING, 1);
+        w.string(args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "getAuthorization", at);
+    }
+  },
+  readArgs(r) {
+    let authorizationId: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) authorizationId = r.string();
+          else r.skipMismatch(t, TType.STRING, "authorizationId");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (authorizationId === undefined)
+      throw missingArgument(r, "getAuthorization", "authorizationId");
+    return [authorizationId];
+  },
+  invoke(handler, args, context) {
+    return handler.getAuthorization(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        Authorization.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "getAuthorization", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof NotFound) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      NotFound.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: Authorization | undefined;
+    let notFound: NotFound | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = Authorization.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) notFound = NotFound.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "notFound");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (notFound !== undefined) throw notFound;
+    if (success !== undefined) return success;
+    throw missingResult("getAuthorization");
+  },
+};
+
 /**
  * Payments through an external provider.
  *
@@ -5183,460 +5542,42 @@ export const PaymentService: ServiceDescriptor<PaymentServiceClient, PaymentServ
   defineService<PaymentServiceClient, PaymentServiceHandler>({
     name: "PaymentService",
     annotations: [],
+    extends: BaseService,
     methods: [
-      ...BaseService.methods.values(),
-      {
-        name: "authorize",
-        oneway: false,
-        idempotent: true,
-        annotations: [{ key: "idempotent", value: "1" }],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "requestId";
-            if (args[0] !== undefined) {
-              w.field(TType.STRING, 1);
-              w.string(args[0] as RequestId);
-            }
-            at = "orderId";
-            if (args[1] !== undefined) {
-              w.field(TType.I64, 2);
-              w.i64(args[1] as OrderId);
-            }
-            at = "amount";
-            if (args[2] !== undefined) {
-              w.field(TType.STRUCT, 3);
-              Money.write(w, args[2] as Money);
-            }
-            at = "method";
-            if (args[3] !== undefined) {
-              w.field(TType.STRUCT, 4);
-              PaymentMethod.write(w, args[3] as PaymentMethod);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "authorize", at);
-          }
-        },
-        readArgs(r) {
-          let requestId: RequestId | undefined;
-          let orderId: OrderId | undefined;
-          let amount: Money | undefined;
-          let method: PaymentMethod | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.STRING) requestId = r.string();
-                else r.skipMismatch(t, TType.STRING, "requestId");
-                break;
-              case 2:
-                if (t === TType.I64) orderId = r.i64();
-                else r.skipMismatch(t, TType.I64, "orderId");
-                break;
-              case 3:
-                if (t === TType.STRUCT) amount = Money.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "amount");
-                break;
-              case 4:
-                if (t === TType.STRUCT) method = PaymentMethod.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "method");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [requestId, orderId, amount, method];
-        },
-        invoke(handler, args, context) {
-          return handler.authorize(
-            args[0] as RequestId,
-            args[1] as OrderId,
-            args[2] as Money,
-            args[3] as PaymentMethod,
-            context,
-          );
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.STRUCT, 0);
-              Authorization.write(w, value as Authorization);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "authorize", at);
-          }
-        },
-        writeException(w, error) {
-          if (error instanceof InvalidRequest) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            InvalidRequest.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let success: Authorization | undefined;
-          let invalid: InvalidRequest | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.STRUCT) success = Authorization.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "success");
-                break;
-              case 1:
-                if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "invalid");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (invalid !== undefined) throw invalid;
-          if (success !== undefined) return success;
-          throw missingResult("authorize");
-        },
-      },
-      {
-        name: "capture",
-        oneway: false,
-        idempotent: true,
-        annotations: [{ key: "idempotent", value: "1" }],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "authorizationId";
-            if (args[0] !== undefined) {
-              w.field(TType.STRING, 1);
-              w.string(args[0] as string);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "capture", at);
-          }
-        },
-        readArgs(r) {
-          let authorizationId: string | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.STRING) authorizationId = r.string();
-                else r.skipMismatch(t, TType.STRING, "authorizationId");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [authorizationId];
-        },
-        invoke(handler, args, context) {
-          return handler.capture(args[0] as string, context);
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.STRUCT, 0);
-              Authorization.write(w, value as Authorization);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "capture", at);
-          }
-        },
-        writeException(w, error) {
-          if (error instanceof NotFound) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            NotFound.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          if (error instanceof InvalidRequest) {
-            w.structBegin();
-            w.field(TType.STRUCT, 2);
-            InvalidRequest.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let success: Authorization | undefined;
-          let notFound: NotFound | undefined;
-          let invalid: InvalidRequest | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.STRUCT) success = Authorization.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "success");
-                break;
-              case 1:
-                if (t === TType.STRUCT) notFound = NotFound.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "notFound");
-                break;
-              case 2:
-                if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "invalid");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (notFound !== undefined) throw notFound;
-          if (invalid !== undefined) throw invalid;
-          if (success !== undefined) return success;
-          throw missingResult("capture");
-        },
-      },
-      {
-        name: "voidAuthorization",
-        oneway: false,
-        idempotent: true,
-        annotations: [{ key: "idempotent", value: "1" }],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "authorizationId";
-            if (args[0] !== undefined) {
-              w.field(TType.STRING, 1);
-              w.string(args[0] as string);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "voidAuthorization", at);
-          }
-        },
-        readArgs(r) {
-          let authorizationId: string | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.STRING) authorizationId = r.string();
-                else r.skipMismatch(t, TType.STRING, "authorizationId");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [authorizationId];
-        },
-        invoke(handler, args, context) {
-          return handler.voidAuthorization(args[0] as string, context);
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.STRUCT, 0);
-              Authorization.write(w, value as Authorization);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "voidAuthorization", at);
-          }
-        },
-        writeException(w, error) {
-          if (error instanceof NotFound) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            NotFound.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          if (error instanceof InvalidRequest) {
-            w.structBegin();
-            w.field(TType.STRUCT, 2);
-            InvalidRequest.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let success: Authorization | undefined;
-          let notFound: NotFound | undefined;
-          let invalid: InvalidRequest | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.STRUCT) success = Authorization.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "success");
-                break;
-              case 1:
-                if (t === TType.STRUCT) notFound = NotFound.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "notFound");
-                break;
-              case 2:
-                if (t === TType.STRUCT) invalid = InvalidRequest.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "invalid");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (notFound !== undefined) throw notFound;
-          if (invalid !== undefined) throw invalid;
-          if (success !== undefined) return success;
-          throw missingResult("voidAuthorization");
-        },
-      },
-      {
-        name: "getAuthorization",
-        oneway: false,
-        idempotent: true,
-        annotations: [{ key: "idempotent", value: "1" }],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "authorizationId";
-            if (args[0] !== undefined) {
-              w.field(TType.STRING, 1);
-              w.string(args[0] as string);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "getAuthorization", at);
-          }
-        },
-        readArgs(r) {
-          let authorizationId: string | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.STRING) authorizationId = r.string();
-                else r.skipMismatch(t, TType.STRING, "authorizationId");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [authorizationId];
-        },
-        invoke(handler, args, context) {
-          return handler.getAuthorization(args[0] as string, context);
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.STRUCT, 0);
-              Authorization.write(w, value as Authorization);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "getAuthorization", at);
-          }
-        },
-        writeException(w, error) {
-          if (error instanceof NotFound) {
-            w.structBegin();
-            w.field(TType.STRUCT, 1);
-            NotFound.write(w, error);
-            w.structEnd();
-            return true;
-          }
-          return false;
-        },
-        readResult(r) {
-          let success: Authorization | undefined;
-          let notFound: NotFound | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.STRUCT) success = Authorization.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "success");
-                break;
-              case 1:
-                if (t === TType.STRUCT) notFound = NotFound.read(r);
-                else r.skipMismatch(t, TType.STRUCT, "notFound");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (notFound !== undefined) throw notFound;
-          if (success !== undefined) return success;
-          throw missingResult("getAuthorization");
-        },
-      },
+      PaymentService$authorize,
+      PaymentService$capture,
+      PaymentService$voidAuthorization,
+      PaymentService$getAuthorization,
     ],
     client(channel) {
-      const methods = PaymentService.methods;
       return {
-        ping(options) {
-          return channel.call("PaymentService", methods.get("ping")!, [], options) as Promise<void>;
-        },
-        health(options) {
-          return channel.call(
-            "PaymentService",
-            methods.get("health")!,
-            [],
-            options,
-          ) as Promise<HealthStatus>;
-        },
+        ...BaseService.client(serviceChannel(channel, "PaymentService")),
         authorize(requestId, orderId, amount, method, options) {
           return channel.call(
             "PaymentService",
-            methods.get("authorize")!,
+            PaymentService$authorize,
             [requestId, orderId, amount, method],
             options,
-          ) as Promise<Authorization>;
+          );
         },
         capture(authorizationId, options) {
-          return channel.call(
-            "PaymentService",
-            methods.get("capture")!,
-            [authorizationId],
-            options,
-          ) as Promise<Authorization>;
+          return channel.call("PaymentService", PaymentService$capture, [authorizationId], options);
         },
         voidAuthorization(authorizationId, options) {
           return channel.call(
             "PaymentService",
-            methods.get("voidAuthorization")!,
+            PaymentService$voidAuthorization,
             [authorizationId],
             options,
-          ) as Promise<Authorization>;
+          );
         },
         getAuthorization(authorizationId, options) {
           return channel.call(
             "PaymentService",
-            methods.get("getAuthorization")!,
+            PaymentService$getAuthorization,
             [authorizationId],
             options,
-          ) as Promise<Authorization>;
+          );
         },
       };
     },

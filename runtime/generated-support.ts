@@ -74,6 +74,19 @@ export function requiredFieldMissing(
   });
 }
 
+/**
+ * The error for an argument absent from a call's `<method>_args` struct that has no IDL default
+ * and is not `optional`: the handler's type promises a value, so the server answers
+ * PROTOCOL_ERROR instead of calling it with `undefined` (what a caller that omits a null
+ * argument, such as an Apache client, gets).
+ */
+export function missingArgument(r: ProtocolReader, method: string, arg: string): ProtocolError {
+  return new ProtocolError(`${method}: missing argument "${arg}"`, {
+    code: "invalid-data",
+    offset: r.position,
+  });
+}
+
 /** The error for a union with no member set (`second` undefined) or with two members set. */
 export function unionArityError(
   r: ProtocolReader,

@@ -15,6 +15,7 @@ export type {
   Channel,
   ServiceDescriptor,
   MethodDescriptor,
+  MethodDescriptorOf,
   Annotations,
   PeerCertificate,
 } from "./service.js";

@@ -72,8 +72,17 @@ export interface PeerCertificate {
   readonly authorized: boolean;
 }
 
-/** How a method's bytes are written and read, generated per method. */
-export interface MethodDescriptor<Handler = unknown> {
+/**
+ * How a method's bytes are written and read, generated per method. `Args` are its positional
+ * arguments and `Result` its success value (void for void and oneway methods), so a client
+ * call and a handler call through a generated descriptor need no cast. The functions are
+ * methods (bivariant parameters): a precise descriptor is still a `MethodDescriptor<Handler>`.
+ */
+export interface MethodDescriptor<
+  Handler = unknown,
+  Args extends readonly unknown[] = readonly unknown[],
+  Result = unknown,
+> {
   /** The IDL method name. */
   readonly name: string;
   readonly oneway: boolean;
@@ -85,16 +94,19 @@ export interface MethodDescriptor<Handler = unknown> {
   /** Position of the argument named by `(idlc.hash_key = "arg")`: its value is the call's hash key. */
   readonly hashKeyArg?: number;
   /** Writes the `<method>_args` struct from positional arguments. */
-  writeArgs(w: ProtocolWriter, args: readonly unknown[]): void;
-  /** Reads the `<method>_args` struct into positional arguments. */
-  readArgs(r: ProtocolReader): unknown[];
+  writeArgs(w: ProtocolWriter, args: Args): void;
+  /**
+   * Reads the `<method>_args` struct into positional arguments: an absent one gets its IDL
+   * default, or is rejected (ProtocolError) unless the IDL marks it `optional`.
+   */
+  readArgs(r: ProtocolReader): Args;
   /** Calls the handler's method with the arguments and the context; returns its value or Promise. */
-  invoke(handler: Handler, args: readonly unknown[], context: CallContext): unknown;
+  invoke(handler: Handler, args: Args, context: CallContext): Result | Promise<Result>;
   /**
    * Writes a `<method>_result` struct carrying success. Absent for void and oneway methods: the
    * server writes an empty result struct (what Apache's void methods send).
    */
-  writeSuccess?(w: ProtocolWriter, value: unknown): void;
+  writeSuccess?(w: ProtocolWriter, value: Result): void;
   /**
    * Writes a `<method>_result` carrying `error` if it is a declared exception; returns whether it
    * was. Absent when the method declares none: no error is declared.
@@ -105,18 +117,53 @@ export interface MethodDescriptor<Handler = unknown> {
    * declared exception it carries, or throws ApplicationError(MISSING_RESULT) when empty. Absent
    * for oneway methods, which get no reply.
    */
-  readResult?(r: ProtocolReader): unknown;
+  readResult?(r: ProtocolReader): Result;
 }
+
+/** The arguments of handler method `M` of `Handler`: its parameters without the trailing context. */
+type HandlerArgs<Handler, M extends keyof Handler> = Handler[M] extends (
+  ...args: [...infer Args, CallContext]
+) => unknown
+  ? Args
+  : never;
+
+/** What handler method `M` of `Handler` resolves with. */
+type HandlerResult<Handler, M extends keyof Handler> = Handler[M] extends (
+  ...args: never[]
+) => infer Result
+  ? Awaited<Result>
+  : never;
+
+/**
+ * The descriptor of handler method `M` of `Handler`, with the arguments and result that method
+ * declares: how generated code types each method's descriptor (one source of truth, the
+ * handler interface).
+ */
+export type MethodDescriptorOf<Handler, M extends keyof Handler> = MethodDescriptor<
+  Handler,
+  HandlerArgs<Handler, M>,
+  HandlerResult<Handler, M>
+>;
 
 /** What a client sends calls through: a connection, a pool, or a load balancer. */
 export interface Channel {
   /** Sends one call and resolves with its result (undefined for void and oneway). */
-  call(
+  call<Args extends readonly unknown[], Result>(
     service: string,
-    method: MethodDescriptor,
-    args: readonly unknown[],
+    method: MethodDescriptor<unknown, Args, Result>,
+    args: NoInfer<Args>,
     options: CallOptions | undefined,
-  ): Promise<unknown>;
+  ): Promise<Result>;
+}
+
+/**
+ * A channel that sends every call under the name `service`: a derived service's client reuses
+ * its base service's client through it, so inherited methods go out under the derived name.
+ */
+export function serviceChannel(channel: Channel, service: string): Channel {
+  return {
+    call: (_service, method, args, options) => channel.call(service, method, args, options),
+  };
 }
 
 /** The value exported for every IDL service. */
@@ -133,6 +180,9 @@ export interface ServiceDescriptor<Client = unknown, Handler = unknown> {
 /** What generated code supplies for a service. */
 export interface ServiceSpec<Client, Handler> {
   readonly name: string;
+  /** The service this one extends: its methods (inherited ones included) come first. */
+  readonly extends?: ServiceDescriptor<unknown, Handler>;
+  /** The service's own methods. */
   readonly methods: readonly MethodDescriptor<Handler>[];
   readonly annotations: Annotations;
   client(channel: Channel): Client;
@@ -142,7 +192,7 @@ export interface ServiceSpec<Client, Handler> {
 export function defineService<Client, Handler>(
   spec: ServiceSpec<Client, Handler>,
 ): ServiceDescriptor<Client, Handler> {
-  const methods = new Map<string, MethodDescriptor<Handler>>();
+  const methods = new Map<string, MethodDescriptor<Handler>>(spec.extends?.methods);
   for (const m of spec.methods) methods.set(m.name, m);
   return { name: spec.name, methods, annotations: spec.annotations, client: spec.client };
 }

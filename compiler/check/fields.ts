@@ -166,13 +166,25 @@ function requiredness(
       return "optional";
     case "arguments":
     case "throws":
+      if (node.requiredness === "optional" && kind === "arguments") {
+        // Kept: the wire is the same (an unset argument is not written), but a caller may leave
+        // the argument out, so its handler gets `T | undefined` where others are rejected.
+        fc.run.diagnostics.push(
+          warning(
+            span,
+            "optional-argument",
+            `"optional" in an argument list is ignored by Apache; idlc lets callers leave the ` +
+              `argument out (the handler gets undefined)`,
+          ),
+        );
+        return "optional";
+      }
       if (node.requiredness === "optional") {
         fc.run.diagnostics.push(
           warning(
             span,
-            kind === "arguments" ? "optional-argument" : "optional-in-throws",
-            `"optional" is ignored in ${kind === "arguments" ? "argument" : "throws"} lists ` +
-              `(as in Apache)`,
+            "optional-in-throws",
+            `"optional" is ignored in throws lists (as in Apache)`,
           ),
         );
         return "default";

@@ -96,7 +96,10 @@ export interface Field {
   readonly implicitId: boolean;
   readonly name: string;
   readonly type: Type;
-  /** Union members are always "optional"; argument fields are never "optional". */
+  /**
+   * Union members are always "optional"; an argument is "optional" only as written (the wire
+   * ignores it, as Apache does; handlers may get it undefined).
+   */
   readonly requiredness: Requiredness;
   readonly defaultValue: ConstValue | undefined;
   readonly annotations: Annotations;

@@ -1,7 +1,7 @@
 // How IDL names become TypeScript names. IDL names are kept as written; a name that would break
 // or shadow something in the generated module gets a `$` suffix. Thrift identifiers never contain
 // `$`, so an escaped name can never clash with another IDL name.
-import type { Definition, Program, Service } from "../check/model.js";
+import type { Definition, Method, Program, Service } from "../check/model.js";
 
 /** JavaScript and TypeScript reserved words, strict-mode words and contextual type words. */
 const KEYWORDS = [
@@ -149,6 +149,7 @@ export const RUNTIME_NAMES = [
   "FieldAnnotations",
   "MessageType",
   "MethodDescriptor",
+  "MethodDescriptorOf",
   "OpenEnum",
   "ProtocolError",
   "ProtocolErrorCode",
@@ -170,9 +171,11 @@ export const RUNTIME_NAMES = [
   "defineStruct",
   "elementTypeMismatch",
   "invalidUnionValue",
+  "missingArgument",
   "missingResult",
   "requiredFieldMissing",
   "requiredFieldUnset",
+  "serviceChannel",
   "unionArityError",
   "withFieldPath",
 ];
@@ -185,9 +188,11 @@ export const CODEGEN_NAMES: ReadonlySet<string> = new Set([
   "defineStruct",
   "elementTypeMismatch",
   "invalidUnionValue",
+  "missingArgument",
   "missingResult",
   "requiredFieldMissing",
   "requiredFieldUnset",
+  "serviceChannel",
   "unionArityError",
   "withFieldPath",
 ]);
@@ -280,6 +285,12 @@ export interface ModuleNames {
   /** Interface names derived from a service: `<Name>Client`, `<Name>Handler`. */
   readonly client: ReadonlyMap<Service, string>;
   readonly handler: ReadonlyMap<Service, string>;
+  /**
+   * The module-private constant of each method's descriptor: `<Service>$<method>`. IDL names
+   * never contain `$` and an escaped name only ends in it, so the `$` between the two parts keeps
+   * these apart from every other name (and from each other).
+   */
+  readonly methods: ReadonlyMap<Method, string>;
   /** Every top-level name, for choosing locals and include aliases that do not shadow them. */
   readonly all: ReadonlySet<string>;
 }
@@ -309,7 +320,14 @@ export function moduleNames(program: Program): ModuleNames {
     client.set(def, derived(`${base}Client`, all));
     handler.set(def, derived(`${base}Handler`, all));
   }
-  const names: ModuleNames = { definitions, client, handler, all };
+  const methods = new Map<Method, string>();
+  for (const def of program.definitions) {
+    if (def.kind !== "service") continue;
+    const base = definitions.get(def)!;
+    for (const m of def.methods)
+      methods.set(m, derived(`${base}$${m.name.replace(/[^A-Za-z0-9_]/g, "_")}`, all));
+  }
+  const names: ModuleNames = { definitions, client, handler, methods, all };
   namesCache.set(program, names);
   return names;
 }

@@ -1,7 +1,7 @@
 // Services: a client interface, a handler interface and a service descriptor per IDL service.
 // The descriptor's methods write and read the `<method>_args` / `<method>_result` structs
 // (rpc.md §2–§3) with the same specialized code as struct codecs; `extends` is flattened.
-import { allMethods, resolveType } from "../check/model.js";
+import { resolveType } from "../check/model.js";
 import type * as model from "../check/model.js";
 import {
   byId,
@@ -20,14 +20,26 @@ import {
 } from "./codecs.js";
 import { annotationsLiteral, withDoc } from "./consts.js";
 import type { EmitContext } from "./context.js";
-import { binary, call, name, ref, str, type Expr, type Param, type Type } from "./layout.js";
+import {
+  STUB_PROPERTY,
+  binary,
+  call,
+  name,
+  object,
+  ref,
+  str,
+  type Expr,
+  type Param,
+  type Type,
+  type Unit,
+} from "./layout.js";
 import { localName, methodName, scopeNames } from "./names.js";
 import { stringLiteral } from "./spelling.js";
-import { tsDoc, tsType, tsTypeOf } from "./types.js";
+import { tsDoc, tsTypeOf } from "./types.js";
 import { block, type Code } from "./writer.js";
 
 /** Locals of client and handler methods that a parameter must not shadow. */
-const METHOD_LOCALS = ["channel", "methods", "options", "context", "handler", "args"];
+const METHOD_LOCALS = ["channel", "options", "context", "handler", "args"];
 
 /** Parameter names of a method, escaped once so the client and handler agree. */
 function paramNames(m: model.Method, ctx: EmitContext): string[] {
@@ -49,12 +61,27 @@ function methodDoc(m: model.Method, extra: string[]): string {
   return tsDoc(m.doc, m.doc === undefined ? notes : ["", ...notes], 2);
 }
 
+/**
+ * The type of an argument in the client's and the handler's signature: its IDL type, or with
+ * `| undefined` when the IDL marks it `optional` without a default (the only argument a
+ * handler may get without a value: readArgs fills defaults and rejects other absent ones).
+ */
+function paramType(p: model.Field, ctx: EmitContext): Type {
+  const type = tsTypeOf(p.type, ctx);
+  return mayBeOmitted(p) ? { kind: "union", types: [type, ref("undefined")] } : type;
+}
+
+/** Whether an argument may reach the handler undefined: `optional`, and no default to fill. */
+function mayBeOmitted(p: model.Field): boolean {
+  return p.requiredness === "optional" && p.defaultValue === undefined;
+}
+
 /** The parameters of a method's signature, followed by `last`. */
 function signatureParams(m: model.Method, last: Param, ctx: EmitContext): Param[] {
   const params = paramNames(m, ctx).map((p, k): Param => ({
     name: p,
     optional: false,
-    type: tsTypeOf(m.params[k]!.type, ctx),
+    type: paramType(m.params[k]!, ctx),
   }));
   return [...params, last];
 }
@@ -95,7 +122,8 @@ function handlerInterface(s: model.Service, ctx: EmitContext): Code {
   });
   const doc = tsDoc(
     `Implements the {@link ${ctx.ref(s, true)}} service. Methods may return a value or a Promise. ` +
-      "An argument the caller left out (Apache peers omit null ones) arrives as `undefined`.",
+      "An argument the caller left out gets its IDL default; without one the call is answered " +
+      "PROTOCOL_ERROR before it reaches the handler, unless the IDL marks it `optional`.",
   );
   return block(`${doc}export interface ${handlerName}${ext} {`, methods, "}", "members");
 }
@@ -116,33 +144,50 @@ function resultField(m: model.Method, type: model.Type): model.Field {
   };
 }
 
-/** The MethodDescriptor object literal of one method. */
-function methodDescriptor(m: model.Method, handler: string, ctx: EmitContext): Code {
+/**
+ * The module-level constant of one method's descriptor, typed from its handler method
+ * (`MethodDescriptorOf<XHandler, "m">`: its arguments and result), so that neither the client
+ * nor the descriptor's own functions need a cast.
+ */
+function methodDescriptor(s: model.Service, m: model.Method, ctx: EmitContext): Code {
+  const argOf = (k: number): Expr => ({ kind: "index", object: name("args"), index: String(k) });
   const position = new Map(m.params.map((p, k) => [p, k] as const));
-  const argOf = (p: model.Field): Expr => ({
-    kind: "index",
-    object: name("args"),
-    index: String(position.get(p)),
-  });
-  const typed = (p: model.Field): Expr => ({
-    kind: "as",
-    expression: argOf(p),
-    type: tsTypeOf(p.type, ctx),
-  });
   const writeArgs = writeBody(
     m.name,
-    byId(m.params).map((p) =>
-      writeField(
-        { field: p, access: `args[${position.get(p)}] as ${tsType(p.type, ctx)}`, check: argOf(p) },
-        ctx,
-      ),
-    ),
+    byId(m.params).map((p) => {
+      const k = position.get(p)!;
+      return writeField({ field: p, access: `args[${k}]`, check: argOf(k) }, ctx);
+    }),
     m.params.some(isList),
     ctx,
   );
-  const args = readFields(m.name, m.params, ctx, readerTaken(ctx));
-  const invoke = call({ kind: "member", object: name(handler), name: methodName(m.name) }, [
-    ...m.params.map(typed),
+  // Read as if none were required: an absent argument is named as one (missingArgument).
+  const read = m.params.map((p) =>
+    p.requiredness === "required"
+      ? { ...p, requiredness: "default" as const, defaultValue: undefined }
+      : p,
+  );
+  const args = readFields(m.name, read, ctx, readerTaken(ctx));
+  const local = (k: number): string => args.locals.get(read[k]!)!;
+  const argChecks = m.params.flatMap((p, k) =>
+    p.requiredness === "required" || (p.requiredness === "default" && p.defaultValue === undefined)
+      ? [
+          ifThrow(
+            binary(name(local(k)), "===", name("undefined")),
+            call(ctx.rt("missingArgument"), [
+              name("r"),
+              str(stringLiteral(m.name)),
+              str(stringLiteral(p.name)),
+            ]),
+          ),
+        ]
+      : [],
+  );
+  const argValues = m.params.map((p, k) =>
+    p.requiredness === "required" ? name(local(k)) : filled(p, local(k), ctx),
+  );
+  const invoke = call({ kind: "member", object: name("handler"), name: methodName(m.name) }, [
+    ...m.params.map((_, k) => argOf(k)),
     name("context"),
   ]);
   const isIdempotent = m.annotations.some((a) => a.key === "idempotent");
@@ -150,7 +195,7 @@ function methodDescriptor(m: model.Method, handler: string, ctx: EmitContext): C
   const hashKey = m.annotations.find((a) => a.key === "idlc.hash_key");
   const hashKeyArg =
     hashKey === undefined ? -1 : m.params.findIndex((p) => p.name === hashKey.value);
-  const head: Code[] = [
+  const members: Code[] = [
     `name: ${stringLiteral(m.name)},`,
     `oneway: ${m.oneway},`,
     `idempotent: ${isIdempotent},`,
@@ -162,31 +207,37 @@ function methodDescriptor(m: model.Method, handler: string, ctx: EmitContext): C
     block(m.params.length ? `writeArgs(w, args) {` : `writeArgs(w) {`, writeArgs, "},"),
     block(
       `readArgs(r) {`,
-      [
-        ...args.stmts,
-        returns({
-          kind: "array",
-          elements: m.params.map((p) => filled(p, args.locals.get(p)!, ctx)),
-        }),
-      ],
+      [...args.stmts, ...argChecks, returns({ kind: "array", elements: argValues })],
       "},",
     ),
     block(
-      `invoke(${handler}, ${m.params.length ? "args" : "_args"}, context) {`,
+      `invoke(handler, ${m.params.length ? "args" : "_args"}, context) {`,
       [returns(invoke)],
       "},",
     ),
   ];
   // Oneway: no result struct is ever written or read (rpc.md §5).
-  if (m.oneway) return block("{", head, "},", "object");
+  if (!m.oneway) members.push(...resultMembers(m, ctx));
+  const type = ref(ctx.rtType("MethodDescriptorOf"), [
+    ref(ctx.names.handler.get(s)!),
+    { kind: "literal", text: stringLiteral(methodName(m.name)) },
+  ]);
+  const head: Unit = {
+    kind: "const",
+    exported: false,
+    name: ctx.names.methods.get(m)!,
+    type,
+    init: object([STUB_PROPERTY], true),
+  };
+  return block(head, members, "};", "object");
+}
+
+/** A two-way method's `writeSuccess`, `writeException` and `readResult`. */
+function resultMembers(m: model.Method, ctx: EmitContext): Code[] {
   const success = m.returnType && resultField(m, m.returnType);
   const writeSuccess: Code[] = [];
   if (success !== undefined) {
-    const value = {
-      field: success,
-      access: `value as ${tsType(success.type, ctx)}`,
-      check: name("value"),
-    };
+    const value = { field: success, access: "value", check: name("value") };
     const statements = writeBody(m.name, [writeField(value, ctx)], isList(success), ctx);
     writeSuccess.push(block(`writeSuccess(w, value) {`, statements, "},"));
   }
@@ -217,66 +268,62 @@ function methodDescriptor(m: model.Method, handler: string, ctx: EmitContext): C
         `throw ${ctx.rt("missingResult")}(${stringLiteral(m.name)});`,
       ]
     : [`return undefined;`];
-  return block(
-    "{",
-    [
-      ...head,
-      ...writeSuccess,
-      ...(m.throws.length
-        ? [block(`writeException(w, error) {`, [...writeException, `return false;`], "},")]
-        : []),
-      block(`readResult(r) {`, [...result.stmts, ...rethrow, ...finish], "},"),
-    ],
-    "},",
-    "object",
-  );
+  return [
+    ...writeSuccess,
+    ...(m.throws.length
+      ? [block(`writeException(w, error) {`, [...writeException, `return false;`], "},")]
+      : []),
+    block(`readResult(r) {`, [...result.stmts, ...rethrow, ...finish], "},"),
+  ];
 }
 
-/** The client object: every method, inherited ones included, sent under this service's name. */
-function clientFactory(s: model.Service, descriptor: string, ctx: EmitContext): Code {
-  const methods = allMethods(s).map((m) => {
+/**
+ * The client object: the base service's client (its calls sent under this service's name),
+ * then a method per own IDL method, each sending its descriptor with its arguments.
+ */
+function clientFactory(s: model.Service, ctx: EmitContext): Code {
+  const service = stringLiteral(s.name);
+  const inherited = s.extends
+    ? [`...${ctx.ref(s.extends, true)}.client(${ctx.rt("serviceChannel")}(channel, ${service})),`]
+    : [];
+  const methods = s.methods.map((m) => {
     const params = paramNames(m, ctx);
     const sent = call("channel.call", [
-      str(stringLiteral(s.name)),
-      { kind: "nonNull", expression: call("methods.get", [str(stringLiteral(m.name))]) },
+      str(service),
+      name(ctx.names.methods.get(m)!),
       { kind: "array", elements: params.map((p) => name(p)) },
       name("options"),
     ]);
-    const typedResult: Expr = {
-      kind: "as",
-      expression: sent,
-      type: ref("Promise", [returnType(m, ctx)]),
-    };
     return block(
       `${methodName(m.name)}(${params.map((p) => `${p}, `).join("")}options) {`,
-      [returns(typedResult)],
+      [returns(sent)],
       "},",
     );
   });
   return block(
     `client(channel) {`,
-    [
-      ...(methods.length ? [`const methods = ${descriptor}.methods;`] : []),
-      block(`return {`, methods, "};", "object"),
-    ],
+    [block(`return {`, [...inherited, ...methods], "};", "object")],
     "},",
   );
 }
 
-/** Client and handler interfaces and the service descriptor. */
+/** Client and handler interfaces, the method descriptors and the service descriptor. */
 export function emitService(s: model.Service, ctx: EmitContext): Emitted {
   const descriptor = ctx.ref(s, true);
   const client = ref(ctx.names.client.get(s)!);
   const handlerType = ref(ctx.names.handler.get(s)!);
-  const inherited = s.extends ? [`...${ctx.ref(s.extends, true)}.methods.values(),`] : [];
-  const handler = "handler";
   const doc = tsDoc(s.doc, [
     ...(s.doc === undefined ? [] : [""]),
     `Descriptor of the \`${s.name}\` service: \`${descriptor}.client(channel)\` makes a client; servers \`add\` it with a handler.`,
   ]);
   const type = ref(ctx.rtType("ServiceDescriptor"), [client, handlerType]);
   const api = [clientInterface(s, ctx), "", handlerInterface(s, ctx)];
+  const methods: Expr = {
+    kind: "array",
+    elements: s.methods.map((m) => name(ctx.names.methods.get(m)!)),
+  };
   const wire = [
+    ...s.methods.flatMap((m) => [methodDescriptor(s, m, ctx), ""]),
     doc,
     definition(
       descriptor,
@@ -285,13 +332,9 @@ export function emitService(s: model.Service, ctx: EmitContext): Emitted {
       [
         `name: ${stringLiteral(s.name)},`,
         property("annotations", annotationsLiteral(s.annotations)),
-        block(
-          `methods: [`,
-          [...inherited, ...s.methods.map((m) => methodDescriptor(m, handler, ctx))],
-          "],",
-          "elements",
-        ),
-        clientFactory(s, descriptor, ctx),
+        ...(s.extends ? [`extends: ${ctx.ref(s.extends, true)},`] : []),
+        property("methods", methods),
+        clientFactory(s, ctx),
       ],
       // Stated again: inference would take the handler type from the inherited methods.
       [client, handlerType],

@@ -133,15 +133,19 @@ class PooledChannel implements ClientChannel, CallOwner, EndpointFleet, RetryHos
           );
   }
 
-  call(
+  call<Args extends readonly unknown[], Result>(
     service: string,
-    method: MethodDescriptor,
-    args: readonly unknown[],
+    method: MethodDescriptor<unknown, Args, Result>,
+    args: NoInfer<Args>,
     options: CallOptions | undefined,
-  ): Promise<unknown> {
-    if (this.chain !== undefined)
-      return this.chain({ service, method, args, options: options ?? NO_OPTIONS });
-    return this.send(service, method, args, options);
+  ): Promise<Result> {
+    // The one cast: what resolves the call is `method.readResult`'s value (a Result), or, for
+    // void and oneway methods, undefined; the stages in between pass it on untyped.
+    const result =
+      this.chain !== undefined
+        ? this.chain({ service, method, args, options: options ?? NO_OPTIONS })
+        : this.send(service, method, args, options);
+    return result as Promise<Result>;
   }
 
   async close(): Promise<void> {

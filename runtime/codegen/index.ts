@@ -3,13 +3,14 @@
 // `createServer` and `connect`. Named re-exports only; a test snapshots these names.
 export { defineStruct } from "../codec.js";
 export type { StructSpec } from "../codec.js";
-export { defineService } from "../service.js";
+export { defineService, serviceChannel } from "../service.js";
 export type { ServiceSpec } from "../service.js";
 export {
   withFieldPath,
   requiredFieldUnset,
   invalidUnionValue,
   requiredFieldMissing,
+  missingArgument,
   unionArityError,
   elementTypeMismatch,
   missingResult,

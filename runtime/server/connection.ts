@@ -486,7 +486,7 @@ export class ServerConnection implements ContextOwner, ReplySink {
         replyException(this, method.name, header.seqid, shed, ApplicationErrorType.LOADSHEDDING);
       return;
     }
-    let args: unknown[];
+    let args: readonly unknown[];
     try {
       args = method.readArgs(r);
     } catch (error) {

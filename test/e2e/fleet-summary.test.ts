@@ -52,7 +52,11 @@ const NO_STATS: ChannelStats = {
 
 /** A channel whose stats() returns `stats`. */
 function channel(stats: ChannelStats = NO_STATS): ClientChannel {
-  return { call: () => Promise.resolve(), close: () => Promise.resolve(), stats: () => stats };
+  return {
+    call: () => Promise.resolve(undefined as never),
+    close: () => Promise.resolve(),
+    stats: () => stats,
+  };
 }
 
 describe("the fleet summary", () => {

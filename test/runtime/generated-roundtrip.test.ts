@@ -35,6 +35,7 @@ import { Lamp, Light } from "../compiler/golden/enums.js";
 import * as clash from "../compiler/golden/name-clash.js";
 import * as consts from "../compiler/golden/consts.js";
 import { Price } from "../compiler/golden/includes.js";
+import { Admin } from "../compiler/golden/services.js";
 import { Currency } from "../compiler/golden/shared.js";
 import * as arbitrary from "../support/arbitraries.js";
 
@@ -414,7 +415,7 @@ describe("service descriptors", () => {
     const client = Everywhere.client({
       call: async (service, method, args, options) => {
         calls.push([service, method.name, args, options]);
-        return args[0];
+        return args[0] as never; // this fake channel echoes the first argument
       },
     });
     const v = Everything.create({ text: "y" });
@@ -423,6 +424,37 @@ describe("service descriptors", () => {
     expect(calls).toEqual([
       ["Everywhere", "echo", [v], { timeoutMs: 5 }],
       ["Everywhere", "fire", [{ kind: "text", value: "z" }], undefined],
+    ]);
+  });
+});
+
+describe("a derived service", () => {
+  test("its client sends inherited methods under its own name, with the base's descriptors", async () => {
+    const calls: unknown[][] = [];
+    const client = Admin.client({
+      call: async (service, method, args) => {
+        calls.push([service, method.name, args]);
+        return undefined as never;
+      },
+    });
+    await client.ping(); // Base
+    await client.get("a"); // Store
+    await client.reset(true); // Admin's own
+    expect(calls).toEqual([
+      ["Admin", "ping", []],
+      ["Admin", "get", ["a"]],
+      ["Admin", "reset", [true]],
+    ]);
+    expect([...Admin.methods.keys()]).toEqual([
+      "ping",
+      "health",
+      "get",
+      "listItems",
+      "put",
+      "touch",
+      "count",
+      "ids",
+      "reset",
     ]);
   });
 });
@@ -459,7 +491,7 @@ describe("the name-clash module is compiled and used", () => {
     expect(clash.defineStruct$.constructor$).toBe("c");
     expect(Object.getPrototypeOf(clash.defineStruct$)).toBe(Object.prototype);
 
-    const client = clash.defineService$.client({ call: async (_s, m) => m.name });
+    const client = clash.defineService$.client({ call: async (_s, m) => m.name as never });
     expect(await client.then$()).toBe("then");
     expect(await client.class("d")).toBe("class");
     expect(await client.constructor$(1, "a")).toBe("constructor");

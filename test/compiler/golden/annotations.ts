@@ -9,6 +9,7 @@ import {
   defineService,
   defineStruct,
   invalidUnionValue,
+  missingArgument,
   missingResult,
   requiredFieldMissing,
   requiredFieldUnset,
@@ -22,6 +23,7 @@ import type {
   DecodeOptions,
   EncodeOptions,
   FieldAnnotations,
+  MethodDescriptorOf,
   ProtocolReader,
   ProtocolWriter,
   ServiceDescriptor,
@@ -223,7 +225,8 @@ export interface CatalogClient {
 
 /**
  * Implements the {@link Catalog} service. Methods may return a value or a Promise. An argument the
- * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ * caller left out gets its IDL default; without one the call is answered PROTOCOL_ERROR before it
+ * reaches the handler, unless the IDL marks it `optional`.
  */
 export interface CatalogHandler {
   /**
@@ -423,6 +426,98 @@ export const Lookup: StructCodec<Lookup> = defineStruct({
   },
 });
 
+const Catalog$get: MethodDescriptorOf<CatalogHandler, "get"> = {
+  name: "get",
+  oneway: false,
+  idempotent: true,
+  annotations: [
+    { key: "idempotent", value: "1" },
+    { key: "cache", value: "5s" },
+  ],
+  argAnnotations: { key: [{ key: "trace", value: "key" }] },
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "key";
+      if (args[0] !== undefined) {
+        w.field(TType.STRUCT, 1);
+        Lookup.write(w, args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "get", at);
+    }
+  },
+  readArgs(r) {
+    let key: Lookup | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) key = Lookup.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "key");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (key === undefined) throw missingArgument(r, "get", "key");
+    return [key];
+  },
+  invoke(handler, args, context) {
+    return handler.get(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        Product.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "get", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof Throttled) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      Throttled.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: Product | undefined;
+    let throttled: Throttled | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = Product.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) throttled = Throttled.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "throttled");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (throttled !== undefined) throw throttled;
+    if (success !== undefined) return success;
+    throw missingResult("get");
+  },
+};
+
 /**
  * Descriptor of the `Catalog` service: `Catalog.client(channel)` makes a client; servers `add` it
  * with a handler.
@@ -433,103 +528,11 @@ export const Catalog: ServiceDescriptor<CatalogClient, CatalogHandler> = defineS
 >({
   name: "Catalog",
   annotations: [{ key: "owner", value: "catalog-team" }],
-  methods: [
-    {
-      name: "get",
-      oneway: false,
-      idempotent: true,
-      annotations: [
-        { key: "idempotent", value: "1" },
-        { key: "cache", value: "5s" },
-      ],
-      argAnnotations: { key: [{ key: "trace", value: "key" }] },
-      writeArgs(w, args) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "key";
-          if (args[0] !== undefined) {
-            w.field(TType.STRUCT, 1);
-            Lookup.write(w, args[0] as Lookup);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "get", at);
-        }
-      },
-      readArgs(r) {
-        let key: Lookup | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.STRUCT) key = Lookup.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "key");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        return [key];
-      },
-      invoke(handler, args, context) {
-        return handler.get(args[0] as Lookup, context);
-      },
-      writeSuccess(w, value) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "success";
-          if (value !== undefined) {
-            w.field(TType.STRUCT, 0);
-            Product.write(w, value as Product);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "get", at);
-        }
-      },
-      writeException(w, error) {
-        if (error instanceof Throttled) {
-          w.structBegin();
-          w.field(TType.STRUCT, 1);
-          Throttled.write(w, error);
-          w.structEnd();
-          return true;
-        }
-        return false;
-      },
-      readResult(r) {
-        let success: Product | undefined;
-        let throttled: Throttled | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 0:
-              if (t === TType.STRUCT) success = Product.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "success");
-              break;
-            case 1:
-              if (t === TType.STRUCT) throttled = Throttled.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "throttled");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (throttled !== undefined) throw throttled;
-        if (success !== undefined) return success;
-        throw missingResult("get");
-      },
-    },
-  ],
+  methods: [Catalog$get],
   client(channel) {
-    const methods = Catalog.methods;
     return {
       get(key, options) {
-        return channel.call("Catalog", methods.get("get")!, [key], options) as Promise<Product>;
+        return channel.call("Catalog", Catalog$get, [key], options);
       },
     };
   },

@@ -6,10 +6,11 @@
  * @packageDocumentation
  */
 import { TType } from "idlc/runtime";
-import { defineService, defineStruct, withFieldPath } from "idlc/runtime/codegen";
+import { defineService, defineStruct, missingArgument, withFieldPath } from "idlc/runtime/codegen";
 import type {
   CallContext,
   CallOptions,
+  MethodDescriptorOf,
   OpenEnum,
   ServiceDescriptor,
   StructCodec,
@@ -54,7 +55,8 @@ export interface DocsClient {
 
 /**
  * Implements the {@link Docs} service. Methods may return a value or a Promise. An argument the
- * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ * caller left out gets its IDL default; without one the call is answered PROTOCOL_ERROR before it
+ * reaches the handler, unless the IDL marks it `optional`.
  */
 export interface DocsHandler {
   /** Does it. */
@@ -112,6 +114,55 @@ export const Documented: StructCodec<Documented> = defineStruct({
   },
 });
 
+const Docs$run: MethodDescriptorOf<DocsHandler, "run"> = {
+  name: "run",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "mode";
+      if (args[0] !== undefined) {
+        w.field(TType.I32, 1);
+        w.i32(args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "run", at);
+    }
+  },
+  readArgs(r) {
+    let mode: OpenEnum<Mode> | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I32) mode = r.i32();
+          else r.skipMismatch(t, TType.I32, "mode");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (mode === undefined) throw missingArgument(r, "run", "mode");
+    return [mode];
+  },
+  invoke(handler, args, context) {
+    return handler.run(args[0], context);
+  },
+  readResult(r) {
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      r.skip(t);
+    }
+    r.structEnd();
+    return undefined;
+  },
+};
+
 /**
  * A documented service.
  *
@@ -124,60 +175,11 @@ export const Docs: ServiceDescriptor<DocsClient, DocsHandler> = defineService<
 >({
   name: "Docs",
   annotations: [],
-  methods: [
-    {
-      name: "run",
-      oneway: false,
-      idempotent: false,
-      annotations: [],
-      writeArgs(w, args) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "mode";
-          if (args[0] !== undefined) {
-            w.field(TType.I32, 1);
-            w.i32(args[0] as OpenEnum<Mode>);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "run", at);
-        }
-      },
-      readArgs(r) {
-        let mode: OpenEnum<Mode> | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.I32) mode = r.i32();
-              else r.skipMismatch(t, TType.I32, "mode");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        return [mode];
-      },
-      invoke(handler, args, context) {
-        return handler.run(args[0] as OpenEnum<Mode>, context);
-      },
-      readResult(r) {
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          r.skip(t);
-        }
-        r.structEnd();
-        return undefined;
-      },
-    },
-  ],
+  methods: [Docs$run],
   client(channel) {
-    const methods = Docs.methods;
     return {
       run(mode, options) {
-        return channel.call("Docs", methods.get("run")!, [mode], options) as Promise<void>;
+        return channel.call("Docs", Docs$run, [mode], options);
       },
     };
   },

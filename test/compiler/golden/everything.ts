@@ -10,6 +10,7 @@ import {
   defineStruct,
   elementTypeMismatch,
   invalidUnionValue,
+  missingArgument,
   missingResult,
   requiredFieldMissing,
   requiredFieldUnset,
@@ -23,6 +24,7 @@ import type {
   DecodeOptions,
   EncodeOptions,
   FieldAnnotations,
+  MethodDescriptorOf,
   OpenEnum,
   ProtocolReader,
   ProtocolWriter,
@@ -251,7 +253,8 @@ export interface EverywhereClient {
 
 /**
  * Implements the {@link Everywhere} service. Methods may return a value or a Promise. An argument
- * the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ * the caller left out gets its IDL default; without one the call is answered PROTOCOL_ERROR before
+ * it reaches the handler, unless the IDL marks it `optional`.
  */
 export interface EverywhereHandler {
   /**
@@ -1391,6 +1394,135 @@ export const RecordMismatch: StructCodec<RecordMismatch> = defineStruct({
   },
 });
 
+const Everywhere$echo: MethodDescriptorOf<EverywhereHandler, "echo"> = {
+  name: "echo",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "value";
+      if (args[0] !== undefined) {
+        w.field(TType.STRUCT, 1);
+        Everything.write(w, args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "echo", at);
+    }
+  },
+  readArgs(r) {
+    let value$: Everything | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) value$ = Everything.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "value");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (value$ === undefined) throw missingArgument(r, "echo", "value");
+    return [value$];
+  },
+  invoke(handler, args, context) {
+    return handler.echo(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        Everything.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "echo", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof Failure) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      Failure.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: Everything | undefined;
+    let failure: Failure | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = Everything.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) failure = Failure.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "failure");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (failure !== undefined) throw failure;
+    if (success !== undefined) return success;
+    throw missingResult("echo");
+  },
+};
+
+const Everywhere$fire: MethodDescriptorOf<EverywhereHandler, "fire"> = {
+  name: "fire",
+  oneway: true,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "choice";
+      if (args[0] !== undefined) {
+        w.field(TType.STRUCT, 1);
+        Choice.write(w, args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "fire", at);
+    }
+  },
+  readArgs(r) {
+    let choice: Choice | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) choice = Choice.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "choice");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (choice === undefined) throw missingArgument(r, "fire", "choice");
+    return [choice];
+  },
+  invoke(handler, args, context) {
+    return handler.fire(args[0], context);
+  },
+};
+
 /**
  * Descriptor of the `Everywhere` service: `Everywhere.client(channel)` makes a client; servers
  * `add` it with a handler.
@@ -1401,146 +1533,14 @@ export const Everywhere: ServiceDescriptor<EverywhereClient, EverywhereHandler> 
 >({
   name: "Everywhere",
   annotations: [],
-  methods: [
-    {
-      name: "echo",
-      oneway: false,
-      idempotent: false,
-      annotations: [],
-      writeArgs(w, args) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "value";
-          if (args[0] !== undefined) {
-            w.field(TType.STRUCT, 1);
-            Everything.write(w, args[0] as Everything);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "echo", at);
-        }
-      },
-      readArgs(r) {
-        let value$: Everything | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.STRUCT) value$ = Everything.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "value");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        return [value$];
-      },
-      invoke(handler, args, context) {
-        return handler.echo(args[0] as Everything, context);
-      },
-      writeSuccess(w, value) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "success";
-          if (value !== undefined) {
-            w.field(TType.STRUCT, 0);
-            Everything.write(w, value as Everything);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "echo", at);
-        }
-      },
-      writeException(w, error) {
-        if (error instanceof Failure) {
-          w.structBegin();
-          w.field(TType.STRUCT, 1);
-          Failure.write(w, error);
-          w.structEnd();
-          return true;
-        }
-        return false;
-      },
-      readResult(r) {
-        let success: Everything | undefined;
-        let failure: Failure | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 0:
-              if (t === TType.STRUCT) success = Everything.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "success");
-              break;
-            case 1:
-              if (t === TType.STRUCT) failure = Failure.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "failure");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (failure !== undefined) throw failure;
-        if (success !== undefined) return success;
-        throw missingResult("echo");
-      },
-    },
-    {
-      name: "fire",
-      oneway: true,
-      idempotent: false,
-      annotations: [],
-      writeArgs(w, args) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "choice";
-          if (args[0] !== undefined) {
-            w.field(TType.STRUCT, 1);
-            Choice.write(w, args[0] as Choice);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "fire", at);
-        }
-      },
-      readArgs(r) {
-        let choice: Choice | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.STRUCT) choice = Choice.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "choice");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        return [choice];
-      },
-      invoke(handler, args, context) {
-        return handler.fire(args[0] as Choice, context);
-      },
-    },
-  ],
+  methods: [Everywhere$echo, Everywhere$fire],
   client(channel) {
-    const methods = Everywhere.methods;
     return {
       echo(value, options) {
-        return channel.call(
-          "Everywhere",
-          methods.get("echo")!,
-          [value],
-          options,
-        ) as Promise<Everything>;
+        return channel.call("Everywhere", Everywhere$echo, [value], options);
       },
       fire(choice, options) {
-        return channel.call("Everywhere", methods.get("fire")!, [choice], options) as Promise<void>;
+        return channel.call("Everywhere", Everywhere$fire, [choice], options);
       },
     };
   },

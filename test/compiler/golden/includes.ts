@@ -4,14 +4,17 @@ import {
   defineService,
   defineStruct,
   elementTypeMismatch,
+  missingArgument,
   missingResult,
   requiredFieldMissing,
   requiredFieldUnset,
+  serviceChannel,
   withFieldPath,
 } from "idlc/runtime/codegen";
 import type {
   CallContext,
   CallOptions,
+  MethodDescriptorOf,
   OpenEnum,
   ServiceDescriptor,
   StructCodec,
@@ -37,7 +40,8 @@ export interface PricingClient extends shared.HealthClient {
 
 /**
  * Implements the {@link Pricing} service. Methods may return a value or a Promise. An argument the
- * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ * caller left out gets its IDL default; without one the call is answered PROTOCOL_ERROR before it
+ * reaches the handler, unless the IDL marks it `optional`.
  */
 export interface PricingHandler extends shared.HealthHandler {
   /**
@@ -121,6 +125,105 @@ export const Price: StructCodec<Price, WithDefaults<Price, "display">> = defineS
   },
 });
 
+const Pricing$quote: MethodDescriptorOf<PricingHandler, "quote"> = {
+  name: "quote",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "sku";
+      if (args[0] !== undefined) {
+        w.field(TType.STRING, 1);
+        w.string(args[0]);
+      }
+      at = "budget";
+      if (args[1] !== undefined) {
+        w.field(TType.STRUCT, 2);
+        shared.Money.write(w, args[1]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "quote", at);
+    }
+  },
+  readArgs(r) {
+    let sku: string | undefined;
+    let budget: Cost | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) sku = r.string();
+          else r.skipMismatch(t, TType.STRING, "sku");
+          break;
+        case 2:
+          if (t === TType.STRUCT) budget = shared.Money.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "budget");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (sku === undefined) throw missingArgument(r, "quote", "sku");
+    if (budget === undefined) throw missingArgument(r, "quote", "budget");
+    return [sku, budget];
+  },
+  invoke(handler, args, context) {
+    return handler.quote(args[0], args[1], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        Price.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "quote", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof shared.Unavailable) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      shared.Unavailable.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: Price | undefined;
+    let unavailable: shared.Unavailable | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = Price.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) unavailable = shared.Unavailable.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "unavailable");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (unavailable !== undefined) throw unavailable;
+    if (success !== undefined) return success;
+    throw missingResult("quote");
+  },
+};
+
 /**
  * Descriptor of the `Pricing` service: `Pricing.client(channel)` makes a client; servers `add` it
  * with a handler.
@@ -131,118 +234,13 @@ export const Pricing: ServiceDescriptor<PricingClient, PricingHandler> = defineS
 >({
   name: "Pricing",
   annotations: [],
-  methods: [
-    ...shared.Health.methods.values(),
-    {
-      name: "quote",
-      oneway: false,
-      idempotent: false,
-      annotations: [],
-      writeArgs(w, args) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "sku";
-          if (args[0] !== undefined) {
-            w.field(TType.STRING, 1);
-            w.string(args[0] as string);
-          }
-          at = "budget";
-          if (args[1] !== undefined) {
-            w.field(TType.STRUCT, 2);
-            shared.Money.write(w, args[1] as Cost);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "quote", at);
-        }
-      },
-      readArgs(r) {
-        let sku: string | undefined;
-        let budget: Cost | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.STRING) sku = r.string();
-              else r.skipMismatch(t, TType.STRING, "sku");
-              break;
-            case 2:
-              if (t === TType.STRUCT) budget = shared.Money.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "budget");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        return [sku, budget];
-      },
-      invoke(handler, args, context) {
-        return handler.quote(args[0] as string, args[1] as Cost, context);
-      },
-      writeSuccess(w, value) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "success";
-          if (value !== undefined) {
-            w.field(TType.STRUCT, 0);
-            Price.write(w, value as Price);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "quote", at);
-        }
-      },
-      writeException(w, error) {
-        if (error instanceof shared.Unavailable) {
-          w.structBegin();
-          w.field(TType.STRUCT, 1);
-          shared.Unavailable.write(w, error);
-          w.structEnd();
-          return true;
-        }
-        return false;
-      },
-      readResult(r) {
-        let success: Price | undefined;
-        let unavailable: shared.Unavailable | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 0:
-              if (t === TType.STRUCT) success = Price.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "success");
-              break;
-            case 1:
-              if (t === TType.STRUCT) unavailable = shared.Unavailable.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "unavailable");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (unavailable !== undefined) throw unavailable;
-        if (success !== undefined) return success;
-        throw missingResult("quote");
-      },
-    },
-  ],
+  extends: shared.Health,
+  methods: [Pricing$quote],
   client(channel) {
-    const methods = Pricing.methods;
     return {
-      check(options) {
-        return channel.call("Pricing", methods.get("check")!, [], options) as Promise<boolean>;
-      },
+      ...shared.Health.client(serviceChannel(channel, "Pricing")),
       quote(sku, budget, options) {
-        return channel.call(
-          "Pricing",
-          methods.get("quote")!,
-          [sku, budget],
-          options,
-        ) as Promise<Price>;
+        return channel.call("Pricing", Pricing$quote, [sku, budget], options);
       },
     };
   },

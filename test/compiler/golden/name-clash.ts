@@ -5,9 +5,11 @@ import {
   defineStruct,
   elementTypeMismatch,
   invalidUnionValue,
+  missingArgument,
   missingResult,
   requiredFieldMissing,
   requiredFieldUnset,
+  serviceChannel,
   unionArityError,
   withFieldPath,
 } from "idlc/runtime/codegen";
@@ -18,6 +20,7 @@ import type {
   DecodeOptions,
   EncodeOptions,
   FieldAnnotations,
+  MethodDescriptorOf,
   OpenEnum,
   ProtocolReader,
   ProtocolWriter,
@@ -203,7 +206,7 @@ export interface Channel$Client {
     options$: Set$,
     channel$: string,
     context$: string,
-    methods$: Uint8Array$,
+    methods: Uint8Array$,
     options?: CallOptions,
   ): Promise<Map$>;
   constructor$(handler$: OpenEnum$, args$: string, options?: CallOptions): Promise<void>;
@@ -213,7 +216,8 @@ export interface Channel$Client {
 
 /**
  * Implements the {@link Channel$} service. Methods may return a value or a Promise. An argument the
- * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ * caller left out gets its IDL default; without one the call is answered PROTOCOL_ERROR before it
+ * reaches the handler, unless the IDL marks it `optional`.
  */
 export interface Channel$Handler {
   /**
@@ -224,7 +228,7 @@ export interface Channel$Handler {
     options$: Set$,
     channel$: string,
     context$: string,
-    methods$: Uint8Array$,
+    methods: Uint8Array$,
     context: CallContext,
   ): Map$ | Promise<Map$>;
   constructor$(handler$: OpenEnum$, args$: string, context: CallContext): void | Promise<void>;
@@ -243,7 +247,8 @@ export interface defineService$Client extends Channel$Client {
 
 /**
  * Implements the {@link defineService$} service. Methods may return a value or a Promise. An
- * argument the caller left out (Apache peers omit null ones) arrives as `undefined`.
+ * argument the caller left out gets its IDL default; without one the call is answered
+ * PROTOCOL_ERROR before it reaches the handler, unless the IDL marks it `optional`.
  */
 export interface defineService$Handler extends Channel$Handler {
   class(default$: string, context: CallContext): void | Promise<void>;
@@ -783,6 +788,270 @@ export const Promise$: StructCodec<Promise$> = defineStruct({
   },
 });
 
+const Channel$$call: MethodDescriptorOf<Channel$Handler, "call"> = {
+  name: "call",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "options";
+      if (args[0] !== undefined) {
+        w.field(TType.STRUCT, 1);
+        Set$.write(w, args[0]);
+      }
+      at = "channel";
+      if (args[1] !== undefined) {
+        w.field(TType.STRING, 2);
+        w.string(args[1]);
+      }
+      at = "context";
+      if (args[2] !== undefined) {
+        w.field(TType.STRING, 3);
+        w.string(args[2]);
+      }
+      at = "methods";
+      if (args[3] !== undefined) {
+        w.field(TType.STRUCT, 4);
+        Map$.write(w, args[3]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "call", at);
+    }
+  },
+  readArgs(r) {
+    let options: Set$ | undefined;
+    let channel: string | undefined;
+    let context: string | undefined;
+    let methods: Uint8Array$ | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) options = Set$.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "options");
+          break;
+        case 2:
+          if (t === TType.STRING) channel = r.string();
+          else r.skipMismatch(t, TType.STRING, "channel");
+          break;
+        case 3:
+          if (t === TType.STRING) context = r.string();
+          else r.skipMismatch(t, TType.STRING, "context");
+          break;
+        case 4:
+          if (t === TType.STRUCT) methods = Map$.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "methods");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (options === undefined) throw missingArgument(r, "call", "options");
+    if (channel === undefined) throw missingArgument(r, "call", "channel");
+    if (context === undefined) throw missingArgument(r, "call", "context");
+    if (methods === undefined) throw missingArgument(r, "call", "methods");
+    return [options, channel, context, methods];
+  },
+  invoke(handler, args, context) {
+    return handler.call(args[0], args[1], args[2], args[3], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        Map$.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "call", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof Error$) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      Error$.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: Map$ | undefined;
+    let error: Error$ | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = Map$.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) error = Error$.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "error");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (error !== undefined) throw error;
+    if (success !== undefined) return success;
+    throw missingResult("call");
+  },
+};
+
+const Channel$$constructor: MethodDescriptorOf<Channel$Handler, "constructor$"> = {
+  name: "constructor",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "handler";
+      if (args[0] !== undefined) {
+        w.field(TType.I32, 1);
+        w.i32(args[0]);
+      }
+      at = "args";
+      if (args[1] !== undefined) {
+        w.field(TType.STRING, 2);
+        w.string(args[1]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "constructor", at);
+    }
+  },
+  readArgs(r) {
+    let handler: OpenEnum$ | undefined;
+    let args$: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I32) handler = r.i32();
+          else r.skipMismatch(t, TType.I32, "handler");
+          break;
+        case 2:
+          if (t === TType.STRING) args$ = r.string();
+          else r.skipMismatch(t, TType.STRING, "args");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (handler === undefined) throw missingArgument(r, "constructor", "handler");
+    if (args$ === undefined) throw missingArgument(r, "constructor", "args");
+    return [handler, args$];
+  },
+  invoke(handler, args, context) {
+    return handler.constructor$(args[0], args[1], context);
+  },
+  readResult(r) {
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      r.skip(t);
+    }
+    r.structEnd();
+    return undefined;
+  },
+};
+
+const Channel$$then: MethodDescriptorOf<Channel$Handler, "then$"> = {
+  name: "then",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w) {
+    w.structBegin();
+    w.structEnd();
+  },
+  readArgs(r) {
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      r.skip(t);
+    }
+    r.structEnd();
+    return [];
+  },
+  invoke(handler, _args, context) {
+    return handler.then$(context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRING, 0);
+        w.string(value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "then", at);
+    }
+  },
+  readResult(r) {
+    let success: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRING) success = r.string();
+          else r.skipMismatch(t, TType.STRING, "success");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (success !== undefined) return success;
+    throw missingResult("then");
+  },
+};
+
+const Channel$$toString: MethodDescriptorOf<Channel$Handler, "toString$"> = {
+  name: "toString",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w) {
+    w.structBegin();
+    w.structEnd();
+  },
+  readArgs(r) {
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      r.skip(t);
+    }
+    r.structEnd();
+    return [];
+  },
+  invoke(handler, _args, context) {
+    return handler.toString$(context);
+  },
+  readResult(r) {
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      r.skip(t);
+    }
+    r.structEnd();
+    return undefined;
+  },
+};
+
 /**
  * Descriptor of the `Channel` service: `Channel$.client(channel)` makes a client; servers `add` it
  * with a handler.
@@ -793,296 +1062,150 @@ export const Channel$: ServiceDescriptor<Channel$Client, Channel$Handler> = defi
 >({
   name: "Channel",
   annotations: [],
-  methods: [
-    {
-      name: "call",
-      oneway: false,
-      idempotent: false,
-      annotations: [],
-      writeArgs(w, args) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "options";
-          if (args[0] !== undefined) {
-            w.field(TType.STRUCT, 1);
-            Set$.write(w, args[0] as Set$);
-          }
-          at = "channel";
-          if (args[1] !== undefined) {
-            w.field(TType.STRING, 2);
-            w.string(args[1] as string);
-          }
-          at = "context";
-          if (args[2] !== undefined) {
-            w.field(TType.STRING, 3);
-            w.string(args[2] as string);
-          }
-          at = "methods";
-          if (args[3] !== undefined) {
-            w.field(TType.STRUCT, 4);
-            Map$.write(w, args[3] as Uint8Array$);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "call", at);
-        }
-      },
-      readArgs(r) {
-        let options: Set$ | undefined;
-        let channel: string | undefined;
-        let context: string | undefined;
-        let methods: Uint8Array$ | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.STRUCT) options = Set$.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "options");
-              break;
-            case 2:
-              if (t === TType.STRING) channel = r.string();
-              else r.skipMismatch(t, TType.STRING, "channel");
-              break;
-            case 3:
-              if (t === TType.STRING) context = r.string();
-              else r.skipMismatch(t, TType.STRING, "context");
-              break;
-            case 4:
-              if (t === TType.STRUCT) methods = Map$.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "methods");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        return [options, channel, context, methods];
-      },
-      invoke(handler, args, context) {
-        return handler.call(
-          args[0] as Set$,
-          args[1] as string,
-          args[2] as string,
-          args[3] as Uint8Array$,
-          context,
+  methods: [Channel$$call, Channel$$constructor, Channel$$then, Channel$$toString],
+  client(channel) {
+    return {
+      call(options$, channel$, context$, methods, options) {
+        return channel.call(
+          "Channel",
+          Channel$$call,
+          [options$, channel$, context$, methods],
+          options,
         );
       },
-      writeSuccess(w, value) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "success";
-          if (value !== undefined) {
-            w.field(TType.STRUCT, 0);
-            Map$.write(w, value as Map$);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "call", at);
-        }
-      },
-      writeException(w, error) {
-        if (error instanceof Error$) {
-          w.structBegin();
-          w.field(TType.STRUCT, 1);
-          Error$.write(w, error);
-          w.structEnd();
-          return true;
-        }
-        return false;
-      },
-      readResult(r) {
-        let success: Map$ | undefined;
-        let error: Error$ | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 0:
-              if (t === TType.STRUCT) success = Map$.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "success");
-              break;
-            case 1:
-              if (t === TType.STRUCT) error = Error$.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "error");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (error !== undefined) throw error;
-        if (success !== undefined) return success;
-        throw missingResult("call");
-      },
-    },
-    {
-      name: "constructor",
-      oneway: false,
-      idempotent: false,
-      annotations: [],
-      writeArgs(w, args) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "handler";
-          if (args[0] !== undefined) {
-            w.field(TType.I32, 1);
-            w.i32(args[0] as OpenEnum$);
-          }
-          at = "args";
-          if (args[1] !== undefined) {
-            w.field(TType.STRING, 2);
-            w.string(args[1] as string);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "constructor", at);
-        }
-      },
-      readArgs(r) {
-        let handler: OpenEnum$ | undefined;
-        let args$: string | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.I32) handler = r.i32();
-              else r.skipMismatch(t, TType.I32, "handler");
-              break;
-            case 2:
-              if (t === TType.STRING) args$ = r.string();
-              else r.skipMismatch(t, TType.STRING, "args");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        return [handler, args$];
-      },
-      invoke(handler, args, context) {
-        return handler.constructor$(args[0] as OpenEnum$, args[1] as string, context);
-      },
-      readResult(r) {
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          r.skip(t);
-        }
-        r.structEnd();
-        return undefined;
-      },
-    },
-    {
-      name: "then",
-      oneway: false,
-      idempotent: false,
-      annotations: [],
-      writeArgs(w) {
-        w.structBegin();
-        w.structEnd();
-      },
-      readArgs(r) {
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          r.skip(t);
-        }
-        r.structEnd();
-        return [];
-      },
-      invoke(handler, _args, context) {
-        return handler.then$(context);
-      },
-      writeSuccess(w, value) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "success";
-          if (value !== undefined) {
-            w.field(TType.STRING, 0);
-            w.string(value as string);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "then", at);
-        }
-      },
-      readResult(r) {
-        let success: string | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 0:
-              if (t === TType.STRING) success = r.string();
-              else r.skipMismatch(t, TType.STRING, "success");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (success !== undefined) return success;
-        throw missingResult("then");
-      },
-    },
-    {
-      name: "toString",
-      oneway: false,
-      idempotent: false,
-      annotations: [],
-      writeArgs(w) {
-        w.structBegin();
-        w.structEnd();
-      },
-      readArgs(r) {
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          r.skip(t);
-        }
-        r.structEnd();
-        return [];
-      },
-      invoke(handler, _args, context) {
-        return handler.toString$(context);
-      },
-      readResult(r) {
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          r.skip(t);
-        }
-        r.structEnd();
-        return undefined;
-      },
-    },
-  ],
-  client(channel) {
-    const methods = Channel$.methods;
-    return {
-      call(options$, channel$, context$, methods$, options) {
-        return channel.call(
-          "Channel",
-          methods.get("call")!,
-          [options$, channel$, context$, methods$],
-          options,
-        ) as Promise<Map$>;
-      },
       constructor$(handler$, args$, options) {
-        return channel.call(
-          "Channel",
-          methods.get("constructor")!,
-          [handler$, args$],
-          options,
-        ) as Promise<void>;
+        return channel.call("Channel", Channel$$constructor, [handler$, args$], options);
       },
       then$(options) {
-        return channel.call("Channel", methods.get("then")!, [], options) as Promise<string>;
+        return channel.call("Channel", Channel$$then, [], options);
       },
       toString$(options) {
-        return channel.call("Channel", methods.get("toString")!, [], options) as Promise<void>;
+        return channel.call("Channel", Channel$$toString, [], options);
       },
     };
   },
 });
+
+const defineService$$class: MethodDescriptorOf<defineService$Handler, "class"> = {
+  name: "class",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "default";
+      if (args[0] !== undefined) {
+        w.field(TType.STRING, 1);
+        w.string(args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "class", at);
+    }
+  },
+  readArgs(r) {
+    let default$: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) default$ = r.string();
+          else r.skipMismatch(t, TType.STRING, "default");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (default$ === undefined) throw missingArgument(r, "class", "default");
+    return [default$];
+  },
+  invoke(handler, args, context) {
+    return handler.class(args[0], context);
+  },
+  readResult(r) {
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      r.skip(t);
+    }
+    r.structEnd();
+    return undefined;
+  },
+};
+
+const defineService$$new: MethodDescriptorOf<defineService$Handler, "new$"> = {
+  name: "new",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "new";
+      if (args[0] !== undefined) {
+        w.field(TType.I32, 1);
+        w.i32(args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "new", at);
+    }
+  },
+  readArgs(r) {
+    let new$: number | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I32) new$ = r.i32();
+          else r.skipMismatch(t, TType.I32, "new");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (new$ === undefined) throw missingArgument(r, "new", "new");
+    return [new$];
+  },
+  invoke(handler, args, context) {
+    return handler.new$(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.I32, 0);
+        w.i32(value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "new", at);
+    }
+  },
+  readResult(r) {
+    let success: number | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.I32) success = r.i32();
+          else r.skipMismatch(t, TType.I32, "success");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (success !== undefined) return success;
+    throw missingResult("new");
+  },
+};
 
 /**
  * Descriptor of the `defineService` service: `defineService$.client(channel)` makes a client;
@@ -1092,176 +1215,16 @@ export const defineService$: ServiceDescriptor<defineService$Client, defineServi
   defineService<defineService$Client, defineService$Handler>({
     name: "defineService",
     annotations: [],
-    methods: [
-      ...Channel$.methods.values(),
-      {
-        name: "class",
-        oneway: false,
-        idempotent: false,
-        annotations: [],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "default";
-            if (args[0] !== undefined) {
-              w.field(TType.STRING, 1);
-              w.string(args[0] as string);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "class", at);
-          }
-        },
-        readArgs(r) {
-          let default$: string | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.STRING) default$ = r.string();
-                else r.skipMismatch(t, TType.STRING, "default");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [default$];
-        },
-        invoke(handler, args, context) {
-          return handler.class(args[0] as string, context);
-        },
-        readResult(r) {
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            r.skip(t);
-          }
-          r.structEnd();
-          return undefined;
-        },
-      },
-      {
-        name: "new",
-        oneway: false,
-        idempotent: false,
-        annotations: [],
-        writeArgs(w, args) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "new";
-            if (args[0] !== undefined) {
-              w.field(TType.I32, 1);
-              w.i32(args[0] as number);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "new", at);
-          }
-        },
-        readArgs(r) {
-          let new$: number | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 1:
-                if (t === TType.I32) new$ = r.i32();
-                else r.skipMismatch(t, TType.I32, "new");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          return [new$];
-        },
-        invoke(handler, args, context) {
-          return handler.new$(args[0] as number, context);
-        },
-        writeSuccess(w, value) {
-          let at = "";
-          try {
-            w.structBegin();
-            at = "success";
-            if (value !== undefined) {
-              w.field(TType.I32, 0);
-              w.i32(value as number);
-            }
-            w.structEnd();
-          } catch (e) {
-            throw withFieldPath(e, "new", at);
-          }
-        },
-        readResult(r) {
-          let success: number | undefined;
-          r.structBegin();
-          for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-            switch (r.fieldId) {
-              case 0:
-                if (t === TType.I32) success = r.i32();
-                else r.skipMismatch(t, TType.I32, "success");
-                break;
-              default:
-                r.skip(t);
-            }
-          }
-          r.structEnd();
-          if (success !== undefined) return success;
-          throw missingResult("new");
-        },
-      },
-    ],
+    extends: Channel$,
+    methods: [defineService$$class, defineService$$new],
     client(channel) {
-      const methods = defineService$.methods;
       return {
-        call(options$, channel$, context$, methods$, options) {
-          return channel.call(
-            "defineService",
-            methods.get("call")!,
-            [options$, channel$, context$, methods$],
-            options,
-          ) as Promise<Map$>;
-        },
-        constructor$(handler$, args$, options) {
-          return channel.call(
-            "defineService",
-            methods.get("constructor")!,
-            [handler$, args$],
-            options,
-          ) as Promise<void>;
-        },
-        then$(options) {
-          return channel.call(
-            "defineService",
-            methods.get("then")!,
-            [],
-            options,
-          ) as Promise<string>;
-        },
-        toString$(options) {
-          return channel.call(
-            "defineService",
-            methods.get("toString")!,
-            [],
-            options,
-          ) as Promise<void>;
-        },
+        ...Channel$.client(serviceChannel(channel, "defineService")),
         class(default$, options) {
-          return channel.call(
-            "defineService",
-            methods.get("class")!,
-            [default$],
-            options,
-          ) as Promise<void>;
+          return channel.call("defineService", defineService$$class, [default$], options);
         },
         new$(new$, options) {
-          return channel.call(
-            "defineService",
-            methods.get("new")!,
-            [new$],
-            options,
-          ) as Promise<number>;
+          return channel.call("defineService", defineService$$new, [new$], options);
         },
       };
     },

@@ -4,9 +4,11 @@ import {
   defineService,
   defineStruct,
   elementTypeMismatch,
+  missingArgument,
   missingResult,
   requiredFieldMissing,
   requiredFieldUnset,
+  serviceChannel,
   withFieldPath,
 } from "idlc/runtime/codegen";
 import type {
@@ -16,6 +18,7 @@ import type {
   DecodeOptions,
   EncodeOptions,
   FieldAnnotations,
+  MethodDescriptorOf,
   ProtocolReader,
   ProtocolWriter,
   ServiceDescriptor,
@@ -192,7 +195,8 @@ export interface BaseClient {
 
 /**
  * Implements the {@link Base} service. Methods may return a value or a Promise. An argument the
- * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ * caller left out gets its IDL default; without one the call is answered PROTOCOL_ERROR before it
+ * reaches the handler, unless the IDL marks it `optional`.
  */
 export interface BaseHandler {
   ping(context: CallContext): void | Promise<void>;
@@ -207,7 +211,12 @@ export interface StoreClient extends BaseClient {
    * Declared exceptions: `notFound`.
    */
   get(sku: string, options?: CallOptions): Promise<Item>;
-  listItems(offset: number, limit: number, options?: CallOptions): Promise<Item[]>;
+  listItems(
+    offset: number,
+    limit: number,
+    prefix: string | undefined,
+    options?: CallOptions,
+  ): Promise<Item[]>;
   /** Declared exceptions: `invalid`, `notFound`. */
   put(item: Item, attrs: Map<string, bigint>, options?: CallOptions): Promise<void>;
   /** Oneway: the call resolves once written; no reply is sent. */
@@ -218,7 +227,8 @@ export interface StoreClient extends BaseClient {
 
 /**
  * Implements the {@link Store} service. Methods may return a value or a Promise. An argument the
- * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ * caller left out gets its IDL default; without one the call is answered PROTOCOL_ERROR before it
+ * reaches the handler, unless the IDL marks it `optional`.
  */
 export interface StoreHandler extends BaseHandler {
   /**
@@ -228,7 +238,12 @@ export interface StoreHandler extends BaseHandler {
    * Declared exceptions: `notFound`.
    */
   get(sku: string, context: CallContext): Item | Promise<Item>;
-  listItems(offset: number, limit: number, context: CallContext): Item[] | Promise<Item[]>;
+  listItems(
+    offset: number,
+    limit: number,
+    prefix: string | undefined,
+    context: CallContext,
+  ): Item[] | Promise<Item[]>;
   /**
    * Throw a declared exception to send it to the caller.
    * Declared exceptions: `invalid`, `notFound`.
@@ -247,7 +262,8 @@ export interface AdminClient extends StoreClient {
 
 /**
  * Implements the {@link Admin} service. Methods may return a value or a Promise. An argument the
- * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ * caller left out gets its IDL default; without one the call is answered PROTOCOL_ERROR before it
+ * reaches the handler, unless the IDL marks it `optional`.
  */
 export interface AdminHandler extends StoreHandler {
   reset(hard: boolean, context: CallContext): void | Promise<void>;
@@ -304,6 +320,89 @@ export const Item: StructCodec<Item, WithDefaults<Item, "quantity">> = defineStr
   },
 });
 
+const Base$ping: MethodDescriptorOf<BaseHandler, "ping"> = {
+  name: "ping",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w) {
+    w.structBegin();
+    w.structEnd();
+  },
+  readArgs(r) {
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      r.skip(t);
+    }
+    r.structEnd();
+    return [];
+  },
+  invoke(handler, _args, context) {
+    return handler.ping(context);
+  },
+  readResult(r) {
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      r.skip(t);
+    }
+    r.structEnd();
+    return undefined;
+  },
+};
+
+const Base$health: MethodDescriptorOf<BaseHandler, "health"> = {
+  name: "health",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w) {
+    w.structBegin();
+    w.structEnd();
+  },
+  readArgs(r) {
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      r.skip(t);
+    }
+    r.structEnd();
+    return [];
+  },
+  invoke(handler, _args, context) {
+    return handler.health(context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRING, 0);
+        w.string(value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "health", at);
+    }
+  },
+  readResult(r) {
+    let success: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRING) success = r.string();
+          else r.skipMismatch(t, TType.STRING, "success");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (success !== undefined) return success;
+    throw missingResult("health");
+  },
+};
+
 /**
  * Every service starts here.
  *
@@ -316,101 +415,507 @@ export const Base: ServiceDescriptor<BaseClient, BaseHandler> = defineService<
 >({
   name: "Base",
   annotations: [],
-  methods: [
-    {
-      name: "ping",
-      oneway: false,
-      idempotent: false,
-      annotations: [],
-      writeArgs(w) {
-        w.structBegin();
-        w.structEnd();
-      },
-      readArgs(r) {
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          r.skip(t);
-        }
-        r.structEnd();
-        return [];
-      },
-      invoke(handler, _args, context) {
-        return handler.ping(context);
-      },
-      readResult(r) {
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          r.skip(t);
-        }
-        r.structEnd();
-        return undefined;
-      },
-    },
-    {
-      name: "health",
-      oneway: false,
-      idempotent: true,
-      annotations: [{ key: "idempotent", value: "1" }],
-      writeArgs(w) {
-        w.structBegin();
-        w.structEnd();
-      },
-      readArgs(r) {
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          r.skip(t);
-        }
-        r.structEnd();
-        return [];
-      },
-      invoke(handler, _args, context) {
-        return handler.health(context);
-      },
-      writeSuccess(w, value) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "success";
-          if (value !== undefined) {
-            w.field(TType.STRING, 0);
-            w.string(value as string);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "health", at);
-        }
-      },
-      readResult(r) {
-        let success: string | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 0:
-              if (t === TType.STRING) success = r.string();
-              else r.skipMismatch(t, TType.STRING, "success");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (success !== undefined) return success;
-        throw missingResult("health");
-      },
-    },
-  ],
+  methods: [Base$ping, Base$health],
   client(channel) {
-    const methods = Base.methods;
     return {
       ping(options) {
-        return channel.call("Base", methods.get("ping")!, [], options) as Promise<void>;
+        return channel.call("Base", Base$ping, [], options);
       },
       health(options) {
-        return channel.call("Base", methods.get("health")!, [], options) as Promise<string>;
+        return channel.call("Base", Base$health, [], options);
       },
     };
   },
 });
+
+const Store$get: MethodDescriptorOf<StoreHandler, "get"> = {
+  name: "get",
+  oneway: false,
+  idempotent: true,
+  annotations: [{ key: "idempotent", value: "1" }],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "sku";
+      if (args[0] !== undefined) {
+        w.field(TType.STRING, 1);
+        w.string(args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "get", at);
+    }
+  },
+  readArgs(r) {
+    let sku: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) sku = r.string();
+          else r.skipMismatch(t, TType.STRING, "sku");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (sku === undefined) throw missingArgument(r, "get", "sku");
+    return [sku];
+  },
+  invoke(handler, args, context) {
+    return handler.get(args[0], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.STRUCT, 0);
+        Item.write(w, value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "get", at);
+    }
+  },
+  writeException(w, error) {
+    if (error instanceof NotFound) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      NotFound.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let success: Item | undefined;
+    let notFound: NotFound | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.STRUCT) success = Item.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "success");
+          break;
+        case 1:
+          if (t === TType.STRUCT) notFound = NotFound.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "notFound");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (notFound !== undefined) throw notFound;
+    if (success !== undefined) return success;
+    throw missingResult("get");
+  },
+};
+
+const Store$listItems: MethodDescriptorOf<StoreHandler, "listItems"> = {
+  name: "listItems",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "offset";
+      if (args[0] !== undefined) {
+        w.field(TType.I32, 1);
+        w.i32(args[0]);
+      }
+      at = "limit";
+      if (args[1] !== undefined) {
+        w.field(TType.I32, 2);
+        w.i32(args[1]);
+      }
+      at = "prefix";
+      if (args[2] !== undefined) {
+        w.field(TType.STRING, 3);
+        w.string(args[2]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "listItems", at);
+    }
+  },
+  readArgs(r) {
+    let offset: number | undefined;
+    let limit: number | undefined;
+    let prefix: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.I32) offset = r.i32();
+          else r.skipMismatch(t, TType.I32, "offset");
+          break;
+        case 2:
+          if (t === TType.I32) limit = r.i32();
+          else r.skipMismatch(t, TType.I32, "limit");
+          break;
+        case 3:
+          if (t === TType.STRING) prefix = r.string();
+          else r.skipMismatch(t, TType.STRING, "prefix");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (offset === undefined) throw missingArgument(r, "listItems", "offset");
+    return [offset, limit ?? 10, prefix];
+  },
+  invoke(handler, args, context) {
+    return handler.listItems(args[0], args[1], args[2], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    let i = -1;
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.LIST, 0);
+        w.listBegin(TType.STRUCT, value.length);
+        for (i = 0; i < value.length; i++) Item.write(w, value[i]!);
+        i = -1;
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "listItems", at, i);
+    }
+  },
+  readResult(r) {
+    let success: Item[] | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.LIST) {
+            const n1 = r.listBegin();
+            if (n1 > 0 && r.elementType !== TType.STRUCT) throw elementTypeMismatch(r, "success");
+            const list1: Item[] = [];
+            for (let i1 = 0; i1 < n1; i1++) list1.push(Item.read(r));
+            r.containerEnd();
+            success = list1;
+          } else r.skipMismatch(t, TType.LIST, "success");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (success !== undefined) return success;
+    throw missingResult("listItems");
+  },
+};
+
+const Store$put: MethodDescriptorOf<StoreHandler, "put"> = {
+  name: "put",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "item";
+      if (args[0] === undefined) throw requiredFieldUnset();
+      w.field(TType.STRUCT, 1);
+      Item.write(w, args[0]);
+      at = "attrs";
+      if (args[1] !== undefined) {
+        w.field(TType.MAP, 2);
+        const map1 = args[1];
+        w.mapBegin(TType.STRING, TType.I64, map1.size);
+        for (const [k1, v1] of map1) {
+          w.string(k1);
+          w.i64(v1);
+        }
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "put", at);
+    }
+  },
+  readArgs(r) {
+    let item: Item | undefined;
+    let attrs: Map<string, bigint> | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) item = Item.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "item");
+          break;
+        case 2:
+          if (t === TType.MAP) {
+            const n1 = r.mapBegin();
+            if (n1 > 0 && (r.keyType !== TType.STRING || r.valueType !== TType.I64))
+              throw elementTypeMismatch(r, "attrs");
+            const map1 = new Map<string, bigint>();
+            for (let i1 = 0; i1 < n1; i1++) map1.set(r.string(), r.i64());
+            r.containerEnd();
+            attrs = map1;
+          } else r.skipMismatch(t, TType.MAP, "attrs");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (item === undefined) throw missingArgument(r, "put", "item");
+    if (attrs === undefined) throw missingArgument(r, "put", "attrs");
+    return [item, attrs];
+  },
+  invoke(handler, args, context) {
+    return handler.put(args[0], args[1], context);
+  },
+  writeException(w, error) {
+    if (error instanceof Invalid) {
+      w.structBegin();
+      w.field(TType.STRUCT, 1);
+      Invalid.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    if (error instanceof NotFound) {
+      w.structBegin();
+      w.field(TType.STRUCT, 2);
+      NotFound.write(w, error);
+      w.structEnd();
+      return true;
+    }
+    return false;
+  },
+  readResult(r) {
+    let invalid: Invalid | undefined;
+    let notFound: NotFound | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRUCT) invalid = Invalid.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "invalid");
+          break;
+        case 2:
+          if (t === TType.STRUCT) notFound = NotFound.read(r);
+          else r.skipMismatch(t, TType.STRUCT, "notFound");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (invalid !== undefined) throw invalid;
+    if (notFound !== undefined) throw notFound;
+    return undefined;
+  },
+};
+
+const Store$touch: MethodDescriptorOf<StoreHandler, "touch"> = {
+  name: "touch",
+  oneway: true,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "sku";
+      if (args[0] !== undefined) {
+        w.field(TType.STRING, 1);
+        w.string(args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "touch", at);
+    }
+  },
+  readArgs(r) {
+    let sku: string | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.STRING) sku = r.string();
+          else r.skipMismatch(t, TType.STRING, "sku");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (sku === undefined) throw missingArgument(r, "touch", "sku");
+    return [sku];
+  },
+  invoke(handler, args, context) {
+    return handler.touch(args[0], context);
+  },
+};
+
+const Store$count: MethodDescriptorOf<StoreHandler, "count"> = {
+  name: "count",
+  oneway: false,
+  idempotent: true,
+  annotations: [
+    { key: "deprecated", value: "use listItems" },
+    { key: "idempotent", value: "1" },
+  ],
+  writeArgs(w) {
+    w.structBegin();
+    w.structEnd();
+  },
+  readArgs(r) {
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      r.skip(t);
+    }
+    r.structEnd();
+    return [];
+  },
+  invoke(handler, _args, context) {
+    return handler.count(context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.I64, 0);
+        w.i64(value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "count", at);
+    }
+  },
+  readResult(r) {
+    let success: bigint | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.I64) success = r.i64();
+          else r.skipMismatch(t, TType.I64, "success");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (success !== undefined) return success;
+    throw missingResult("count");
+  },
+};
+
+const Store$ids: MethodDescriptorOf<StoreHandler, "ids"> = {
+  name: "ids",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    let i = -1;
+    try {
+      w.structBegin();
+      at = "all";
+      if (args[1] !== undefined) {
+        w.field(TType.BOOL, 1);
+        w.bool(args[1]);
+      }
+      at = "skus";
+      if (args[0] !== undefined) {
+        const list0 = args[0];
+        w.field(TType.LIST, 3);
+        w.listBegin(TType.STRING, list0.length);
+        for (i = 0; i < list0.length; i++) w.string(list0[i]!);
+        i = -1;
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "ids", at, i);
+    }
+  },
+  readArgs(r) {
+    let skus: string[] | undefined;
+    let all: boolean | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.BOOL) all = r.bool();
+          else r.skipMismatch(t, TType.BOOL, "all");
+          break;
+        case 3:
+          if (t === TType.LIST) {
+            const n1 = r.listBegin();
+            if (n1 > 0 && r.elementType !== TType.STRING) throw elementTypeMismatch(r, "skus");
+            const list1: string[] = [];
+            for (let i1 = 0; i1 < n1; i1++) list1.push(r.string());
+            r.containerEnd();
+            skus = list1;
+          } else r.skipMismatch(t, TType.LIST, "skus");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (skus === undefined) throw missingArgument(r, "ids", "skus");
+    if (all === undefined) throw missingArgument(r, "ids", "all");
+    return [skus, all];
+  },
+  invoke(handler, args, context) {
+    return handler.ids(args[0], args[1], context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.SET, 0);
+        w.setBegin(TType.I64, value.size);
+        for (const e1 of value) w.i64(e1);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "ids", at);
+    }
+  },
+  readResult(r) {
+    let success: Set<bigint> | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.SET) {
+            const n1 = r.setBegin();
+            if (n1 > 0 && r.elementType !== TType.I64) throw elementTypeMismatch(r, "success");
+            const set1 = new Set<bigint>();
+            for (let i1 = 0; i1 < n1; i1++) set1.add(r.i64());
+            r.containerEnd();
+            success = set1;
+          } else r.skipMismatch(t, TType.SET, "success");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (success !== undefined) return success;
+    throw missingResult("ids");
+  },
+};
 
 /**
  * Descriptor of the `Store` service: `Store.client(channel)` makes a client; servers `add` it with
@@ -422,516 +927,81 @@ export const Store: ServiceDescriptor<StoreClient, StoreHandler> = defineService
 >({
   name: "Store",
   annotations: [{ key: "owner", value: "team" }],
-  methods: [
-    ...Base.methods.values(),
-    {
-      name: "get",
-      oneway: false,
-      idempotent: true,
-      annotations: [{ key: "idempotent", value: "1" }],
-      writeArgs(w, args) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "sku";
-          if (args[0] !== undefined) {
-            w.field(TType.STRING, 1);
-            w.string(args[0] as string);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "get", at);
-        }
-      },
-      readArgs(r) {
-        let sku: string | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.STRING) sku = r.string();
-              else r.skipMismatch(t, TType.STRING, "sku");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        return [sku];
-      },
-      invoke(handler, args, context) {
-        return handler.get(args[0] as string, context);
-      },
-      writeSuccess(w, value) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "success";
-          if (value !== undefined) {
-            w.field(TType.STRUCT, 0);
-            Item.write(w, value as Item);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "get", at);
-        }
-      },
-      writeException(w, error) {
-        if (error instanceof NotFound) {
-          w.structBegin();
-          w.field(TType.STRUCT, 1);
-          NotFound.write(w, error);
-          w.structEnd();
-          return true;
-        }
-        return false;
-      },
-      readResult(r) {
-        let success: Item | undefined;
-        let notFound: NotFound | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 0:
-              if (t === TType.STRUCT) success = Item.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "success");
-              break;
-            case 1:
-              if (t === TType.STRUCT) notFound = NotFound.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "notFound");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (notFound !== undefined) throw notFound;
-        if (success !== undefined) return success;
-        throw missingResult("get");
-      },
-    },
-    {
-      name: "listItems",
-      oneway: false,
-      idempotent: false,
-      annotations: [],
-      writeArgs(w, args) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "offset";
-          if (args[0] !== undefined) {
-            w.field(TType.I32, 1);
-            w.i32(args[0] as number);
-          }
-          at = "limit";
-          if (args[1] !== undefined) {
-            w.field(TType.I32, 2);
-            w.i32(args[1] as number);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "listItems", at);
-        }
-      },
-      readArgs(r) {
-        let offset: number | undefined;
-        let limit: number | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.I32) offset = r.i32();
-              else r.skipMismatch(t, TType.I32, "offset");
-              break;
-            case 2:
-              if (t === TType.I32) limit = r.i32();
-              else r.skipMismatch(t, TType.I32, "limit");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        return [offset, limit ?? 10];
-      },
-      invoke(handler, args, context) {
-        return handler.listItems(args[0] as number, args[1] as number, context);
-      },
-      writeSuccess(w, value) {
-        let at = "";
-        let i = -1;
-        try {
-          w.structBegin();
-          at = "success";
-          if (value !== undefined) {
-            const list0 = value as Item[];
-            w.field(TType.LIST, 0);
-            w.listBegin(TType.STRUCT, list0.length);
-            for (i = 0; i < list0.length; i++) Item.write(w, list0[i]!);
-            i = -1;
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "listItems", at, i);
-        }
-      },
-      readResult(r) {
-        let success: Item[] | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 0:
-              if (t === TType.LIST) {
-                const n1 = r.listBegin();
-                if (n1 > 0 && r.elementType !== TType.STRUCT)
-                  throw elementTypeMismatch(r, "success");
-                const list1: Item[] = [];
-                for (let i1 = 0; i1 < n1; i1++) list1.push(Item.read(r));
-                r.containerEnd();
-                success = list1;
-              } else r.skipMismatch(t, TType.LIST, "success");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (success !== undefined) return success;
-        throw missingResult("listItems");
-      },
-    },
-    {
-      name: "put",
-      oneway: false,
-      idempotent: false,
-      annotations: [],
-      writeArgs(w, args) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "item";
-          if (args[0] === undefined) throw requiredFieldUnset();
-          w.field(TType.STRUCT, 1);
-          Item.write(w, args[0] as Item);
-          at = "attrs";
-          if (args[1] !== undefined) {
-            w.field(TType.MAP, 2);
-            const map1 = args[1] as Map<string, bigint>;
-            w.mapBegin(TType.STRING, TType.I64, map1.size);
-            for (const [k1, v1] of map1) {
-              w.string(k1);
-              w.i64(v1);
-            }
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "put", at);
-        }
-      },
-      readArgs(r) {
-        let item: Item | undefined;
-        let attrs: Map<string, bigint> | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.STRUCT) item = Item.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "item");
-              break;
-            case 2:
-              if (t === TType.MAP) {
-                const n1 = r.mapBegin();
-                if (n1 > 0 && (r.keyType !== TType.STRING || r.valueType !== TType.I64))
-                  throw elementTypeMismatch(r, "attrs");
-                const map1 = new Map<string, bigint>();
-                for (let i1 = 0; i1 < n1; i1++) map1.set(r.string(), r.i64());
-                r.containerEnd();
-                attrs = map1;
-              } else r.skipMismatch(t, TType.MAP, "attrs");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (item === undefined) throw requiredFieldMissing(r, "put", "item");
-        return [item, attrs];
-      },
-      invoke(handler, args, context) {
-        return handler.put(args[0] as Item, args[1] as Map<string, bigint>, context);
-      },
-      writeException(w, error) {
-        if (error instanceof Invalid) {
-          w.structBegin();
-          w.field(TType.STRUCT, 1);
-          Invalid.write(w, error);
-          w.structEnd();
-          return true;
-        }
-        if (error instanceof NotFound) {
-          w.structBegin();
-          w.field(TType.STRUCT, 2);
-          NotFound.write(w, error);
-          w.structEnd();
-          return true;
-        }
-        return false;
-      },
-      readResult(r) {
-        let invalid: Invalid | undefined;
-        let notFound: NotFound | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.STRUCT) invalid = Invalid.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "invalid");
-              break;
-            case 2:
-              if (t === TType.STRUCT) notFound = NotFound.read(r);
-              else r.skipMismatch(t, TType.STRUCT, "notFound");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (invalid !== undefined) throw invalid;
-        if (notFound !== undefined) throw notFound;
-        return undefined;
-      },
-    },
-    {
-      name: "touch",
-      oneway: true,
-      idempotent: false,
-      annotations: [],
-      writeArgs(w, args) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "sku";
-          if (args[0] !== undefined) {
-            w.field(TType.STRING, 1);
-            w.string(args[0] as string);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "touch", at);
-        }
-      },
-      readArgs(r) {
-        let sku: string | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.STRING) sku = r.string();
-              else r.skipMismatch(t, TType.STRING, "sku");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        return [sku];
-      },
-      invoke(handler, args, context) {
-        return handler.touch(args[0] as string, context);
-      },
-    },
-    {
-      name: "count",
-      oneway: false,
-      idempotent: true,
-      annotations: [
-        { key: "deprecated", value: "use listItems" },
-        { key: "idempotent", value: "1" },
-      ],
-      writeArgs(w) {
-        w.structBegin();
-        w.structEnd();
-      },
-      readArgs(r) {
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          r.skip(t);
-        }
-        r.structEnd();
-        return [];
-      },
-      invoke(handler, _args, context) {
-        return handler.count(context);
-      },
-      writeSuccess(w, value) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "success";
-          if (value !== undefined) {
-            w.field(TType.I64, 0);
-            w.i64(value as bigint);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "count", at);
-        }
-      },
-      readResult(r) {
-        let success: bigint | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 0:
-              if (t === TType.I64) success = r.i64();
-              else r.skipMismatch(t, TType.I64, "success");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (success !== undefined) return success;
-        throw missingResult("count");
-      },
-    },
-    {
-      name: "ids",
-      oneway: false,
-      idempotent: false,
-      annotations: [],
-      writeArgs(w, args) {
-        let at = "";
-        let i = -1;
-        try {
-          w.structBegin();
-          at = "all";
-          if (args[1] !== undefined) {
-            w.field(TType.BOOL, 1);
-            w.bool(args[1] as boolean);
-          }
-          at = "skus";
-          if (args[0] !== undefined) {
-            const list0 = args[0] as string[];
-            w.field(TType.LIST, 3);
-            w.listBegin(TType.STRING, list0.length);
-            for (i = 0; i < list0.length; i++) w.string(list0[i]!);
-            i = -1;
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "ids", at, i);
-        }
-      },
-      readArgs(r) {
-        let skus: string[] | undefined;
-        let all: boolean | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.BOOL) all = r.bool();
-              else r.skipMismatch(t, TType.BOOL, "all");
-              break;
-            case 3:
-              if (t === TType.LIST) {
-                const n1 = r.listBegin();
-                if (n1 > 0 && r.elementType !== TType.STRING) throw elementTypeMismatch(r, "skus");
-                const list1: string[] = [];
-                for (let i1 = 0; i1 < n1; i1++) list1.push(r.string());
-                r.containerEnd();
-                skus = list1;
-              } else r.skipMismatch(t, TType.LIST, "skus");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        return [skus, all];
-      },
-      invoke(handler, args, context) {
-        return handler.ids(args[0] as string[], args[1] as boolean, context);
-      },
-      writeSuccess(w, value) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "success";
-          if (value !== undefined) {
-            w.field(TType.SET, 0);
-            const set1 = value as Set<bigint>;
-            w.setBegin(TType.I64, set1.size);
-            for (const e1 of set1) w.i64(e1);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "ids", at);
-        }
-      },
-      readResult(r) {
-        let success: Set<bigint> | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 0:
-              if (t === TType.SET) {
-                const n1 = r.setBegin();
-                if (n1 > 0 && r.elementType !== TType.I64) throw elementTypeMismatch(r, "success");
-                const set1 = new Set<bigint>();
-                for (let i1 = 0; i1 < n1; i1++) set1.add(r.i64());
-                r.containerEnd();
-                success = set1;
-              } else r.skipMismatch(t, TType.SET, "success");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (success !== undefined) return success;
-        throw missingResult("ids");
-      },
-    },
-  ],
+  extends: Base,
+  methods: [Store$get, Store$listItems, Store$put, Store$touch, Store$count, Store$ids],
   client(channel) {
-    const methods = Store.methods;
     return {
-      ping(options) {
-        return channel.call("Store", methods.get("ping")!, [], options) as Promise<void>;
-      },
-      health(options) {
-        return channel.call("Store", methods.get("health")!, [], options) as Promise<string>;
-      },
+      ...Base.client(serviceChannel(channel, "Store")),
       get(sku, options) {
-        return channel.call("Store", methods.get("get")!, [sku], options) as Promise<Item>;
+        return channel.call("Store", Store$get, [sku], options);
       },
-      listItems(offset, limit, options) {
-        return channel.call(
-          "Store",
-          methods.get("listItems")!,
-          [offset, limit],
-          options,
-        ) as Promise<Item[]>;
+      listItems(offset, limit, prefix, options) {
+        return channel.call("Store", Store$listItems, [offset, limit, prefix], options);
       },
       put(item, attrs, options) {
-        return channel.call("Store", methods.get("put")!, [item, attrs], options) as Promise<void>;
+        return channel.call("Store", Store$put, [item, attrs], options);
       },
       touch(sku, options) {
-        return channel.call("Store", methods.get("touch")!, [sku], options) as Promise<void>;
+        return channel.call("Store", Store$touch, [sku], options);
       },
       count(options) {
-        return channel.call("Store", methods.get("count")!, [], options) as Promise<bigint>;
+        return channel.call("Store", Store$count, [], options);
       },
       ids(skus, all, options) {
-        return channel.call("Store", methods.get("ids")!, [skus, all], options) as Promise<
-          Set<bigint>
-        >;
+        return channel.call("Store", Store$ids, [skus, all], options);
       },
     };
   },
 });
+
+const Admin$reset: MethodDescriptorOf<AdminHandler, "reset"> = {
+  name: "reset",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w, args) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "hard";
+      if (args[0] !== undefined) {
+        w.field(TType.BOOL, 1);
+        w.bool(args[0]);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "reset", at);
+    }
+  },
+  readArgs(r) {
+    let hard: boolean | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 1:
+          if (t === TType.BOOL) hard = r.bool();
+          else r.skipMismatch(t, TType.BOOL, "hard");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (hard === undefined) throw missingArgument(r, "reset", "hard");
+    return [hard];
+  },
+  invoke(handler, args, context) {
+    return handler.reset(args[0], context);
+  },
+  readResult(r) {
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      r.skip(t);
+    }
+    r.structEnd();
+    return undefined;
+  },
+};
 
 /**
  * Descriptor of the `Admin` service: `Admin.client(channel)` makes a client; servers `add` it with
@@ -943,92 +1013,13 @@ export const Admin: ServiceDescriptor<AdminClient, AdminHandler> = defineService
 >({
   name: "Admin",
   annotations: [],
-  methods: [
-    ...Store.methods.values(),
-    {
-      name: "reset",
-      oneway: false,
-      idempotent: false,
-      annotations: [],
-      writeArgs(w, args) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "hard";
-          if (args[0] !== undefined) {
-            w.field(TType.BOOL, 1);
-            w.bool(args[0] as boolean);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "reset", at);
-        }
-      },
-      readArgs(r) {
-        let hard: boolean | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 1:
-              if (t === TType.BOOL) hard = r.bool();
-              else r.skipMismatch(t, TType.BOOL, "hard");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        return [hard];
-      },
-      invoke(handler, args, context) {
-        return handler.reset(args[0] as boolean, context);
-      },
-      readResult(r) {
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          r.skip(t);
-        }
-        r.structEnd();
-        return undefined;
-      },
-    },
-  ],
+  extends: Store,
+  methods: [Admin$reset],
   client(channel) {
-    const methods = Admin.methods;
     return {
-      ping(options) {
-        return channel.call("Admin", methods.get("ping")!, [], options) as Promise<void>;
-      },
-      health(options) {
-        return channel.call("Admin", methods.get("health")!, [], options) as Promise<string>;
-      },
-      get(sku, options) {
-        return channel.call("Admin", methods.get("get")!, [sku], options) as Promise<Item>;
-      },
-      listItems(offset, limit, options) {
-        return channel.call(
-          "Admin",
-          methods.get("listItems")!,
-          [offset, limit],
-          options,
-        ) as Promise<Item[]>;
-      },
-      put(item, attrs, options) {
-        return channel.call("Admin", methods.get("put")!, [item, attrs], options) as Promise<void>;
-      },
-      touch(sku, options) {
-        return channel.call("Admin", methods.get("touch")!, [sku], options) as Promise<void>;
-      },
-      count(options) {
-        return channel.call("Admin", methods.get("count")!, [], options) as Promise<bigint>;
-      },
-      ids(skus, all, options) {
-        return channel.call("Admin", methods.get("ids")!, [skus, all], options) as Promise<
-          Set<bigint>
-        >;
-      },
+      ...Store.client(serviceChannel(channel, "Admin")),
       reset(hard, options) {
-        return channel.call("Admin", methods.get("reset")!, [hard], options) as Promise<void>;
+        return channel.call("Admin", Admin$reset, [hard], options);
       },
     };
   },

@@ -15,6 +15,7 @@ import type {
   DecodeOptions,
   EncodeOptions,
   FieldAnnotations,
+  MethodDescriptorOf,
   OpenEnum,
   ProtocolReader,
   ProtocolWriter,
@@ -120,7 +121,8 @@ export interface HealthClient {
 
 /**
  * Implements the {@link Health} service. Methods may return a value or a Promise. An argument the
- * caller left out (Apache peers omit null ones) arrives as `undefined`.
+ * caller left out gets its IDL default; without one the call is answered PROTOCOL_ERROR before it
+ * reaches the handler, unless the IDL marks it `optional`.
  */
 export interface HealthHandler {
   check(context: CallContext): boolean | Promise<boolean>;
@@ -177,6 +179,59 @@ export const Money: StructCodec<Money> = defineStruct({
   },
 });
 
+const Health$check: MethodDescriptorOf<HealthHandler, "check"> = {
+  name: "check",
+  oneway: false,
+  idempotent: false,
+  annotations: [],
+  writeArgs(w) {
+    w.structBegin();
+    w.structEnd();
+  },
+  readArgs(r) {
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      r.skip(t);
+    }
+    r.structEnd();
+    return [];
+  },
+  invoke(handler, _args, context) {
+    return handler.check(context);
+  },
+  writeSuccess(w, value) {
+    let at = "";
+    try {
+      w.structBegin();
+      at = "success";
+      if (value !== undefined) {
+        w.field(TType.BOOL, 0);
+        w.bool(value);
+      }
+      w.structEnd();
+    } catch (e) {
+      throw withFieldPath(e, "check", at);
+    }
+  },
+  readResult(r) {
+    let success: boolean | undefined;
+    r.structBegin();
+    for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
+      switch (r.fieldId) {
+        case 0:
+          if (t === TType.BOOL) success = r.bool();
+          else r.skipMismatch(t, TType.BOOL, "success");
+          break;
+        default:
+          r.skip(t);
+      }
+    }
+    r.structEnd();
+    if (success !== undefined) return success;
+    throw missingResult("check");
+  },
+};
+
 /**
  * Descriptor of the `Health` service: `Health.client(channel)` makes a client; servers `add` it
  * with a handler.
@@ -187,65 +242,11 @@ export const Health: ServiceDescriptor<HealthClient, HealthHandler> = defineServ
 >({
   name: "Health",
   annotations: [],
-  methods: [
-    {
-      name: "check",
-      oneway: false,
-      idempotent: false,
-      annotations: [],
-      writeArgs(w) {
-        w.structBegin();
-        w.structEnd();
-      },
-      readArgs(r) {
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          r.skip(t);
-        }
-        r.structEnd();
-        return [];
-      },
-      invoke(handler, _args, context) {
-        return handler.check(context);
-      },
-      writeSuccess(w, value) {
-        let at = "";
-        try {
-          w.structBegin();
-          at = "success";
-          if (value !== undefined) {
-            w.field(TType.BOOL, 0);
-            w.bool(value as boolean);
-          }
-          w.structEnd();
-        } catch (e) {
-          throw withFieldPath(e, "check", at);
-        }
-      },
-      readResult(r) {
-        let success: boolean | undefined;
-        r.structBegin();
-        for (let t = r.fieldBegin(); t !== TType.STOP; t = r.fieldBegin()) {
-          switch (r.fieldId) {
-            case 0:
-              if (t === TType.BOOL) success = r.bool();
-              else r.skipMismatch(t, TType.BOOL, "success");
-              break;
-            default:
-              r.skip(t);
-          }
-        }
-        r.structEnd();
-        if (success !== undefined) return success;
-        throw missingResult("check");
-      },
-    },
-  ],
+  methods: [Health$check],
   client(channel) {
-    const methods = Health.methods;
     return {
       check(options) {
-        return channel.call("Health", methods.get("check")!, [], options) as Promise<boolean>;
+        return channel.call("Health", Health$check, [], options);
       },
     };
   },
