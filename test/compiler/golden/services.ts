@@ -619,7 +619,8 @@ export const Store: ServiceDescriptor<StoreClient, StoreHandler> = defineService
             w.field(TType.MAP, 2);
             const map1 = args[1] as Map<string, bigint>;
             w.mapBegin(TType.STRING, TType.I64, map1.size);
-            for (const [k1, v1] of map1) {
+            for (const k1 of map1.keys()) {
+              const v1 = map1.get(k1)!;
               w.string(k1);
               w.i64(v1);
             }
