@@ -22,7 +22,7 @@ export function benchSection(results: BenchResults, resultsPath: string): string
     `Method: every system's \`decode(encode(sample))\` and every RPC reply are checked before timing. ` +
     `Codecs: a fresh process per codec per run, ${codec.warmupMs} ms warm-up per operation, batches ` +
     `calibrated to ~${codec.batchMs} ms, ${codec.rounds} interleaved rounds; heap per operation in a ` +
-    `separate \`--expose-gc\` process (heap and ArrayBuffer bytes, the output included). RPC: ` +
+    `separate \`--expose-gc\` process (heap and ArrayBuffer bytes: an encode's include its output, a decode's the decoded values). RPC: ` +
     `server and client in separate processes (pinned to their own core with taskset), ` +
     `${rpc.warmupMs / 1000} s warm-up (and ${rpc.warmupCalls} calls at least) then ${rpc.measureMs / 1000} s measured per scenario, closed loop; ` +
     `CPU per call from \`process.cpuUsage()\` on each side. The floor, echo-batched, is a ` +

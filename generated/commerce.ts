@@ -496,7 +496,8 @@ export class InvalidRequest extends ThriftException {
       if (v.problems !== undefined) {
         w.field(TType.MAP, 3);
         w.mapBegin(TType.STRING, TType.LIST, v.problems.size);
-        for (const [k1, v1] of v.problems) {
+        for (const k1 of v.problems.keys()) {
+          const v1 = v.problems.get(k1)!;
           w.string(k1);
           w.listBegin(TType.STRING, v1.length);
           for (let i2 = 0; i2 < v1.length; i2++) w.string(v1[i2]!);
@@ -1485,7 +1486,8 @@ export const Product: StructCodec<
       if (v.attributes !== undefined) {
         w.field(TType.MAP, 8);
         w.mapBegin(TType.STRING, TType.STRING, v.attributes.size);
-        for (const [k1, v1] of v.attributes) {
+        for (const k1 of v.attributes.keys()) {
+          const v1 = v.attributes.get(k1)!;
           w.string(k1);
           w.string(v1);
         }
@@ -1630,7 +1632,8 @@ export const LineItem: StructCodec<LineItem, WithDefaults<LineItem, "attributes"
       if (v.attributes !== undefined) {
         w.field(TType.MAP, 6);
         w.mapBegin(TType.STRING, TType.STRING, v.attributes.size);
-        for (const [k1, v1] of v.attributes) {
+        for (const k1 of v.attributes.keys()) {
+          const v1 = v.attributes.get(k1)!;
           w.string(k1);
           w.string(v1);
         }
@@ -1915,7 +1918,8 @@ export const User: StructCodec<User, WithDefaults<User, "preferences">> = define
       if (v.preferences !== undefined) {
         w.field(TType.MAP, 6);
         w.mapBegin(TType.STRING, TType.STRING, v.preferences.size);
-        for (const [k1, v1] of v.preferences) {
+        for (const k1 of v.preferences.keys()) {
+          const v1 = v.preferences.get(k1)!;
           w.string(k1);
           w.string(v1);
         }
@@ -2015,7 +2019,8 @@ export const HealthStatus: StructCodec<
       if (v.details !== undefined) {
         w.field(TType.MAP, 4);
         w.mapBegin(TType.STRING, TType.STRING, v.details.size);
-        for (const [k1, v1] of v.details) {
+        for (const k1 of v.details.keys()) {
+          const v1 = v.details.get(k1)!;
           w.string(k1);
           w.string(v1);
         }
@@ -2648,7 +2653,8 @@ const UserService$getUsers: MethodDescriptorOf<UserServiceHandler, "getUsers"> =
       if (value !== undefined) {
         w.field(TType.MAP, 0);
         w.mapBegin(TType.I64, TType.STRUCT, value.size);
-        for (const [k1, v1] of value) {
+        for (const k1 of value.keys()) {
+          const v1 = value.get(k1)!;
           w.i64(k1);
           User.write(w, v1);
         }
@@ -2756,7 +2762,8 @@ export const CreateProductRequest: StructCodec<
       if (v.attributes !== undefined) {
         w.field(TType.MAP, 7);
         w.mapBegin(TType.STRING, TType.STRING, v.attributes.size);
-        for (const [k1, v1] of v.attributes) {
+        for (const k1 of v.attributes.keys()) {
+          const v1 = v.attributes.get(k1)!;
           w.string(k1);
           w.string(v1);
         }
@@ -3073,10 +3080,12 @@ export const SearchResult: StructCodec<
       if (v.facets !== undefined) {
         w.field(TType.MAP, 2);
         w.mapBegin(TType.STRING, TType.MAP, v.facets.size);
-        for (const [k1, v1] of v.facets) {
+        for (const k1 of v.facets.keys()) {
+          const v1 = v.facets.get(k1)!;
           w.string(k1);
           w.mapBegin(TType.STRING, TType.I32, v1.size);
-          for (const [k2, v2] of v1) {
+          for (const k2 of v1.keys()) {
+            const v2 = v1.get(k2)!;
             w.string(k2);
             w.i32(v2);
           }
@@ -3903,7 +3912,8 @@ const InventoryService$getStockLevels: MethodDescriptorOf<
       if (value !== undefined) {
         w.field(TType.MAP, 0);
         w.mapBegin(TType.I64, TType.STRUCT, value.size);
-        for (const [k1, v1] of value) {
+        for (const k1 of value.keys()) {
+          const v1 = value.get(k1)!;
           w.i64(k1);
           StockLevel.write(w, v1);
         }
@@ -4265,7 +4275,8 @@ export const OrderLine: StructCodec<
       if (v.attributes !== undefined) {
         w.field(TType.MAP, 3);
         w.mapBegin(TType.STRING, TType.STRING, v.attributes.size);
-        for (const [k1, v1] of v.attributes) {
+        for (const k1 of v.attributes.keys()) {
+          const v1 = v.attributes.get(k1)!;
           w.string(k1);
           w.string(v1);
         }

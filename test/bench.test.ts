@@ -313,6 +313,11 @@ describe("bench results", () => {
     expect(targets.get("idlc-compact heap per encode beyond the output")?.measured?.median).toBe(
       519,
     );
+    // 3000 B against protobufjs's 7000 B in each run.
+    const decodeHeap = targets.get("idlc-compact heap per decode vs protobufjs");
+    expect(decodeHeap?.measured?.median).toBeCloseTo(3 / 7);
+    expect(decodeHeap?.met).toBe(true);
+    expect(targets.get("idlc-binary heap per decode vs protobufjs")?.met).toBeNull();
     expect(targets.get("idlc 1 in flight vs the floor")?.met).toBe(false); // 0.5 < 0.9
     expect(targets.get("idlc 64 in flight vs the floor")?.met).toBe(true); // 0.5 ≥ 0.5
     const hop = targets.get("idlc-hop-parent 64 in flight vs idlc-hop (cost of parent: context)");

@@ -220,9 +220,26 @@ export class CompactWriter implements ProtocolWriter {
    * the bytes moved in the rare case that non-ASCII makes the length need a longer varint. */
   string(value: string): void {
     if (typeof value !== "string") badValue("string", value, "a string");
-    this.ensure(5 + value.length * 3);
+    const length = value.length;
+    this.ensure(5 + length * 3);
     const buf = this.buf;
-    const prefix = varintSize(value.length);
+    if (length < 0x80) {
+      // Most strings: a one-byte prefix, stored after the bytes once their count is known.
+      const at = this.pos;
+      const end = writeUtf8(buf, at + 1, value);
+      const byteLength = end - at - 1;
+      if (byteLength < 0x80) {
+        buf[at] = byteLength;
+        this.pos = end;
+        return;
+      }
+      // Non-ASCII took it to 128 bytes or more: a two-byte prefix, so the bytes move by one.
+      buf.copyWithin(at + 2, at + 1, end);
+      this.varint(byteLength);
+      this.pos += byteLength;
+      return;
+    }
+    const prefix = varintSize(length);
     const start = this.pos + prefix;
     const end = writeUtf8(buf, start, value);
     const byteLength = end - start;
@@ -513,6 +530,41 @@ export class CompactReader extends ByteReader implements ProtocolReader {
 
   /** An unsigned varint of at most 10 bytes into `varLow`/`varHigh`. */
   private varint64(): void {
+    if (this.end - this.pos >= 10) this.varint64Unchecked();
+    else this.varint64Checked();
+  }
+
+  /** `varint64` with 10 bytes left at least, so no byte needs a bounds check: ids and
+   * timestamps take 5–9 bytes, and a check per byte cost a third of the loop. */
+  private varint64Unchecked(): void {
+    const buf = this.buf;
+    let pos = this.pos;
+    let b = buf[pos++]!;
+    let low = b & 0x7f;
+    let high = 0;
+    for (let shift = 7; b >= 0x80 && shift < 28; shift += 7) {
+      b = buf[pos++]!;
+      low |= (b & 0x7f) << shift;
+    }
+    if (b >= 0x80) {
+      // Byte 5 straddles the halves: 4 bits to the low half, 3 to the high one.
+      b = buf[pos++]!;
+      low |= (b & 0x7f) << 28;
+      high = (b & 0x7f) >> 4;
+      // Bytes 6–10 fill the high half from bit 3.
+      for (let shift = 3; b >= 0x80 && shift <= 31; shift += 7) {
+        b = buf[pos++]!;
+        high |= (b & 0x7f) << shift;
+      }
+      if (b >= 0x80) fail("invalid-data", "varint longer than 10 bytes", this.pos);
+    }
+    this.varLow = low >>> 0;
+    this.varHigh = high >>> 0;
+    this.pos = pos;
+  }
+
+  /** `varint64` near the end of the input: every byte is bounds-checked. */
+  private varint64Checked(): void {
     const buf = this.buf;
     const end = this.end;
     let pos = this.pos;

@@ -128,7 +128,8 @@ export const Containers: StructCodec<Containers> = defineStruct({
       if (v.counts !== undefined) {
         w.field(TType.MAP, 5);
         w.mapBegin(TType.STRING, TType.I64, v.counts.size);
-        for (const [k1, v1] of v.counts) {
+        for (const k1 of v.counts.keys()) {
+          const v1 = v.counts.get(k1)!;
           w.string(k1);
           w.i64(v1);
         }
@@ -137,7 +138,8 @@ export const Containers: StructCodec<Containers> = defineStruct({
       if (v.byId !== undefined) {
         w.field(TType.MAP, 6);
         w.mapBegin(TType.I64, TType.STRING, v.byId.size);
-        for (const [k1, v1] of v.byId) {
+        for (const k1 of v.byId.keys()) {
+          const v1 = v.byId.get(k1)!;
           w.i64(k1);
           w.string(v1);
         }
@@ -146,7 +148,8 @@ export const Containers: StructCodec<Containers> = defineStruct({
       if (v.labels !== undefined) {
         w.field(TType.MAP, 7);
         w.mapBegin(TType.STRUCT, TType.STRING, v.labels.size);
-        for (const [k1, v1] of v.labels) {
+        for (const k1 of v.labels.keys()) {
+          const v1 = v.labels.get(k1)!;
           Point.write(w, k1);
           w.string(v1);
         }
@@ -166,7 +169,8 @@ export const Containers: StructCodec<Containers> = defineStruct({
       if (v.nested !== undefined) {
         w.field(TType.MAP, 9);
         w.mapBegin(TType.STRING, TType.LIST, v.nested.size);
-        for (const [k1, v1] of v.nested) {
+        for (const k1 of v.nested.keys()) {
+          const v1 = v.nested.get(k1)!;
           w.string(k1);
           w.listBegin(TType.SET, v1.length);
           for (let i2 = 0; i2 < v1.length; i2++) {
@@ -193,10 +197,12 @@ export const Containers: StructCodec<Containers> = defineStruct({
       if (v.matrix !== undefined) {
         w.field(TType.MAP, 12);
         w.mapBegin(TType.I32, TType.MAP, v.matrix.size);
-        for (const [k1, v1] of v.matrix) {
+        for (const k1 of v.matrix.keys()) {
+          const v1 = v.matrix.get(k1)!;
           w.i32(k1);
           w.mapBegin(TType.I32, TType.DOUBLE, v1.size);
-          for (const [k2, v2] of v1) {
+          for (const k2 of v1.keys()) {
+            const v2 = v1.get(k2)!;
             w.i32(k2);
             w.double(v2);
           }
@@ -229,7 +235,8 @@ export const Containers: StructCodec<Containers> = defineStruct({
         for (i = 0; i < v.listOfMaps.length; i++) {
           const e1 = v.listOfMaps[i]!;
           w.mapBegin(TType.STRING, TType.STRUCT, e1.size);
-          for (const [k2, v2] of e1) {
+          for (const k2 of e1.keys()) {
+            const v2 = e1.get(k2)!;
             w.string(k2);
             Point.write(w, v2);
           }
@@ -263,7 +270,8 @@ export const Containers: StructCodec<Containers> = defineStruct({
       if (v.setKeys !== undefined) {
         w.field(TType.MAP, 20);
         w.mapBegin(TType.SET, TType.LIST, v.setKeys.size);
-        for (const [k1, v1] of v.setKeys) {
+        for (const k1 of v.setKeys.keys()) {
+          const v1 = v.setKeys.get(k1)!;
           w.setBegin(TType.I64, k1.size);
           for (const e2 of k1) w.i64(e2);
           w.listBegin(TType.STRUCT, v1.length);

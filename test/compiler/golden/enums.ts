@@ -80,7 +80,8 @@ export const Lamp: StructCodec<Lamp, WithDefaults<Lamp, "withDefault">> = define
       if (v.mapping !== undefined) {
         w.field(TType.MAP, 4);
         w.mapBegin(TType.I32, TType.I32, v.mapping.size);
-        for (const [k1, v1] of v.mapping) {
+        for (const k1 of v.mapping.keys()) {
+          const v1 = v.mapping.get(k1)!;
           w.i32(k1);
           w.i32(v1);
         }

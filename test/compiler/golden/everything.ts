@@ -354,7 +354,8 @@ export const Choice: StructCodec<Choice> = defineStruct({
           at = "byName";
           w.field(TType.MAP, 5);
           w.mapBegin(TType.STRING, TType.STRUCT, v.value.size);
-          for (const [k1, v1] of v.value) {
+          for (const k1 of v.value.keys()) {
+            const v1 = v.value.get(k1)!;
             w.string(k1);
             Leaf.write(w, v1);
           }
@@ -585,7 +586,8 @@ export const Everything: StructCodec<Everything> = defineStruct({
       if (v.byLong !== undefined) {
         w.field(TType.MAP, 17);
         w.mapBegin(TType.I64, TType.STRING, v.byLong.size);
-        for (const [k1, v1] of v.byLong) {
+        for (const k1 of v.byLong.keys()) {
+          const v1 = v.byLong.get(k1)!;
           w.i64(k1);
           w.string(v1);
         }
@@ -594,7 +596,8 @@ export const Everything: StructCodec<Everything> = defineStruct({
       if (v.byLeaf !== undefined) {
         w.field(TType.MAP, 18);
         w.mapBegin(TType.STRUCT, TType.STRING, v.byLeaf.size);
-        for (const [k1, v1] of v.byLeaf) {
+        for (const k1 of v.byLeaf.keys()) {
+          const v1 = v.byLeaf.get(k1)!;
           Leaf.write(w, k1);
           w.string(v1);
         }
@@ -614,10 +617,12 @@ export const Everything: StructCodec<Everything> = defineStruct({
       if (v.deepMap !== undefined) {
         w.field(TType.MAP, 20);
         w.mapBegin(TType.STRING, TType.MAP, v.deepMap.size);
-        for (const [k1, v1] of v.deepMap) {
+        for (const k1 of v.deepMap.keys()) {
+          const v1 = v.deepMap.get(k1)!;
           w.string(k1);
           w.mapBegin(TType.STRING, TType.LIST, v1.size);
-          for (const [k2, v2] of v1) {
+          for (const k2 of v1.keys()) {
+            const v2 = v1.get(k2)!;
             w.string(k2);
             w.listBegin(TType.DOUBLE, v2.length);
             for (let i3 = 0; i3 < v2.length; i3++) w.double(v2[i3]!);
@@ -680,7 +685,8 @@ export const Everything: StructCodec<Everything> = defineStruct({
       if (v.byStatus !== undefined) {
         w.field(TType.MAP, 29);
         w.mapBegin(TType.I32, TType.STRUCT, v.byStatus.size);
-        for (const [k1, v1] of v.byStatus) {
+        for (const k1 of v.byStatus.keys()) {
+          const v1 = v.byStatus.get(k1)!;
           w.i32(k1);
           Leaf.write(w, v1);
         }
@@ -1207,7 +1213,8 @@ export const RecordV2: StructCodec<RecordV2> = defineStruct({
         for (i = 0; i < v.b.length; i++) {
           const e1 = v.b[i]!;
           w.mapBegin(TType.STRING, TType.STRUCT, e1.size);
-          for (const [k2, v2] of e1) {
+          for (const k2 of e1.keys()) {
+            const v2 = e1.get(k2)!;
             w.string(k2);
             Leaf.write(w, v2);
           }

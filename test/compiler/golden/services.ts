@@ -635,7 +635,8 @@ const Store$put: MethodDescriptorOf<StoreHandler, "put"> = {
         w.field(TType.MAP, 2);
         const map1 = args[1];
         w.mapBegin(TType.STRING, TType.I64, map1.size);
-        for (const [k1, v1] of map1) {
+        for (const k1 of map1.keys()) {
+          const v1 = map1.get(k1)!;
           w.string(k1);
           w.i64(v1);
         }

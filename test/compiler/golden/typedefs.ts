@@ -68,7 +68,8 @@ export const Account: StructCodec<Account, WithDefaults<Account, "level">> = def
       if (v.carts !== undefined) {
         w.field(TType.MAP, 3);
         w.mapBegin(TType.I64, TType.LIST, v.carts.size);
-        for (const [k1, v1] of v.carts) {
+        for (const k1 of v.carts.keys()) {
+          const v1 = v.carts.get(k1)!;
           w.i64(k1);
           w.listBegin(TType.STRING, v1.length);
           for (let i2 = 0; i2 < v1.length; i2++) w.string(v1[i2]!);

@@ -264,7 +264,8 @@ export const Nested: StructCodec<Nested> = defineStruct({
           at = "byName";
           w.field(TType.MAP, 2);
           w.mapBegin(TType.STRING, TType.STRUCT, v.value.size);
-          for (const [k1, v1] of v.value) {
+          for (const k1 of v.value.keys()) {
+            const v1 = v.value.get(k1)!;
             w.string(k1);
             PaymentMethod.write(w, v1);
           }

@@ -300,6 +300,26 @@ describe("compact: what readers must accept", () => {
     }
   });
 
+  test("i64 varints read the same with 10 bytes left or more and near the end", () => {
+    // Two readers' paths: no bounds check per byte when 10 bytes are left, one per byte else.
+    const values = [0n, 1n, -1n, 63n, -64n, 2n ** 62n, -(2n ** 63n), 2n ** 63n - 1n];
+    for (let bits = 6; bits < 63; bits += 7) values.push(2n ** BigInt(bits), -(2n ** BigInt(bits)));
+    for (const v of values) {
+      const bytes = encode(i64(v));
+      for (const padding of [0, 1, 9, 10]) {
+        const padded = new Uint8Array(bytes.length + padding);
+        padded.set(bytes);
+        expect(createReader("compact", padded).i64(), `${v}, ${padding} after`).toBe(v);
+      }
+    }
+    for (const padding of [0, 10]) {
+      const long = new Uint8Array(11 + padding).fill(0x80, 0, 10);
+      long[10] = 0x01;
+      expect(() => createReader("compact", long).i64()).toThrow(/longer than 10 bytes/);
+      expect(() => createReader("compact", long.subarray(0, 6)).i64()).toThrow(/end of input/);
+    }
+  });
+
   test("varints beyond 32 bits in a 5-byte i32 are truncated as Java does", () => {
     expect(createReader("compact", hex("fe ff ff ff 7f")).i32()).toBe(2147483647);
   });
@@ -379,6 +399,23 @@ describe("compact: writer", () => {
       const w = createWriter("compact");
       w.listBegin(TType.BYTE, expected.length); // every length here is ≥ 15: F3 + varint size
       expect(toHex(prefix)).toBe(toHex(w.bytes().subarray(1)));
+    }
+  });
+
+  test("strings under 128 units: a non-ASCII character anywhere, on both sides of 128 bytes", () => {
+    // A one-byte prefix is written after the bytes; past 127 bytes they move up by one.
+    const utf8 = new TextEncoder();
+    for (const length of [1, 3, 4, 5, 8, 42, 63, 64, 65, 126, 127]) {
+      for (let at = 0; at < length; at++) {
+        for (const wide of ["é", "€", "\ud800"]) {
+          const s = "a".repeat(at) + wide + "b".repeat(length - at - 1);
+          const expected = utf8.encode(s);
+          const bytes = encode(str(s));
+          const w = createWriter("compact");
+          w.binary(expected);
+          expect(toHex(bytes), `length ${length}, at ${at}`).toBe(toHex(w.bytes()));
+        }
+      }
     }
   });
 
