@@ -15,7 +15,8 @@ import { MessageType } from "../protocol/ttype.js";
 import type { CallOptions, MethodDescriptor } from "../service.js";
 import { FrameError, type MessageDecoder } from "../transport/frame-decoder.js";
 import { HeaderDecoder, THeaderKey } from "../transport/header.js";
-import { EARLY_FLUSH_BYTES, OutBuffer, PARTIAL_FLUSH_MESSAGES } from "../transport/out-buffer.js";
+import { inputBegins, inputEnded, partialFlushEvery } from "../transport/batching.js";
+import { EARLY_FLUSH_BYTES, OutBuffer } from "../transport/out-buffer.js";
 import { hostPort, openSocket } from "../transport/socket.js";
 import { createMessageDecoder, writeMessage } from "../transport/transports.js";
 import {
@@ -334,8 +335,8 @@ export class ClientConnection implements Pickable, CallOwner {
   private kick(): void {
     switch (this.state) {
       case "open":
-        // A big batch's first calls go out while the rest are made (out-buffer.ts).
-        if (++this.unflushed >= PARTIAL_FLUSH_MESSAGES || this.out.pending >= EARLY_FLUSH_BYTES)
+        // A big batch's first calls go out while the rest are made (batching.ts).
+        if (++this.unflushed >= partialFlushEvery() || this.out.pending >= EARLY_FLUSH_BYTES)
           this.writeOut();
         if (!this.flushScheduled) {
           this.flushScheduled = true;
@@ -556,10 +557,13 @@ export class ClientConnection implements Pickable, CallOwner {
     const first = !this.received;
     this.received = true;
     decoder.push(chunk);
+    inputBegins();
     try {
       while (this.failure === undefined && decoder.next())
         this.readReply(decoder.bytes, decoder.start, decoder.end);
+      inputEnded();
     } catch (error) {
+      inputEnded();
       const foreign = first ? describeForeignReply(chunk) : undefined;
       if (foreign !== undefined)
         this.abandon(RpcErrorCode.PROTOCOL_ERROR, `${foreign}; is this a Thrift port?`, error);

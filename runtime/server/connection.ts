@@ -22,7 +22,8 @@ import { detectWire } from "../transport/detect.js";
 import type { TransportName } from "../transport/transports.js";
 import { FrameError, type MessageDecoder } from "../transport/frame-decoder.js";
 import { HeaderDecoder, HeaderError, THeaderKey, type HeaderEntry } from "../transport/header.js";
-import { EARLY_FLUSH_BYTES, OutBuffer, PARTIAL_FLUSH_MESSAGES } from "../transport/out-buffer.js";
+import { inputBegins, inputEnded, partialFlushEvery } from "../transport/batching.js";
+import { EARLY_FLUSH_BYTES, OutBuffer } from "../transport/out-buffer.js";
 import { peerName } from "../transport/socket.js";
 import { createMessageDecoder, writeMessage } from "../transport/transports.js";
 import { NO_HEADERS, ServerCallContext, type ContextOwner } from "./context.js";
@@ -386,20 +387,24 @@ export class ServerConnection implements ContextOwner, ReplySink {
     const decoder = this.decoder!;
     let completed = false;
     let started = 0;
+    inputBegins();
+    const every = partialFlushEvery();
     this.reading = true;
     try {
       while (this.mayRead() && decoder.next()) {
         completed = true;
         this.startCall(decoder.bytes, decoder.start, decoder.end);
-        // A long chunk's first replies go out while the rest are worked on (out-buffer.ts).
-        if (++started % PARTIAL_FLUSH_MESSAGES === 0 && this.out.pending > 0) this.flush();
+        // A long chunk's first replies go out while the rest are worked on (batching.ts).
+        if (++started % every === 0 && this.out.pending > 0) this.flush();
       }
     } catch (error) {
       this.reading = false;
+      inputEnded();
       this.rejectStream(error);
       return;
     }
     this.reading = false;
+    inputEnded();
     // The replies of synchronous handlers go out now, in this turn, as an echo would answer.
     if (this.out.pending > 0) this.flush();
     if (this.mayRead()) {

@@ -21,16 +21,6 @@ const NO_SLAB = new Uint8Array(0);
  */
 export const EARLY_FLUSH_BYTES = 256 * 1024;
 
-/**
- * Messages of one batch (the calls of one turn, the replies to one received chunk) after which
- * a connection writes what it has so far instead of waiting for the rest: the peer starts on
- * them while this side makes the rest, so client and server work at the same time instead of
- * taking turns (a whole batch one way, then the whole answer back, each side idle while the
- * other works). 16 small messages are some 50 µs of work, against one more write of a few µs;
- * bench/README.md has the measurements.
- */
-export const PARTIAL_FLUSH_MESSAGES = 16;
-
 /** Accumulates outgoing bytes; `take()` hands out what was appended since the last take. */
 export class OutBuffer {
   private slab = NO_SLAB;
