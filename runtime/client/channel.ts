@@ -29,9 +29,9 @@ import {
   type ResolvedChannelOptions,
 } from "./options.js";
 import { OutlierDetector, type Ejectable } from "./outlier.js";
-import { PendingCall, type CallOwner, type Retrier } from "./pending-call.js";
+import { PendingCall, type CallOwner, type Retrier, type RetryState } from "./pending-call.js";
 import { RetryBudget } from "./retry-budget.js";
-import { retryFailed, type RetryHost, type RetryState } from "./retry.js";
+import { retryFailed, type RetryHost } from "./retry.js";
 
 /** A Channel that owns connections: close it when done. */
 export interface ClientChannel extends Channel {

@@ -7,7 +7,6 @@ import { CancelScope, type ScopeLink } from "../cancel-scope.js";
 import { resolveDeadline, type DeadlineScheduler, type Deadlined } from "../deadline.js";
 import type { CallOptions, MethodDescriptor } from "../service.js";
 import { unwatchAbort, watchAbort, type AbortWatcher } from "./abort-watch.js";
-import type { RetryState } from "./retry.js";
 
 /** What settles a pending call when its deadline passes or its signal aborts. */
 export interface CallOwner {
@@ -20,6 +19,19 @@ export interface CallOwner {
 export interface Retrier {
   /** True if `call` will be tried again (its next attempt settles the Promise). */
   retried(call: PendingCall, error: unknown): boolean;
+}
+
+/** A call's attempts after its first failed (retry.ts): made by that failure, shared by the later ones. */
+export class RetryState {
+  attempts = 1;
+  /** The endpoints attempts failed on, avoided by later attempts. */
+  readonly tried: unknown[] = [];
+  /** The options of later attempts: the first one's, with its absolute deadline. */
+  readonly options: CallOptions | undefined;
+
+  constructor(options: CallOptions | undefined) {
+    this.options = options;
+  }
 }
 
 /** Why a call was cancelled before it started (its signal or parent was already aborted). */

@@ -10,11 +10,13 @@
 import { CancelScope } from "../cancel-scope.js";
 import { RpcError, RpcErrorCode } from "../errors.js";
 import type { CallOptions, MethodDescriptor } from "../service.js";
-import type { ChannelEndpoint } from "./endpoint.js";
-import type { PendingCall } from "./pending-call.js";
+import { RetryState, type PendingCall } from "./pending-call.js";
 import type { RetryBudget } from "./retry-budget.js";
 
-/** What a retry needs from its channel. */
+/**
+ * What a retry needs from its channel. Endpoints are opaque here (compared, never looked into),
+ * so this module does not depend on the channel's endpoint type.
+ */
 export interface RetryHost {
   readonly retryAttempts: number;
   readonly retryDelayMs: number;
@@ -24,28 +26,15 @@ export interface RetryHost {
   failovers: number;
   budgetExhausted: number;
   /** The endpoint the attempt `call` was sent to (undefined if it is no longer known). */
-  endpointOf(call: PendingCall): ChannelEndpoint | undefined;
+  endpointOf(call: PendingCall): unknown;
   pick(
     method: MethodDescriptor,
     args: readonly unknown[],
     options: CallOptions | undefined,
-    exclude: readonly ChannelEndpoint[] | undefined,
-  ): ChannelEndpoint;
+    exclude: readonly unknown[] | undefined,
+  ): unknown;
   /** Sends the next attempt of `previous` to `endpoint`; it settles the same Promise. */
-  resend(endpoint: ChannelEndpoint, previous: PendingCall, state: RetryState): void;
-}
-
-/** A call's attempts after its first failed: made by that failure, shared by the later attempts. */
-export class RetryState {
-  attempts = 1;
-  /** The endpoints attempts failed on, avoided by later attempts. */
-  readonly tried: ChannelEndpoint[] = [];
-  /** The options of later attempts: the first one's, with its absolute deadline. */
-  readonly options: CallOptions | undefined;
-
-  constructor(options: CallOptions | undefined, deadline: number | undefined) {
-    this.options = deadline === undefined ? options : withDeadline(options, deadline);
-  }
+  resend(endpoint: unknown, previous: PendingCall, state: RetryState): void;
 }
 
 /** Whether `error` allows another attempt of a call of `method`. */
@@ -82,7 +71,8 @@ export function retryFailed(host: RetryHost, call: PendingCall, error: unknown):
   const now = Date.now();
   const deadline = call.deadline;
   if (deadline !== undefined && now >= deadline) return false;
-  const next = state ?? new RetryState(options, deadline);
+  const next =
+    state ?? new RetryState(deadline === undefined ? options : withDeadline(options, deadline));
   const failedOn = host.endpointOf(call);
   if (failedOn !== undefined && !next.tried.includes(failedOn)) next.tried.push(failedOn);
   const endpoint = host.pick(call.method, call.args, next.options, next.tried);
