@@ -560,9 +560,7 @@ export class ClientConnection implements Pickable, CallOwner {
     try {
       while (this.failure === undefined && decoder.next())
         this.readReply(decoder.bytes, decoder.start, decoder.end);
-      inputEnded();
     } catch (error) {
-      inputEnded();
       const foreign = first ? describeForeignReply(chunk) : undefined;
       if (foreign !== undefined)
         this.abandon(RpcErrorCode.PROTOCOL_ERROR, `${foreign}; is this a Thrift port?`, error);
@@ -574,6 +572,8 @@ export class ClientConnection implements Pickable, CallOwner {
         );
       else
         this.abandon(RpcErrorCode.PROTOCOL_ERROR, `undecodable reply: ${errorText(error)}`, error);
+    } finally {
+      inputEnded();
     }
   };
 

@@ -399,12 +399,12 @@ export class ServerConnection implements ContextOwner, ReplySink {
       }
     } catch (error) {
       this.reading = false;
-      inputEnded();
       this.rejectStream(error);
       return;
+    } finally {
+      inputEnded();
     }
     this.reading = false;
-    inputEnded();
     // The replies of synchronous handlers go out now, in this turn, as an echo would answer.
     if (this.out.pending > 0) this.flush();
     if (this.mayRead()) {

@@ -9,7 +9,7 @@
 // bench/README.md has the measurements.
 
 /** Messages of a batch after which a waited-on connection writes what it has so far. */
-export const PARTIAL_FLUSH_MESSAGES = 16;
+const PARTIAL_FLUSH_MESSAGES = 16;
 
 /** A pause between two inputs at least this long (ms) means the process was waiting. */
 const WAITED_MS = 0.05;
