@@ -212,10 +212,11 @@ export class BinaryReader extends ByteReader implements ProtocolReader {
           at,
         );
       type = first & 0xff;
-      name = this.string();
+      const lengthAt = this.pos;
+      name = this.messageName(this.length(this.i32(), lengthAt));
     } else {
       // Old format: the word was the name's length.
-      name = this.utf8(this.length(first, at));
+      name = this.messageName(this.length(first, at));
       type = this.byte();
     }
     if (type < 1 || type > 4) fail("invalid-data", `unknown message type ${type}`, at);

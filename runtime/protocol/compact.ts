@@ -311,7 +311,7 @@ export class CompactReader extends ByteReader implements ProtocolReader {
     const type = typeAndVersion >> 5;
     if (type < 1 || type > 4) fail("invalid-data", `unknown message type ${type}`, at + 1);
     const seqid = this.varint32() | 0; // written as the unsigned pattern of an i32 (§8)
-    const name = this.string();
+    const name = this.messageName(this.length());
     return { name, type: type as MessageType, seqid };
   }
 

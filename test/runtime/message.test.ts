@@ -99,3 +99,35 @@ describe("TApplicationException", () => {
     expect(applicationTypeName(42)).toBe("type 42");
   });
 });
+
+describe("message names read in a row", () => {
+  // A reader reuses the previous name's string when the bytes match (byte-reader.ts): names that
+  // differ in one byte, names past the cached length and non-ASCII names must still read right.
+  const names = [
+    "Store:get",
+    "Store:get",
+    "Store:gex",
+    "Store:get",
+    "S".repeat(64),
+    "S".repeat(63) + "T",
+    "L".repeat(200),
+    "L".repeat(199) + "M",
+    "Läden:hol",
+    "Läden:hol",
+    "Läden:hom",
+    "",
+    "x",
+  ];
+  for (const protocol of ["compact", "binary"] as const) {
+    test(`${protocol}: each name as written`, () => {
+      const w = createWriter(protocol);
+      const r = createReader(protocol, new Uint8Array(0));
+      names.forEach((name, seqid) => {
+        w.reset();
+        w.messageBegin(name, MessageType.CALL, seqid);
+        r.reset(w.finish());
+        expect(r.messageBegin()).toEqual({ name, type: MessageType.CALL, seqid });
+      });
+    });
+  }
+});
