@@ -30,10 +30,11 @@ export abstract class ByteReader {
   protected readonly maxDepth: number;
   protected readonly maxStringBytes: number;
   protected readonly maxContainerSize: number;
-  /** The last message name read, and its UTF-8 bytes (`messageName`). */
+  /** The last message name read, and its UTF-8 bytes (`messageName`; made on first use, as a
+   * reader decoding a struct alone never reads a message). */
   private lastName = "";
   private lastNameLength = -1;
-  private readonly lastNameBytes = new Uint8Array(MESSAGE_NAME_CACHE_BYTES);
+  private lastNameBytes: Uint8Array | undefined;
 
   constructor(bytes: Uint8Array, limits: DecodeLimits, strict: boolean) {
     this.limits = limits;
@@ -113,7 +114,7 @@ export abstract class ByteReader {
     const buf = this.buf;
     const start = this.pos;
     this.pos = start + length;
-    const cached = this.lastNameBytes;
+    const cached = (this.lastNameBytes ??= new Uint8Array(MESSAGE_NAME_CACHE_BYTES));
     if (length === this.lastNameLength) {
       let k = 0;
       while (k < length && buf[start + k] === cached[k]) k++;
