@@ -128,13 +128,25 @@ const GLOBALS = [
   "globalThis",
 ];
 
-/**
- * The names generated code may import from `idlc/runtime` (its "called by generated code" block)
- * or `idlc/runtime/codegen`, and the runtime's core codec and service types. Escaping all of them, whether a module uses
- * them or not, keeps the rule independent of the module's contents. (A test checks that each is
- * exported by runtime/index.ts.)
- */
-export const RUNTIME_NAMES = [
+/** The runtime names generated code imports from `idlc/runtime/codegen`. */
+const CODEGEN_IMPORTS = [
+  "ServiceSpec",
+  "StructSpec",
+  "defineService",
+  "defineStruct",
+  "elementTypeMismatch",
+  "invalidUnionValue",
+  "missingArgument",
+  "missingResult",
+  "requiredFieldMissing",
+  "requiredFieldUnset",
+  "serviceChannel",
+  "unionArityError",
+  "withFieldPath",
+] as const;
+
+/** Those it imports from `idlc/runtime`: the runtime's core codec and service types and errors. */
+const RUNTIME_IMPORTS = [
   "ApplicationError",
   "ApplicationErrorType",
   "Annotations",
@@ -159,43 +171,23 @@ export const RUNTIME_NAMES = [
   "RpcError",
   "RpcErrorCode",
   "ServiceDescriptor",
-  "ServiceSpec",
   "StructCodec",
-  "StructSpec",
   "TType",
   "ThriftException",
   "WithDefaults",
   "createReader",
   "createWriter",
-  "defineService",
-  "defineStruct",
-  "elementTypeMismatch",
-  "invalidUnionValue",
-  "missingArgument",
-  "missingResult",
-  "requiredFieldMissing",
-  "requiredFieldUnset",
-  "serviceChannel",
-  "unionArityError",
-  "withFieldPath",
-];
+] as const;
 
-/** The runtime names generated code imports from `idlc/runtime/codegen` (the others: `idlc/runtime`). */
-export const CODEGEN_NAMES: ReadonlySet<string> = new Set([
-  "ServiceSpec",
-  "StructSpec",
-  "defineService",
-  "defineStruct",
-  "elementTypeMismatch",
-  "invalidUnionValue",
-  "missingArgument",
-  "missingResult",
-  "requiredFieldMissing",
-  "requiredFieldUnset",
-  "serviceChannel",
-  "unionArityError",
-  "withFieldPath",
-]);
+/** Whether generated code imports `name` from `idlc/runtime/codegen` (else from `idlc/runtime`). */
+export const CODEGEN_NAMES: ReadonlySet<string> = new Set(CODEGEN_IMPORTS);
+
+/**
+ * Every runtime name generated code may import. Escaping all of them, whether a module uses them
+ * or not, keeps the rule independent of the module's contents. (A test checks that each is
+ * exported by runtime/index.ts or runtime/codegen/index.ts.)
+ */
+export const RUNTIME_NAMES: readonly string[] = [...RUNTIME_IMPORTS, ...CODEGEN_IMPORTS];
 
 /** Names that mean something on every object (or in an object literal) and must not be fields. */
 const OBJECT_MEMBERS = [
