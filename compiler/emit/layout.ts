@@ -17,7 +17,6 @@ export type Expr =
   | { readonly kind: "number"; readonly text: string }
   | { readonly kind: "member"; readonly object: Expr; readonly name: string }
   | { readonly kind: "index"; readonly object: Expr; readonly index: string }
-  | { readonly kind: "nonNull"; readonly expression: Expr }
   | {
       readonly kind: "call";
       readonly isNew: boolean;
@@ -33,8 +32,7 @@ export type Expr =
       readonly left: Expr;
       readonly right: Expr;
     }
-  | { readonly kind: "paren"; readonly expression: Expr }
-  | { readonly kind: "as"; readonly expression: Expr; readonly type: Type };
+  | { readonly kind: "paren"; readonly expression: Expr };
 
 /** `key: value`, or `key` alone (shorthand). */
 export interface Property {
@@ -160,8 +158,6 @@ export function flatExpr(e: Expr): string {
       return `${flatExpr(e.object)}.${e.name}`;
     case "index":
       return `${flatExpr(e.object)}[${e.index}]`;
-    case "nonNull":
-      return `${flatExpr(e.expression)}!`;
     case "call": {
       const typeArgs = e.typeArgs === undefined ? "" : `<${e.typeArgs.map(flatType).join(", ")}>`;
       return `${e.isNew ? "new " : ""}${flatExpr(e.callee)}${typeArgs}(${e.args.map(flatExpr).join(", ")})`;
@@ -179,8 +175,6 @@ export function flatExpr(e: Expr): string {
       return `${flatExpr(e.left)} ${e.operator} ${flatExpr(e.right)}`;
     case "paren":
       return `(${flatExpr(e.expression)})`;
-    case "as":
-      return `${flatExpr(e.expression)} as ${flatType(e.type)}`;
   }
 }
 
@@ -280,9 +274,7 @@ function breaksExpr(e: Expr): boolean {
     case "member":
     case "index":
       return breaksExpr(e.object);
-    case "nonNull":
     case "paren":
-    case "as":
       return breaksExpr(e.expression);
     default:
       return false;
@@ -493,21 +485,8 @@ class DocBuilder {
         return [this.expr(e.object), ".", e.name];
       case "index":
         return [this.expr(e.object), "[", e.index, "]"];
-      case "nonNull":
-        return [this.expr(e.expression), "!"];
       case "paren":
         return ["(", this.expr(e.expression), ")"];
-      case "as": {
-        const inner = e.expression.kind;
-        if (
-          inner === "binary" ||
-          inner === "object" ||
-          inner === "array" ||
-          e.type.kind === "union"
-        )
-          throw DECLINE;
-        return [this.expr(e.expression), " as ", this.type(e.type, "argument")];
-      }
       case "binary":
         return this.binaryChain(e);
       case "call":
@@ -541,7 +520,6 @@ class DocBuilder {
 
   /** isPoorlyBreakableMemberOrCallChain (assignment.js), without member chains. */
   private isPoorlyBreakableChain(e: Expr, deep: boolean): boolean {
-    if (e.kind === "nonNull") return this.isPoorlyBreakableChain(e.expression, deep);
     if (e.kind === "call") {
       if (e.isNew) return false;
       if (e.callee.kind !== "name") throw DECLINE; // a member chain: not written here
@@ -560,8 +538,7 @@ class DocBuilder {
     if (e.kind === "name") return LITERAL_NAMES.has(e.text) || e.text.length <= threshold;
     if (e.kind === "string") return e.text.length <= threshold;
     if (e.kind === "number") return true;
-    if (e.kind === "member" || e.kind === "index" || e.kind === "binary" || e.kind === "as")
-      return false;
+    if (e.kind === "member" || e.kind === "index" || e.kind === "binary") return false;
     if (
       (e.kind === "object" && e.properties.length > 0) ||
       (e.kind === "array" && e.elements.length > 0)
