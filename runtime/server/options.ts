@@ -79,7 +79,8 @@ export interface ServerOptions {
   readonly maxBufferedFrameBytes?: number;
   /** Connections one remote address may hold; more are closed on arrival. Default 0: no limit. */
   readonly maxConnectionsPerPeer?: number;
-  /** TCP keepalive: idle time before the first probe on accepted sockets, in ms. Default 60_000; 0 off. */
+  /** TCP keepalive: idle time before the first probe on accepted sockets, in ms. Default 30_000
+   * (the client's too: one default on both ends); 0 off. */
   readonly keepAliveMs?: number;
   /**
    * Repeated warnings of one kind (refused connection, bad frame, …) are logged once per this
@@ -158,7 +159,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
       268_435_456,
     ),
     maxConnectionsPerPeer: zeroOrMore("maxConnectionsPerPeer", options.maxConnectionsPerPeer, 0),
-    keepAliveMs: zeroOrMore("keepAliveMs", options.keepAliveMs, 60_000),
+    keepAliveMs: zeroOrMore("keepAliveMs", options.keepAliveMs, 30_000),
     logIntervalMs: zeroOrMore("logIntervalMs", options.logIntervalMs, 10_000),
     debug: options.debug ?? false,
     logger: options.logger ?? consoleLogger,

@@ -271,7 +271,7 @@ describe("connection floods", () => {
 });
 
 describe("keepalive and idle memory", () => {
-  test("accepted sockets get TCP keepalive (keepAliveMs, default 60 s; 0 off)", async () => {
+  test("accepted sockets get TCP keepalive (keepAliveMs, default 30 s, as the client's; 0 off)", async () => {
     const setKeepAlive = vi.spyOn(net.Socket.prototype, "setKeepAlive");
     /** The keepalive calls made on the server's side of connections to `port`. */
     const serverSide = (port: number): unknown[][] =>
@@ -281,7 +281,7 @@ describe("keepalive and idle memory", () => {
       });
     const { port } = await serve({});
     expect(await calcAt(port).add(1, 1)).toBe(2);
-    expect(serverSide(port)).toEqual([[true, 60_000]]);
+    expect(serverSide(port)).toEqual([[true, 30_000]]);
     const custom = await serve({ keepAliveMs: 5_000 });
     expect(await calcAt(custom.port).add(1, 1)).toBe(2);
     expect(serverSide(custom.port)).toEqual([[true, 5_000]]);
