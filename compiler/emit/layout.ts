@@ -245,6 +245,30 @@ export function breaksAnyway(u: Unit, flat: string = flatUnit(u)): boolean {
   return !isAscii(flat) || unitExprs(u).some(breaksExpr);
 }
 
+/**
+ * Whether an opener whose line fits is printed as that line with its body hugged (`= define({`
+ * or `= {`, body one level in): a `const` or property whose value is the stub object, or a call
+ * with the stub as its only argument, and nothing else in it that breaks. prettier's assignment
+ * keeps such a line whole when the text up to the bracket fits (its fluid and break-lhs layouts;
+ * a call's last object argument is hugged), so the document need not be built.
+ */
+export function hugsItsBody(u: Unit, flat: string): boolean {
+  if ((u.kind !== "const" && u.kind !== "property") || !isAscii(flat)) return false;
+  const init = u.init;
+  if (isStub(init)) return true;
+  return (
+    init.kind === "call" &&
+    !init.isNew &&
+    init.callee.kind === "name" &&
+    init.args.length === 1 &&
+    isStub(init.args[0]!)
+  );
+}
+
+function isStub(e: Expr): boolean {
+  return e.kind === "object" && e.properties.length === 1 && e.properties[0] === STUB_PROPERTY;
+}
+
 function unitExprs(u: Unit): Expr[] {
   switch (u.kind) {
     case "return":

@@ -7,7 +7,15 @@
 // body it sits in; a block head it cannot lay out sends the whole chunk to prettier.
 import type * as PrettierDoc from "prettier/doc";
 import { formatAlone, formatText, type WrappedBody } from "./format.js";
-import { PRINT_WIDTH, breaksAnyway, flatOpener, flatUnit, printUnit, type Unit } from "./layout.js";
+import {
+  PRINT_WIDTH,
+  breaksAnyway,
+  flatOpener,
+  flatUnit,
+  hugsItsBody,
+  printUnit,
+  type Unit,
+} from "./layout.js";
 import { surelyFits } from "./spelling.js";
 
 /** What a block's body holds, which tells prettier's wrapper for a statement of it. */
@@ -275,7 +283,10 @@ class ChunkWriter {
     if (inside === "elements" && b.inside !== "object") throw WHOLE;
     let bodyIndent = indent + 2;
     let tailIndent = indent;
-    if (surelyFits(head, width) && (typeof b.head === "string" || !breaksAnyway(b.head, head))) {
+    if (
+      surelyFits(head, width) &&
+      (typeof b.head === "string" || hugsItsBody(b.head, head) || !breaksAnyway(b.head, head))
+    ) {
       this.out.push(pad(indent) + head);
     } else {
       if (typeof b.head === "string") throw WHOLE;
