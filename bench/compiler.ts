@@ -1,5 +1,5 @@
-// The compiler targets of issues 7 and 15, measured: on the generated 2 MB IDL (20,000 structs and a
-// 2,000-method service), `idlc check` against Apache's `thrift --gen json` and `idlc compile`
+// The compiler targets of issues 7 and 15, measured: on the generated 2 MB IDL (20,000 structs
+// and a 2,000-method service), `idlc check` against Apache's `thrift --gen json` and `idlc compile`
 // against `thrift --gen js:node,ts`, with peak memory; and a cold `idlc compile idl/commerce.idl`
 // against a bare script that imports prettier and formats one line. Every command is a fresh
 // process (so every idlc run is cold: nothing is cached between runs), the commands of a run are
