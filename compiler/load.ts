@@ -132,11 +132,11 @@ class Loader {
     const parsed = text === undefined ? undefined : parseSource(source);
     for (const d of parsed?.diagnostics ?? []) this.diagnostics.push(d);
     const document: Document = parsed?.document ?? {
+      ...spanOf(source, 0, 0),
       kind: "document",
       doc: undefined,
       headers: [],
       definitions: [],
-      span: spanOf(source, 0, 0),
     };
     const file: MutableFile = { path, name: programName(path), source, document, includes: [] };
     this.checkProgramName(file, via);

@@ -22,26 +22,23 @@ export interface ValueSite {
 }
 
 /** An enum value reached through a reference, after the name was resolved. */
-export interface EnumMemberNode {
+export interface EnumMemberNode extends Span {
   readonly kind: "enum-member";
   readonly definition: model.Enum;
   readonly member: model.EnumValue;
   readonly text: string;
-  readonly span: Span;
 }
 
 /** A list whose items may be carried values. */
-interface ListNode {
+interface ListNode extends Span {
   readonly kind: "list-const";
   readonly items: readonly ValueNode[];
-  readonly span: Span;
 }
 
 /** A map whose entries may be carried values. */
-interface MapNode {
+interface MapNode extends Span {
   readonly kind: "map-const";
   readonly entries: readonly { readonly key: ValueNode; readonly value: ValueNode }[];
-  readonly span: Span;
 }
 
 /** A value to check: as written, or a referenced const's value carried to the reference. */
@@ -80,7 +77,7 @@ export function resolveReference(
     if (!isVisible(found.definition, place.site)) {
       fc.run.diagnostics.push(
         error(
-          node.span,
+          node,
           "forward-reference",
           `enum value "${name}" is defined after ${place.site.subject}; ` +
             `constants may only refer to what is defined before them (as in Apache)`,
@@ -89,18 +86,19 @@ export function resolveReference(
       return undefined;
     }
     const { definition, member } = found;
-    return { kind: "enum-member", definition, member, text: name, span: node.span };
+    const { file, start, end } = node;
+    return { kind: "enum-member", definition, member, text: name, file, start, end };
   }
   if (found === place.site.self) {
     fc.run.diagnostics.push(
-      error(node.span, "forward-reference", `${place.site.subject} refers to itself`),
+      error(node, "forward-reference", `${place.site.subject} refers to itself`),
     );
     return undefined;
   }
   if (!isVisible(found, place.site)) {
     fc.run.diagnostics.push(
       error(
-        node.span,
+        node,
         "forward-reference",
         `constant "${name}" is defined after ${place.site.subject}; ` +
           `constants may only refer to what is defined before them (as in Apache)`,
@@ -114,7 +112,7 @@ export function resolveReference(
     // Apache substitutes only base, enum, list and map constants; a struct one fails its check.
     fc.run.diagnostics.push(
       error(
-        node.span,
+        node,
         "struct-const-reference",
         `constant "${name}" is ${article(foundType.definition.kind)} value; Apache cannot use ` +
           `such constants by name (write the value out)`,
@@ -122,7 +120,7 @@ export function resolveReference(
     );
     return undefined;
   }
-  return carry(found.value, node.span, name);
+  return carry(found.value, node, name);
 }
 
 /**
@@ -146,18 +144,21 @@ function memberOfFieldEnum(
   const qualified = `${typeName(target, place.site.fc.program)}.${memberName}`;
   place.site.fc.run.diagnostics.push(
     warning(
-      node.span,
+      node,
       "enum-value-by-name",
       `"${name}" does not exist; Apache drops the prefix and takes "${memberName}" of the ` +
         `field's enum, ${qualified} (write "${qualified}")`,
     ),
   );
+  const { file, start, end } = node;
   return {
     kind: "enum-member",
     definition: target.definition,
     member,
     text: name,
-    span: node.span,
+    file,
+    start,
+    end,
   };
 }
 
@@ -168,7 +169,7 @@ function unknownConstant(node: ast.RefConstNode, expected: model.Type, place: Pl
   if (target.kind === "enum" && target.definition.values.some((v) => v.name === name)) {
     const qualified = typeName(target, fc.program);
     return error(
-      node.span,
+      node,
       "unqualified-enum-value",
       `enum value "${name}" must be qualified: write "${qualified}.${name}"`,
     );
@@ -178,58 +179,55 @@ function unknownConstant(node: ast.RefConstNode, expected: model.Type, place: Pl
     const owner = fc.scope.findType(name.slice(0, dot));
     if (owner !== undefined && owner !== BROKEN && owner.kind === "enum") {
       return error(
-        node.span,
+        node,
         "unknown-enum-value",
         `enum "${name.slice(0, dot)}" has no value "${name.slice(dot + 1)}"`,
       );
     }
   }
   return error(
-    node.span,
+    node,
     "unknown-constant",
     `unknown constant "${name}"${unknownHint(name, "consts", fc)}`,
   );
 }
 
 /** A referenced const's value as if written at the reference, to be checked for the new type. */
-function carry(value: model.ConstValue, span: Span, text: string): ValueNode {
+function carry(value: model.ConstValue, at: Span, text: string): ValueNode {
+  // Only the place is copied: `at` may be a whole node. (Spelled out: an object spread here was
+  // several times slower on Node 20.)
+  const { file, start, end } = at;
   switch (value.kind) {
     case "bool":
-      return { kind: "int-const", value: value.value ? 1n : 0n, text, span };
+      return { kind: "int-const", value: value.value ? 1n : 0n, text, file, start, end };
     case "int":
-      return { kind: "int-const", value: value.value, text, span };
+      return { kind: "int-const", value: value.value, text, file, start, end };
     case "double":
-      return { kind: "double-const", value: value.value, text, span };
+      return { kind: "double-const", value: value.value, text, file, start, end };
     case "string":
-      return { kind: "string-const", value: value.value, span };
-    case "enum":
-      return {
-        kind: "enum-member",
-        definition: value.definition,
-        member: value.member,
-        text,
-        span,
-      };
-    case "list":
-      return { kind: "list-const", items: value.items.map((v) => carry(v, span, text)), span };
-    case "map":
-      return {
-        kind: "map-const",
-        entries: value.entries.map((e) => ({
-          key: carry(e.key, span, text),
-          value: carry(e.value, span, text),
-        })),
-        span,
-      };
-    case "struct":
-      return {
-        kind: "map-const",
-        entries: value.fields.map((f) => ({
-          key: { kind: "string-const", value: f.field.name, span },
-          value: carry(f.value, span, text),
-        })),
-        span,
-      };
+      return { kind: "string-const", value: value.value, file, start, end };
+    case "enum": {
+      const { definition, member } = value;
+      return { kind: "enum-member", definition, member, text, file, start, end };
+    }
+    case "list": {
+      const items = value.items.map((v) => carry(v, at, text));
+      return { kind: "list-const", items, file, start, end };
+    }
+    case "map": {
+      const entries = value.entries.map((e) => ({
+        key: carry(e.key, at, text),
+        value: carry(e.value, at, text),
+      }));
+      return { kind: "map-const", entries, file, start, end };
+    }
+    case "struct": {
+      const entries = value.fields.map((f) => ({
+        key: { kind: "string-const" as const, value: f.field.name, file, start, end },
+        value: carry(f.value, at, text),
+      }));
+      return { kind: "map-const", entries, file, start, end };
+    }
     default:
       return assertNever(value);
   }

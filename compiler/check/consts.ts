@@ -69,7 +69,7 @@ function check(node: ValueNode, type: model.Type, place: Place): model.ConstValu
     if (resolved === undefined) return undefined;
     value = resolved;
   }
-  const target = visibleTarget(type, value.span, place);
+  const target = visibleTarget(type, value, place);
   if (target === undefined) return undefined;
   switch (target.kind) {
     case "unresolved":
@@ -93,7 +93,7 @@ function check(node: ValueNode, type: model.Type, place: Place): model.ConstValu
 function mismatch(value: ValueNode, expected: string, place: Place): undefined {
   place.site.fc.run.diagnostics.push(
     error(
-      value.span,
+      value,
       "const-type-mismatch",
       `${place.subject} must be ${expected}, not ${describeValue(value)}`,
     ),
@@ -145,7 +145,7 @@ function checkBase(
       if (n < min || n > max) {
         place.site.fc.run.diagnostics.push(
           error(
-            value.span,
+            value,
             "const-out-of-range",
             `${place.subject} value ${n} is out of range for ${name} (${min}..${max}; ` +
               `Apache does not check this, idlc rejects it)`,
@@ -170,7 +170,7 @@ function checkBase(
       if (!UUID.test(text)) {
         place.site.fc.run.diagnostics.push(
           error(
-            value.span,
+            value,
             "invalid-uuid",
             `${place.subject} is not a uuid: expected "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" ` +
               `in hex digits`,
@@ -205,7 +205,7 @@ function checkEnum(
     const member = definition.values.find((v) => BigInt(v.value) === value.value);
     if (member !== undefined) return { kind: "enum", definition, member };
     fc.run.diagnostics.push(
-      error(value.span, "unknown-enum-value", `enum "${enumName}" has no value ${value.text}`),
+      error(value, "unknown-enum-value", `enum "${enumName}" has no value ${value.text}`),
     );
     return undefined;
   }
@@ -240,7 +240,7 @@ function checkStruct(
     if (field === undefined) {
       fc.run.diagnostics.push(
         error(
-          key.span,
+          key,
           "unknown-struct-field",
           `${definition.kind} "${structName}" has no field "${fieldName}"`,
         ),
@@ -256,16 +256,16 @@ function checkStruct(
     }
     const earlier = fields.findIndex((f) => f.field === field);
     if (earlier >= 0) {
-      duplicateKey(`field "${fieldName}"`, key.span, fields[earlier]!.span, place);
+      duplicateKey(`field "${fieldName}"`, key, fields[earlier]!.span, place);
       fields.splice(earlier, 1);
     }
-    fields.push({ field, value: fieldValue, span: key.span });
+    fields.push({ field, value: fieldValue, span: key });
   }
   if (failed) return undefined;
   if (definition.kind === "union" && fields.length !== 1) {
     fc.run.diagnostics.push(
       error(
-        value.span,
+        value,
         "union-value-arity",
         `a value of union "${structName}" must set exactly one member, not ${fields.length} ` +
           `(Apache accepts it, but the value cannot be encoded)`,
@@ -292,7 +292,7 @@ function checkList(
     // test/ThriftTest.thrift has `set<binary> bin_set = {}`. Accept it, and say so.
     place.site.fc.run.diagnostics.push(
       warning(
-        value.span,
+        value,
         "empty-map-as-collection",
         `"{}" is an empty map; Apache reads it as an empty ${type.kind} for ${place.site.subject} ` +
           `(write "[]")`,
@@ -336,11 +336,11 @@ function checkMap(
     const earlier = seen.get(id);
     if (earlier !== undefined) {
       // Apache keeps the last value (§7.4); idlc does too, and says so.
-      duplicateKey(`key ${describeKey(key)}`, entry.key.span, earlier.span, place);
+      duplicateKey(`key ${describeKey(key)}`, entry.key, earlier.span, place);
       entries[earlier.index] = { key, value: item };
       continue;
     }
-    seen.set(id, { index: entries.length, span: entry.key.span });
+    seen.set(id, { index: entries.length, span: entry.key });
     entries.push({ key, value: item });
   }
   return failed ? undefined : { kind: "map", entries };

@@ -73,8 +73,8 @@ function declare(node: ast.Definition, program: model.Program): Declared {
   // Plain literals, not `{ ...base }`: spreading is a slow path in V8 that showed in profiles.
   const name = node.name.text;
   const doc = node.doc?.text;
-  const span = node.span;
-  const nameSpan = node.name.span;
+  const span = node;
+  const nameSpan = node.name;
   switch (node.kind) {
     case "const": {
       const type = UNRESOLVED;
@@ -144,7 +144,7 @@ function register(
   fc: FileContext,
 ): void {
   const def = entry.model;
-  const nameSpan = entry.node.name.span;
+  const nameSpan = entry.node.name;
   if (def.kind === "const") {
     const first = symbols.consts.get(def.name);
     if (first === undefined) {

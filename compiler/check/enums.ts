@@ -34,7 +34,7 @@ export function checkEnumValues(
       if (v.value.value < I32_MIN || v.value.value > I32_MAX) {
         fc.run.diagnostics.push(
           error(
-            v.value.span,
+            v.value,
             "enum-value-out-of-range",
             `enum value "${v.name.text}" = ${v.value.text} is outside the i32 range`,
           ),
@@ -46,7 +46,7 @@ export function checkEnumValues(
       if (!overflowReported) {
         fc.run.diagnostics.push(
           error(
-            v.name.span,
+            v.name,
             "enum-value-overflow",
             `enum value "${v.name.text}" would be ${value}, past the i32 maximum ${I32_MAX}`,
           ),
@@ -61,15 +61,15 @@ export function checkEnumValues(
       value: Number(value),
       annotations: annotationsOf(v.annotations),
       doc: v.doc?.text,
-      span: v.span,
-      nameSpan: v.name.span,
+      span: v,
+      nameSpan: v.name,
     };
     values.push(member);
     const first = byName.get(member.name);
     if (first !== undefined) {
       fc.run.diagnostics.push(
         error(
-          v.name.span,
+          v.name,
           "duplicate-enum-value",
           `enum "${definition.name}" already has a value named "${member.name}"`,
           [{ message: "first defined here", span: nameSpanOf(first) }],

@@ -43,7 +43,7 @@ export function buildFields(
       implicitId = true;
       diagnostics.push(
         warning(
-          node.name.span,
+          node.name,
           "implicit-field-id",
           `field "${node.name.text}" has no id; Apache assigns ${id}, which breaks ` +
             `compatibility when fields change (write an explicit "N:")`,
@@ -54,7 +54,7 @@ export function buildFields(
       implicitId = true;
       diagnostics.push(
         warning(
-          node.id.span,
+          node.id,
           "nonpositive-field-id",
           `field id ${node.id.text} is not positive; Apache discards it and assigns ${id} ` +
             `to "${node.name.text}"`,
@@ -65,7 +65,7 @@ export function buildFields(
       if (node.id.value > I16_MAX || node.id.value < I16_MIN) {
         diagnostics.push(
           error(
-            node.id.span,
+            node.id,
             "field-id-out-of-range",
             `field id ${node.id.text} is outside -32768..32767 and cannot go on the wire ` +
               `(Apache only warns; idlc rejects it)`,
@@ -76,7 +76,7 @@ export function buildFields(
         if (first !== undefined) {
           diagnostics.push(
             error(
-              node.id.span,
+              node.id,
               "duplicate-field-id",
               `field id ${id} is already used by "${first.field.name}" in ${owner}`,
               [{ message: "first used here", span: first.span }],
@@ -92,17 +92,12 @@ export function buildFields(
     const sameName = byName.get(name);
     if (sameName !== undefined) {
       diagnostics.push(
-        error(
-          node.name.span,
-          "duplicate-field-name",
-          `field "${name}" is already defined in ${owner}`,
-          [
-            {
-              message: "first defined here",
-              span: nameSpanOf(sameName),
-            },
-          ],
-        ),
+        error(node.name, "duplicate-field-name", `field "${name}" is already defined in ${owner}`, [
+          {
+            message: "first defined here",
+            span: nameSpanOf(sameName),
+          },
+        ]),
       );
     }
 
@@ -116,12 +111,12 @@ export function buildFields(
       defaultValue: undefined,
       annotations: annotationsOf(node.annotations),
       doc: node.doc?.text,
-      span: node.span,
-      nameSpan: node.name.span,
+      span: node,
+      nameSpan: node.name,
     };
     fields.push(field);
     if (sameName === undefined) byName.add(name, field);
-    if (uniqueId && node.id !== undefined) byId.add(id, { field, span: node.id.span });
+    if (uniqueId && node.id !== undefined) byId.add(id, { field, span: node.id });
 
     if (kind === "union" && node.defaultValue !== undefined) {
       if (firstDefault === undefined) {
@@ -129,11 +124,11 @@ export function buildFields(
       } else if (firstDefault.defaultValue !== undefined) {
         diagnostics.push(
           error(
-            node.defaultValue.span,
+            node.defaultValue,
             "union-multiple-defaults",
             `union member "${name}" gives a second default value in ${owner}; ` +
               `at most one member of a union may have one`,
-            [{ message: "first default here", span: firstDefault.defaultValue.span }],
+            [{ message: "first default here", span: firstDefault.defaultValue }],
           ),
         );
       }
@@ -149,7 +144,7 @@ function requiredness(
   owner: string,
   fc: FileContext,
 ): model.Requiredness {
-  const span = node.requirednessSpan ?? node.span;
+  const span = node.requirednessSpan ?? node;
   switch (kind) {
     case "union":
       if (node.requiredness === "required") {

@@ -13,7 +13,7 @@ export function checkSimpleName(
 ): boolean {
   if (!name.text.includes(".")) return true;
   fc.run.diagnostics.push(
-    error(name.span, "dotted-name", `${what} name "${name.text}" cannot contain a dot (${note})`),
+    error(name, "dotted-name", `${what} name "${name.text}" cannot contain a dot (${note})`),
   );
   return false;
 }

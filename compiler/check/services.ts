@@ -29,8 +29,8 @@ export function buildMethods(node: ast.ServiceDefinition, fc: FileContext): mode
       throws: buildFields(f.throws ?? [], "throws", `throws of "${f.name.text}"`, fc),
       annotations: annotationsOf(f.annotations),
       doc: f.doc?.text,
-      span: f.span,
-      nameSpan: f.name.span,
+      span: f,
+      nameSpan: f.name,
     };
     return method;
   });
@@ -58,7 +58,7 @@ export function checkService(
       const where = own.has(method.name) ? "" : ` (inherited from "${serviceOf(first, service)}")`;
       fc.run.diagnostics.push(
         error(
-          f.name.span,
+          f.name,
           "duplicate-function",
           `function "${method.name}" is already defined in service "${service.name}"${where}`,
           [{ message: "first defined here", span: nameSpanOf(first) }],
@@ -80,7 +80,7 @@ export function checkService(
     if (f.oneway && f.throws !== undefined && f.throws.length > 0) {
       fc.run.diagnostics.push(
         error(
-          f.throwsSpan ?? f.name.span,
+          f.throwsSpan ?? f.name,
           "oneway-throws",
           `oneway function "${method.name}" cannot throw exceptions: a oneway call gets no reply`,
         ),
@@ -107,7 +107,7 @@ function checkHashKey(method: model.Method, node: ast.FunctionNode, fc: FileCont
     const names = method.params.map((p) => `"${p.name}"`).join(", ");
     fc.run.diagnostics.push(
       error(
-        annotation.span,
+        annotation,
         "unknown-hash-key",
         `${HASH_KEY_ANNOTATION} names "${annotation.value}", which is not an argument of ` +
           `"${method.name}" (${names === "" ? "it has none" : `its arguments: ${names}`})`,
@@ -120,7 +120,7 @@ function checkHashKey(method: model.Method, node: ast.FunctionNode, fc: FileCont
   if (t.kind === "base" && /^(string|i8|i16|i32|i64)$/.test(t.name)) return;
   fc.run.diagnostics.push(
     error(
-      annotation.span,
+      annotation,
       "hash-key-type",
       `${HASH_KEY_ANNOTATION} argument "${param.name}" must be a string or an integer, not ${describe(t)}`,
     ),
@@ -154,7 +154,7 @@ function resolveBase(
   if (found === undefined) {
     diagnostics.push(
       error(
-        name.span,
+        name,
         "unknown-service",
         `unknown service "${name.text}"${unknownHint(name.text, "types", fc)}`,
       ),
@@ -164,7 +164,7 @@ function resolveBase(
   if (found.kind !== "service") {
     diagnostics.push(
       error(
-        name.span,
+        name,
         "extends-non-service",
         `service "${service.name}" cannot extend "${name.text}": it is ${article(found.kind)}, ` +
           `not a service`,
@@ -174,14 +174,14 @@ function resolveBase(
   }
   if (found === service) {
     diagnostics.push(
-      error(name.span, "forward-reference", `service "${service.name}" cannot extend itself`),
+      error(name, "forward-reference", `service "${service.name}" cannot extend itself`),
     );
     return undefined;
   }
   if (!isEarlier(found, position, fc)) {
     diagnostics.push(
       error(
-        name.span,
+        name,
         "forward-reference",
         `service "${name.text}" must be defined before "${service.name}" extends it ` +
           `(as in Apache)`,
@@ -206,7 +206,7 @@ function checkThrown(
       if (!isEarlier(t.definition, position, fc)) {
         fc.run.diagnostics.push(
           error(
-            node.type.span,
+            node.type,
             "forward-reference",
             `exception "${t.definition.name}" must be defined before the service that throws ` +
               `it (Apache resolves throws clauses as it reads them)`,
@@ -222,7 +222,7 @@ function checkThrown(
   const what = t.kind === "struct" ? article(t.definition.kind) : `the type ${describe(t)}`;
   fc.run.diagnostics.push(
     error(
-      node.type.span,
+      node.type,
       "throws-non-exception",
       `throws (…) lists exceptions only; "${field.name}" is ${what}`,
     ),

@@ -40,7 +40,7 @@ export function resolveTypeNode(node: ast.TypeNode, fc: FileContext): model.Type
         fc.byteWarned = true;
         fc.run.diagnostics.push(
           warning(
-            node.span,
+            node,
             "byte-type",
             `"byte" is a compatibility alias for "i8"; write "i8" (a signed 8-bit integer)`,
           ),
@@ -57,7 +57,7 @@ export function resolveTypeNode(node: ast.TypeNode, fc: FileContext): model.Type
       if (element.kind === "base-type" && (element.name === "i8" || element.name === "byte")) {
         fc.run.diagnostics.push(
           warning(
-            node.span,
+            node,
             "list-of-byte",
             `list<${element.name}> is less efficient than "binary"; consider "binary" instead`,
           ),
@@ -93,7 +93,7 @@ function resolveNamedType(name: ast.Identifier, fc: FileContext): model.Type {
   if (found === undefined) {
     fc.run.diagnostics.push(
       error(
-        name.span,
+        name,
         "unknown-type",
         `unknown type "${name.text}"${unknownHint(name.text, "types", fc)}`,
       ),
@@ -102,9 +102,7 @@ function resolveNamedType(name: ast.Identifier, fc: FileContext): model.Type {
   }
   switch (found.kind) {
     case "service":
-      fc.run.diagnostics.push(
-        error(name.span, "not-a-type", `"${name.text}" is a service, not a type`),
-      );
+      fc.run.diagnostics.push(error(name, "not-a-type", `"${name.text}" is a service, not a type`));
       return UNRESOLVED;
     case "enum":
       return { kind: "enum", definition: found };

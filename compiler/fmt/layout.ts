@@ -47,28 +47,28 @@ export function tokenRoles(document: Document, tokens: TokenVector): Uint8Array 
       }
     }
   };
-  const members = (list: readonly { readonly span: { readonly start: number } }[]): void => {
-    for (const m of list) mark(m.span.start, Role.MEMBER_START);
+  const members = (list: readonly { readonly start: number }[]): void => {
+    for (const m of list) mark(m.start, Role.MEMBER_START);
   };
 
-  for (const h of document.headers) mark(h.span.start, Role.DEFINITION_START);
+  for (const h of document.headers) mark(h.start, Role.DEFINITION_START);
   for (const d of document.definitions) {
-    mark(d.span.start, Role.DEFINITION_START);
+    mark(d.start, Role.DEFINITION_START);
     switch (d.kind) {
       case "struct":
       case "union":
       case "exception":
-        body(d.name.span.end);
+        body(d.name.end);
         members(d.fields satisfies readonly FieldNode[]);
         break;
       case "enum":
-        body(d.name.span.end);
+        body(d.name.end);
         members(d.values);
         break;
       case "service":
-        body((d.extends ?? d.name).span.end);
+        body((d.extends ?? d.name).end);
         members(d.functions);
-        for (const f of d.functions) mark(f.name.span.start, Role.METHOD_NAME);
+        for (const f of d.functions) mark(f.name.start, Role.METHOD_NAME);
         break;
       case "const":
       case "typedef":

@@ -108,10 +108,12 @@ class AstBuilder extends ValueBuilder {
     const { headers, definitions } = this;
     const document: ast.Document = {
       kind: "document",
-      doc: this.docs.programDoc(headers[0]?.span.start, definitions[0]?.span.start),
+      doc: this.docs.programDoc(headers[0]?.start, definitions[0]?.start),
       headers,
       definitions,
-      span: spanOf(this.file, 0, this.file.text.length),
+      file: this.file,
+      start: 0,
+      end: this.file.text.length,
     };
     return { document, diagnostics: this.diagnostics };
   }
@@ -139,7 +141,15 @@ class AstBuilder extends ValueBuilder {
         return this.include(node, span);
       case "cppInclude": {
         const path = token(node.children.Literal);
-        return path && { kind: "cpp-include", path: stringValue(path.image), span };
+        return (
+          path && {
+            kind: "cpp-include",
+            path: stringValue(path.image),
+            file: span.file,
+            start: span.start,
+            end: span.end,
+          }
+        );
       }
       case "namespace":
         return this.namespace(node, span);
@@ -152,7 +162,14 @@ class AstBuilder extends ValueBuilder {
   private include(node: CstNode, span: Span): ast.IncludeNode | undefined {
     const path = token(node.children.Literal);
     if (!path) return undefined;
-    return { kind: "include", path: stringValue(path.image), pathSpan: this.tokenSpan(path), span };
+    return {
+      kind: "include",
+      path: stringValue(path.image),
+      pathSpan: this.tokenSpan(path),
+      file: span.file,
+      start: span.start,
+      end: span.end,
+    };
   }
 
   private namespace(node: CstNode, span: Span): ast.NamespaceNode | undefined {
@@ -170,7 +187,9 @@ class AstBuilder extends ValueBuilder {
       scopeSpan: this.tokenSpan(scope),
       value: this.identifier(value),
       annotations: star ? [] : this.annotations(annotationsNode),
-      span,
+      file: span.file,
+      start: span.start,
+      end: span.end,
     };
   }
 
@@ -225,7 +244,16 @@ class AstBuilder extends ValueBuilder {
     }
     const span = this.definitionSpan(node);
     if (!type || !name || !value || !span) return undefined;
-    return { kind: "const", type, name: this.identifier(name), value, doc, span };
+    return {
+      kind: "const",
+      type,
+      name: this.identifier(name),
+      value,
+      doc,
+      file: span.file,
+      start: span.start,
+      end: span.end,
+    };
   }
 
   private typedefDefinition(
@@ -238,7 +266,16 @@ class AstBuilder extends ValueBuilder {
     const annotations = this.annotations(child(node.children.annotations));
     const span = this.definitionSpan(node);
     if (!type || !name || !span) return undefined;
-    return { kind: "typedef", type, name: this.identifier(name), annotations, doc, span };
+    return {
+      kind: "typedef",
+      type,
+      name: this.identifier(name),
+      annotations,
+      doc,
+      file: span.file,
+      start: span.start,
+      end: span.end,
+    };
   }
 
   private enumDefinition(
@@ -254,7 +291,16 @@ class AstBuilder extends ValueBuilder {
     const annotations = this.annotations(child(node.children.annotations));
     const span = this.span(node);
     if (!name || !span) return undefined;
-    return { kind: "enum", name: this.identifier(name), values, annotations, doc, span };
+    return {
+      kind: "enum",
+      name: this.identifier(name),
+      values,
+      annotations,
+      doc,
+      file: span.file,
+      start: span.start,
+      end: span.end,
+    };
   }
 
   private enumValue(node: CstNode): ast.EnumValueNode | undefined {
@@ -271,7 +317,9 @@ class AstBuilder extends ValueBuilder {
       value: valueToken && this.intConst(valueToken),
       annotations,
       doc,
-      span,
+      file: span.file,
+      start: span.start,
+      end: span.end,
     };
   }
 
@@ -294,11 +342,14 @@ class AstBuilder extends ValueBuilder {
       );
     }
     if (!keyword || !name || !span) return undefined;
+    const at = this.tokenSpan(keyword);
     const type: ast.BaseTypeNode = {
       kind: "base-type",
       name: "string",
       annotations: [],
-      span: this.tokenSpan(keyword),
+      file: at.file,
+      start: at.start,
+      end: at.end,
     };
     return {
       kind: "typedef",
@@ -306,7 +357,9 @@ class AstBuilder extends ValueBuilder {
       name: this.identifier(name),
       annotations: this.annotations(child(node.children.annotations)),
       doc,
-      span,
+      file: span.file,
+      start: span.start,
+      end: span.end,
     };
   }
 
@@ -324,7 +377,16 @@ class AstBuilder extends ValueBuilder {
     const annotations = this.annotations(child(node.children.annotations));
     const span = this.span(node);
     if (!name || !span) return undefined;
-    return { kind, name: this.identifier(name), fields, annotations, doc, span };
+    return {
+      kind,
+      name: this.identifier(name),
+      fields,
+      annotations,
+      doc,
+      file: span.file,
+      start: span.start,
+      end: span.end,
+    };
   }
 
   private serviceDefinition(
@@ -348,7 +410,9 @@ class AstBuilder extends ValueBuilder {
       functions,
       annotations,
       doc,
-      span,
+      file: span.file,
+      start: span.start,
+      end: span.end,
     };
   }
 
@@ -364,7 +428,7 @@ class AstBuilder extends ValueBuilder {
     const throws = throwsToken ? this.fields(childNodes(node.children.throwsField)) : undefined;
     const annotations = this.annotations(child(node.children.annotations));
     const span = this.span(node);
-    const returnSpan = voidToken ? this.tokenSpan(voidToken) : returnType?.span;
+    const returnSpan = voidToken ? this.tokenSpan(voidToken) : returnType;
     if (!name || !returnSpan || !span || (!voidToken && !returnType)) return undefined;
     // The throws clause runs from `throws` to its `)` (or its last real token after recovery).
     let throwsSpan: Span | undefined;
@@ -373,7 +437,7 @@ class AstBuilder extends ValueBuilder {
       const last = throws?.[throws.length - 1];
       const end = close
         ? close.startOffset + 1
-        : (last?.span.end ?? throwsToken.startOffset + throwsToken.image.length);
+        : (last?.end ?? throwsToken.startOffset + throwsToken.image.length);
       throwsSpan = spanOf(this.file, throwsToken.startOffset, end);
     }
     return {
@@ -389,7 +453,9 @@ class AstBuilder extends ValueBuilder {
       throwsSpan,
       annotations,
       doc,
-      span,
+      file: span.file,
+      start: span.start,
+      end: span.end,
     };
   }
 
@@ -431,7 +497,9 @@ class AstBuilder extends ValueBuilder {
       reference: token(node.children.Ampersand) !== undefined,
       annotations,
       doc,
-      span,
+      file: span.file,
+      start: span.start,
+      end: span.end,
     };
   }
 }

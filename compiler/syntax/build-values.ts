@@ -39,7 +39,14 @@ export class ValueBuilder extends CstReader {
         end !== undefined && Number.isFinite(end) ? end + 1 : base.startOffset + base.image.length,
       );
       const annotations = this.annotations(annotationsNode);
-      return { kind: "base-type", name: base.image as ast.BaseTypeName, annotations, span };
+      return {
+        kind: "base-type",
+        name: base.image as ast.BaseTypeName,
+        annotations,
+        file: span.file,
+        start: span.start,
+        end: span.end,
+      };
     }
     const container = child(node.children.containerType);
     return container && this.containerType(container);
@@ -54,13 +61,40 @@ export class ValueBuilder extends CstReader {
       const valueNode = child(node.children.valueType);
       const key = keyNode && this.type(keyNode);
       const value = valueNode && this.type(valueNode);
-      return key && value && { kind: "map-type", key, value, annotations, span };
+      return (
+        key &&
+        value && {
+          kind: "map-type",
+          key,
+          value,
+          annotations,
+          file: span.file,
+          start: span.start,
+          end: span.end,
+        }
+      );
     }
     const elementNode = child(node.children.elementType);
     const element = elementNode && this.type(elementNode);
     if (!element) return undefined;
-    if (token(node.children.Set)) return { kind: "set-type", element, annotations, span };
-    if (token(node.children.List)) return { kind: "list-type", element, annotations, span };
+    if (token(node.children.Set))
+      return {
+        kind: "set-type",
+        element,
+        annotations,
+        file: span.file,
+        start: span.start,
+        end: span.end,
+      };
+    if (token(node.children.List))
+      return {
+        kind: "list-type",
+        element,
+        annotations,
+        file: span.file,
+        start: span.start,
+        end: span.end,
+      };
     return undefined;
   }
 
@@ -80,9 +114,22 @@ export class ValueBuilder extends CstReader {
         "unsupported-slist",
         '"slist" is no longer supported, use "string" instead',
       );
-      return { kind: "base-type", name: "string", annotations: [], span };
+      return {
+        kind: "base-type",
+        name: "string",
+        annotations: [],
+        file: span.file,
+        start: span.start,
+        end: span.end,
+      };
     }
-    return { kind: "named-type", name: this.identifier(t, span), span };
+    return {
+      kind: "named-type",
+      name: this.identifier(t),
+      file: span.file,
+      start: span.start,
+      end: span.end,
+    };
   }
 
   // ---- annotations and constants -------------------------------------------------------------
@@ -100,18 +147,24 @@ export class ValueBuilder extends CstReader {
         kind: "annotation",
         key: this.identifier(key),
         value: value ? stringValue(value.image) : "1",
-        span,
+        file: span.file,
+        start: span.start,
+        end: span.end,
       });
     }
     return out;
   }
 
   protected intConst(t: IToken): ast.IntConstNode {
+    const start = t.startOffset;
+    const end = start + t.image.length;
     return {
       kind: "int-const",
       value: integerValue(t.image),
       text: t.image,
-      span: this.tokenSpan(t),
+      file: this.file,
+      start,
+      end,
     };
   }
 
@@ -122,17 +175,26 @@ export class ValueBuilder extends CstReader {
     const double = token(node.children.doubleValue);
     if (double) {
       const span = this.tokenSpan(double);
-      return { kind: "double-const", value: doubleValue(double.image), text: double.image, span };
+      return {
+        kind: "double-const",
+        value: doubleValue(double.image),
+        text: double.image,
+        file: span.file,
+        start: span.start,
+        end: span.end,
+      };
     }
     const literal = token(node.children.stringValue);
     if (literal) {
       const span = this.tokenSpan(literal);
-      return { kind: "string-const", value: stringValue(literal.image), span };
+      const value = stringValue(literal.image);
+      return { kind: "string-const", value, file: span.file, start: span.start, end: span.end };
     }
     const name = token(node.children.refValue);
     if (name) {
-      const span = this.tokenSpan(name);
-      return { kind: "ref-const", name: this.identifier(name, span), span };
+      const identifier = this.identifier(name);
+      const { file, start, end } = identifier;
+      return { kind: "ref-const", name: identifier, file, start, end };
     }
     const collection = child(node.children.collection);
     const span = collection && this.span(collection);
@@ -143,7 +205,7 @@ export class ValueBuilder extends CstReader {
         const item = this.constValue(itemNode);
         if (item) items.push(item);
       }
-      return { kind: "list-const", items, span };
+      return { file: span.file, start: span.start, end: span.end, kind: "list-const", items };
     }
     if (token(collection.children.LCurly)) {
       const entries: { key: ast.ConstNode; value: ast.ConstNode }[] = [];
@@ -154,7 +216,7 @@ export class ValueBuilder extends CstReader {
         const value = valueNode && this.constValue(valueNode);
         if (key && value) entries.push({ key, value });
       }
-      return { kind: "map-const", entries, span };
+      return { file: span.file, start: span.start, end: span.end, kind: "map-const", entries };
     }
     return undefined;
   }

@@ -108,9 +108,19 @@ export class CstReader {
     return start === Infinity ? undefined : spanOf(this.file, start, end);
   }
 
-  /** An identifier node; its span may be shared with a node of the same extent. */
-  protected identifier(t: IToken, span: Span = this.tokenSpan(t)): ast.Identifier {
-    return { kind: "identifier", text: t.image, span };
+  // Nodes spell out `file`, `start` and `end` from a span rather than spreading it: on Node 20,
+  // `{ ...span, kind }` in the builders made `idlc check` of a 2 MB file 2.6 times slower.
+
+  /** An identifier node, where its token was written. */
+  protected identifier(t: IToken): ast.Identifier {
+    const start = t.startOffset;
+    return {
+      kind: "identifier",
+      text: t.image,
+      file: this.file,
+      start,
+      end: start + t.image.length,
+    };
   }
 
   protected report(span: Span, code: string, message: string): void {

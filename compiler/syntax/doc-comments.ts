@@ -1,7 +1,7 @@
 // Doc comments (spec thrift-idl.md §1.2): which node a `/** … */` documents, and its text
 // cleaned up the way Apache's `clean_up_doctext` (main.cc) does it.
 import type { IToken } from "chevrotain";
-import { spanOf, type SourceFile } from "../source.js";
+import type { SourceFile } from "../source.js";
 import type { DocComment } from "./ast.js";
 
 /**
@@ -133,9 +133,7 @@ export class DocAttacher {
   private docComment(token: IToken): DocComment | undefined {
     const text = cleanDocText(token.image);
     if (text === undefined) return undefined;
-    return {
-      text,
-      span: spanOf(this.file, token.startOffset, token.startOffset + token.image.length),
-    };
+    const start = token.startOffset;
+    return { text, file: this.file, start, end: start + token.image.length };
   }
 }

@@ -74,7 +74,15 @@ export function parseSource(file: SourceFile, options: ParseOptions = {}): Parse
 
 function emptyDocument(file: SourceFile): Document {
   const span = spanOf(file, 0, file.text.length);
-  return { kind: "document", doc: undefined, headers: [], definitions: [], span };
+  return {
+    file: span.file,
+    start: span.start,
+    end: span.end,
+    kind: "document",
+    doc: undefined,
+    headers: [],
+    definitions: [],
+  };
 }
 
 function parseOrThrow(file: SourceFile, buildWhileParsing: boolean): ParseResult {

@@ -79,7 +79,7 @@ describe("a 2 MB file of 20,000 structs", () => {
       name: { text: "S19999" },
       doc: { text: "S19999" },
     });
-    expect(text.slice(last.span.start, last.span.end)).toMatch(/^struct S19999 \{[^]*\}$/);
+    expect(text.slice(last.start, last.end)).toMatch(/^struct S19999 \{[^]*\}$/);
   });
 
   test("with an error in every struct: reported, capped, and still bounded", () => {

@@ -84,18 +84,18 @@ describe("headers", () => {
       { kind: "include", path: "a.b.thrift" },
     ]);
     const include = headers[0] as ast.IncludeNode;
-    expect(textOf(include.span)).toBe(`include "shared/base.thrift"`);
+    expect(textOf(include)).toBe(`include "shared/base.thrift"`);
     expect(textOf(include.pathSpan)).toBe(`"shared/base.thrift"`);
     const namespace = headers[1] as ast.NamespaceNode;
     expect(textOf(namespace.scopeSpan)).toBe("java");
-    expect(textOf(namespace.span)).toBe(`namespace java com.example.api (a = "b", c)`);
+    expect(textOf(namespace)).toBe(`namespace java com.example.api (a = "b", c)`);
   });
 
   test("an empty file, or one of only comments, is an empty document", () => {
     for (const text of ["", "  \n", "// nothing\n/* here */ # at all"]) {
       const document = valid(text);
       expect(document).toMatchObject({ kind: "document", headers: [], definitions: [] });
-      expect(document.span).toMatchObject({ start: 0, end: text.length });
+      expect(document).toMatchObject({ start: 0, end: text.length });
     }
   });
 
@@ -226,10 +226,10 @@ describe("const", () => {
     ]);
     const first = definitions[0] as ast.ConstDefinition;
     expect(first).toMatchObject({ kind: "const", type: base("i32"), name: id("A") });
-    expect(textOf(first.span)).toBe("const i32 A = 10");
+    expect(textOf(first)).toBe("const i32 A = 10");
     // A trailing separator is not part of the definition's span.
-    expect(textOf(definitions[1]!.span)).toBe("const i64 B = -0x10");
-    expect(textOf((definitions[8] as ast.ConstDefinition).value.span)).toBe(`{'a': 1, "b": 2; }`);
+    expect(textOf(definitions[1]!)).toBe("const i64 B = -0x10");
+    expect(textOf((definitions[8] as ast.ConstDefinition).value)).toBe(`{'a': 1, "b": 2; }`);
   });
 
   test("a base type may carry annotations even in a const", () => {
@@ -263,7 +263,7 @@ describe("typedef", () => {
       },
       { kind: "typedef", type: { kind: "map-type" }, name: id("M") },
     ]);
-    expect(textOf(definitions[1]!.span)).toBe(`typedef base.Money Money (x = "y")`);
+    expect(textOf(definitions[1]!)).toBe(`typedef base.Money Money (x = "y")`);
   });
 });
 
@@ -277,7 +277,7 @@ describe("enum", () => {
       { name: id("BLUE"), value: int(-3n) },
       { name: id("CYAN"), value: int(16n, "0x10") },
     ]);
-    expect(textOf(e.values[1]!.span)).toBe(`GREEN = 5 (x = "1")`);
+    expect(textOf(e.values[1]!)).toBe(`GREEN = 5 (x = "1")`);
   });
 
   test("empty, and annotated after its }", () => {
@@ -312,10 +312,10 @@ describe("struct, union, exception", () => {
       { id: undefined, requiredness: "default", requirednessSpan: undefined, name: id("noId") },
       { id: int(-1n), annotations: [{ key: id("ui.hidden"), value: "1" }] },
     ]);
-    expect(textOf(s.fields[0]!.span)).toBe("1: required string sku");
+    expect(textOf(s.fields[0]!)).toBe("1: required string sku");
     expect(textOf(s.fields[0]!.requirednessSpan!)).toBe("required");
-    expect(textOf(s.fields[1]!.span)).toBe("2: optional i64 price = 100");
-    expect(textOf(s.fields[4]!.span)).toBe("-1: bool negative (ui.hidden)");
+    expect(textOf(s.fields[1]!)).toBe("2: optional i64 price = 100");
+    expect(textOf(s.fields[4]!)).toBe("-1: bool negative (ui.hidden)");
   });
 
   test("union and exception have the same shape; bodies may be empty", () => {
@@ -429,7 +429,7 @@ describe("service", () => {
     const [get, touch, old, none] = svc.functions;
     expect(textOf(get!.returnSpan)).toBe("Item");
     expect(textOf(get!.throwsSpan!)).toBe("throws (1: base.NotFound notFound)");
-    expect(textOf(get!.span)).toBe(
+    expect(textOf(get!)).toBe(
       `Item get(1: Lookup key, 2: optional i32 n = 5 (p = "q")) throws (1: base.NotFound notFound)`,
     );
     expect(textOf(touch!.returnSpan)).toBe("void");
@@ -491,7 +491,7 @@ describe("types", () => {
         },
       },
     ]);
-    expect(textOf(s.fields[11]!.type.span)).toBe("map<string, list<set<i32>>>");
+    expect(textOf(s.fields[11]!.type)).toBe("map<string, list<set<i32>>>");
   });
 
   test("annotations on base and container types and on type arguments", () => {
@@ -508,7 +508,7 @@ describe("types", () => {
       { kind: "map-type", key: { annotations: [{ key: id("k"), value: "v" }] } },
       { kind: "base-type", name: "i32", annotations: [{ key: id("z"), value: "1" }] },
     ]);
-    expect(textOf(s.fields[0]!.type.span)).toBe(`list<i32 (x = "1")> (y = "2")`);
+    expect(textOf(s.fields[0]!.type)).toBe(`list<i32 (x = "1")> (y = "2")`);
   });
 
   test("annotation lists: separators optional, repeated keys kept", () => {
@@ -620,7 +620,7 @@ describe("doc comments", () => {
     expect(get.throws![0]!.doc?.text).toBe("Gone.");
     expect(a.doc?.text).toBe("Answer.");
     expect(t.doc?.text).toBe("Alias.");
-    expect(textOf(item.doc!.span)).toBe("/** The item. */");
+    expect(textOf(item.doc!)).toBe("/** The item. */");
   });
 
   test("the first doc comment is the program's when a header follows it", () => {
