@@ -64,7 +64,7 @@ export function resolveReference(
   place: Place,
 ): ValueNode | undefined {
   const { fc } = place.site;
-  const name = node.name.text;
+  const name = node.name;
   const found = fc.scope.findConst(name);
   if (found === BROKEN) return undefined;
   if (found === undefined) {
@@ -133,7 +133,7 @@ function memberOfFieldEnum(
   expected: model.Type,
   place: Place,
 ): EnumMemberNode | undefined {
-  const name = node.name.text;
+  const name = node.name;
   const dot = name.lastIndexOf(".");
   const target = model.resolveType(expected);
   if (dot <= 0 || target.kind !== "enum" || !isVisible(target.definition, place.site))
@@ -164,7 +164,7 @@ function memberOfFieldEnum(
 
 function unknownConstant(node: ast.RefConstNode, expected: model.Type, place: Place) {
   const { fc } = place.site;
-  const name = node.name.text;
+  const name = node.name;
   const target = model.resolveType(expected);
   if (target.kind === "enum" && target.definition.values.some((v) => v.name === name)) {
     const qualified = typeName(target, fc.program);

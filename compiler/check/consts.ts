@@ -110,7 +110,7 @@ function describeValue(value: ValueNode): string {
     case "string-const":
       return "a string";
     case "ref-const":
-      return `"${value.name.text}"`;
+      return `"${value.name}"`;
     case "enum-member":
       return `the enum value "${value.text}"`;
     case "list-const":

@@ -51,7 +51,7 @@ export function resolveTypeNode(node: ast.TypeNode, fc: FileContext): model.Type
       return { kind: "base", name, annotations: annotationsOf(node.annotations) };
     }
     case "named-type":
-      return resolveNamedType(node.name, fc);
+      return resolveNamedType(node, fc);
     case "list-type": {
       const element = node.element;
       if (element.kind === "base-type" && (element.name === "i8" || element.name === "byte")) {
@@ -87,22 +87,19 @@ export function resolveTypeNode(node: ast.TypeNode, fc: FileContext): model.Type
   }
 }
 
-function resolveNamedType(name: ast.Identifier, fc: FileContext): model.Type {
-  const found = fc.scope.findType(name.text);
+function resolveNamedType(node: ast.NamedTypeNode, fc: FileContext): model.Type {
+  const { name } = node;
+  const found = fc.scope.findType(name);
   if (found === BROKEN) return UNRESOLVED; // the include failed; that was reported
   if (found === undefined) {
     fc.run.diagnostics.push(
-      error(
-        name,
-        "unknown-type",
-        `unknown type "${name.text}"${unknownHint(name.text, "types", fc)}`,
-      ),
+      error(node, "unknown-type", `unknown type "${name}"${unknownHint(name, "types", fc)}`),
     );
     return UNRESOLVED;
   }
   switch (found.kind) {
     case "service":
-      fc.run.diagnostics.push(error(name, "not-a-type", `"${name.text}" is a service, not a type`));
+      fc.run.diagnostics.push(error(node, "not-a-type", `"${name}" is a service, not a type`));
       return UNRESOLVED;
     case "enum":
       return { kind: "enum", definition: found };

@@ -38,7 +38,8 @@ export interface BaseTypeNode extends Span {
 /** A reference to a named type (`Order`, `base.Money`), resolved by the checker. */
 export interface NamedTypeNode extends Span {
   readonly kind: "named-type";
-  readonly name: Identifier;
+  /** The name as written; the node's span is the name's. */
+  readonly name: string;
 }
 
 export interface ListTypeNode extends Span {
@@ -85,7 +86,8 @@ export interface StringConstNode extends Span {
 /** A reference to a const or enum value (`MAX`, `Color.RED`, `base.Color.RED`). */
 export interface RefConstNode extends Span {
   readonly kind: "ref-const";
-  readonly name: Identifier;
+  /** The name as written; the node's span is the name's. */
+  readonly name: string;
 }
 
 export interface ListConstNode extends Span {

@@ -125,7 +125,7 @@ export class ValueBuilder extends CstReader {
     }
     return {
       kind: "named-type",
-      name: this.identifier(t),
+      name: t.image,
       file: span.file,
       start: span.start,
       end: span.end,
@@ -192,9 +192,14 @@ export class ValueBuilder extends CstReader {
     }
     const name = token(node.children.refValue);
     if (name) {
-      const identifier = this.identifier(name);
-      const { file, start, end } = identifier;
-      return { kind: "ref-const", name: identifier, file, start, end };
+      const span = this.tokenSpan(name);
+      return {
+        kind: "ref-const",
+        name: name.image,
+        file: span.file,
+        start: span.start,
+        end: span.end,
+      };
     }
     const collection = child(node.children.collection);
     const span = collection && this.span(collection);

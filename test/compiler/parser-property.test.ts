@@ -264,7 +264,7 @@ function describeType(t: ast.TypeNode): string {
     case "base-type":
       return `${t.name}${t.annotations.length ? describeAnnotations(t.annotations) : ""}`;
     case "named-type":
-      return `@${t.name.text}`;
+      return `@${t.name}`;
     case "list-type":
     case "set-type":
       return `${t.kind.slice(0, 4).replace("-", "")}<${describeType(t.element)}>${t.annotations.length ? describeAnnotations(t.annotations) : ""}`;
@@ -282,7 +282,7 @@ function describeValue(v: ast.ConstNode): string {
     case "string-const":
       return JSON.stringify(v.value);
     case "ref-const":
-      return `@${v.name.text}`;
+      return `@${v.name}`;
     case "list-const":
       return `[${v.items.map(describeValue).join(",")}]`;
     case "map-const":

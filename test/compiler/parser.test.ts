@@ -198,7 +198,7 @@ describe("const", () => {
       { kind: "double-const", value: 1.5, text: "1.5" },
       int(1n, "true"),
       { kind: "string-const", value: "it's" },
-      { kind: "ref-const", name: id("Color.RED") },
+      { kind: "ref-const", name: "Color.RED" },
       {
         kind: "list-const",
         items: [
@@ -257,7 +257,7 @@ describe("typedef", () => {
       { kind: "typedef", type: base("i64"), name: id("Cents"), annotations: [] },
       {
         kind: "typedef",
-        type: { kind: "named-type", name: id("base.Money") },
+        type: { kind: "named-type", name: "base.Money" },
         name: id("Money"),
         annotations: [{ key: id("x"), value: "y" }],
       },
@@ -308,7 +308,7 @@ describe("struct, union, exception", () => {
     expect(s.fields).toMatchObject([
       { id: int(1n), requiredness: "required", type: base("string"), name: id("sku") },
       { id: int(2n), requiredness: "optional", defaultValue: int(100n), reference: false },
-      { id: int(3n), type: { kind: "named-type", name: id("Node") }, reference: true },
+      { id: int(3n), type: { kind: "named-type", name: "Node" }, reference: true },
       { id: undefined, requiredness: "default", requirednessSpan: undefined, name: id("noId") },
       { id: int(-1n), annotations: [{ key: id("ui.hidden"), value: "1" }] },
     ]);
@@ -408,7 +408,7 @@ describe("service", () => {
         kind: "function",
         oneway: false,
         asyncKeyword: false,
-        returnType: { kind: "named-type", name: id("Item") },
+        returnType: { kind: "named-type", name: "Item" },
         name: id("get"),
         params: [
           { id: int(1n), name: id("key") },
@@ -419,7 +419,7 @@ describe("service", () => {
             annotations: [{ key: id("p") }],
           },
         ],
-        throws: [{ id: int(1n), type: { kind: "named-type", name: id("base.NotFound") } }],
+        throws: [{ id: int(1n), type: { kind: "named-type", name: "base.NotFound" } }],
       },
       { oneway: true, asyncKeyword: false, returnType: undefined, name: id("touch") },
       { oneway: true, asyncKeyword: true, name: id("old"), params: [], throws: undefined },
@@ -476,7 +476,7 @@ describe("types", () => {
       base("string"),
       base("binary"),
       base("uuid"),
-      { kind: "named-type", name: id("inc.Type") },
+      { kind: "named-type", name: "inc.Type" },
       {
         kind: "map-type",
         key: base("string"),
@@ -486,8 +486,8 @@ describe("types", () => {
         kind: "list-type",
         element: {
           kind: "map-type",
-          key: { kind: "named-type", name: id("Key") },
-          value: { kind: "named-type", name: id("Value") },
+          key: { kind: "named-type", name: "Key" },
+          value: { kind: "named-type", name: "Value" },
         },
       },
     ]);
@@ -951,7 +951,7 @@ service Shop extends base.Base {
     expect(cents).toMatchObject({ kind: "typedef", name: id("Cents"), doc: undefined });
     expect(colors.value).toMatchObject({
       kind: "list-const",
-      items: [{ kind: "ref-const", name: id("base.Color.RED") }, int(2n)],
+      items: [{ kind: "ref-const", name: "base.Color.RED" }, int(2n)],
     });
     expect(limits.value).toMatchObject({
       kind: "map-const",
@@ -966,7 +966,7 @@ service Shop extends base.Base {
     ]);
     expect(item.fields[2]!.defaultValue).toMatchObject({
       kind: "ref-const",
-      name: id("base.Color.BLUE"),
+      name: "base.Color.BLUE",
     });
     expect(item.fields[4]!.annotations).toMatchObject([{ key: id("ui.hidden"), value: "1" }]);
     expect(lookup.kind).toBe("union");
