@@ -1,4 +1,4 @@
-import type { Span } from "./source.js";
+import { spanOf, type Span } from "./source.js";
 
 /** How bad a diagnostic is: errors fail the run, warnings are shown and do not. */
 export type Severity = "error" | "warning";
@@ -30,9 +30,7 @@ export function error(
   message: string,
   related?: readonly RelatedInformation[],
 ): Diagnostic {
-  return related
-    ? { severity: "error", code, message, span, related }
-    : { severity: "error", code, message, span };
+  return diagnostic("error", span, code, message, related);
 }
 
 /** Makes a warning diagnostic. */
@@ -42,9 +40,28 @@ export function warning(
   message: string,
   related?: readonly RelatedInformation[],
 ): Diagnostic {
-  return related
-    ? { severity: "warning", code, message, span, related }
-    : { severity: "warning", code, message, span };
+  return diagnostic("warning", span, code, message, related);
+}
+
+/**
+ * Keeps only the places of the spans it is given: an AST node is its own span, and a diagnostic
+ * is data that must not hold a node (and the tree below it) alive.
+ */
+function diagnostic(
+  severity: Severity,
+  span: Span,
+  code: string,
+  message: string,
+  related: readonly RelatedInformation[] | undefined,
+): Diagnostic {
+  const place = placeOf(span);
+  if (!related) return { severity, code, message, span: place };
+  const notes = related.map((r) => ({ message: r.message, span: placeOf(r.span) }));
+  return { severity, code, message, span: place, related: notes };
+}
+
+function placeOf(span: Span): Span {
+  return spanOf(span.file, span.start, span.end);
 }
 
 /** Orders diagnostics by file path, then position, then severity (errors first). */

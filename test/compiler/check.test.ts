@@ -97,6 +97,19 @@ describe("definitions", () => {
     }
   });
 
+  test("a diagnostic keeps only the places of the nodes it is about, not the nodes", () => {
+    // AST nodes are their own spans; a diagnostic (data, kept by watch mode and callers) must
+    // not hold a node and the tree below it.
+    const result = checkSource(idl("struct A { 1: i32 x }", "struct A { 1: Mony y }"));
+    expect(result.diagnostics.length).toBe(2);
+    for (const d of result.diagnostics) {
+      expect(Object.keys(d.span).sort()).toEqual(["end", "file", "start"]);
+      for (const r of d.related ?? [])
+        expect(Object.keys(r.span).sort()).toEqual(["end", "file", "start"]);
+    }
+    expect(result.diagnostics.some((d) => (d.related ?? []).length > 0)).toBe(true);
+  });
+
   test("duplicate const names; consts and types are separate namespaces", () => {
     expect(
       errors(idl("const i32 A = 1", "const i32 A = 2", "struct B {}", "const i32 B = 3")),
