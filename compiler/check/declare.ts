@@ -73,7 +73,7 @@ function declare(node: ast.Definition, program: model.Program): Declared {
   // Plain literals, not `{ ...base }`: spreading is a slow path in V8 that showed in profiles.
   const name = node.name.text;
   const doc = node.doc?.text;
-  const span = node;
+  const span = node; // a node is its own span
   const nameSpan = node.name;
   switch (node.kind) {
     case "const": {
