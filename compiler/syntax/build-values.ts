@@ -76,26 +76,9 @@ export class ValueBuilder extends CstReader {
     }
     const elementNode = child(node.children.elementType);
     const element = elementNode && this.type(elementNode);
-    if (!element) return undefined;
-    if (token(node.children.Set))
-      return {
-        kind: "set-type",
-        element,
-        annotations,
-        file: span.file,
-        start: span.start,
-        end: span.end,
-      };
-    if (token(node.children.List))
-      return {
-        kind: "list-type",
-        element,
-        annotations,
-        file: span.file,
-        start: span.start,
-        end: span.end,
-      };
-    return undefined;
+    const kind = token(node.children.Set) ? "set-type" : token(node.children.List) && "list-type";
+    if (!element || !kind) return undefined;
+    return { kind, element, annotations, file: span.file, start: span.start, end: span.end };
   }
 
   private namedType(t: IToken, annotationsNode: CstNode | undefined): ast.TypeNode {
@@ -210,7 +193,7 @@ export class ValueBuilder extends CstReader {
         const item = this.constValue(itemNode);
         if (item) items.push(item);
       }
-      return { file: span.file, start: span.start, end: span.end, kind: "list-const", items };
+      return { kind: "list-const", items, file: span.file, start: span.start, end: span.end };
     }
     if (token(collection.children.LCurly)) {
       const entries: { key: ast.ConstNode; value: ast.ConstNode }[] = [];
@@ -221,7 +204,7 @@ export class ValueBuilder extends CstReader {
         const value = valueNode && this.constValue(valueNode);
         if (key && value) entries.push({ key, value });
       }
-      return { file: span.file, start: span.start, end: span.end, kind: "map-const", entries };
+      return { kind: "map-const", entries, file: span.file, start: span.start, end: span.end };
     }
     return undefined;
   }
