@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The idlc command (`dist/compiler/cli.js`, the package's bin): the only file that touches the
-// process — its streams, signals and exit status. Everything else is cli-main.ts.
+// The idlc command (bundled as `dist/compiler/idlc.cjs`, which the package's bin, cli-bin.ts,
+// starts): the only file that touches the process — its streams, signals and exit status.
+// Everything else is cli-main.ts.
 import type { CliIo } from "./cli-io.js";
 import { EXIT_INTERNAL_ERROR, main } from "./cli-main.js";
 import { diskIo } from "./cli-node-io.js";

@@ -1,19 +1,22 @@
-// The shipped bin is one esbuild bundle (scripts/build-cli.js): Chevrotain inside, Prettier outside
-// and imported only by `compile`. Built here into node_modules/.cache (so `prettier` resolves as
-// it does for the real bin), then run as a user would run it.
+// The shipped bin (scripts/build-cli.js): a small ES module that runs the compiler, one esbuild
+// bundle (Chevrotain inside, Prettier outside and required only by `compile`), from V8's code
+// cache. Built here into node_modules/.cache (so `prettier` resolves as it does for the real bin),
+// then run as a user would run it.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Script } from "node:vm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 const repo = join(import.meta.dirname, "..", "..");
 const cache = join(repo, "node_modules", ".cache");
 mkdirSync(cache, { recursive: true });
 const dir = mkdtempSync(join(cache, "idlc-bundle-"));
-const bundle = join(dir, "compiler", "cli.js");
+const bin = join(dir, "compiler", "cli.js");
+const program = join(dir, "compiler", "idlc.cjs");
 
-function run(args: string[]) {
-  return spawnSync(process.execPath, [bundle, ...args], {
+function run(args: string[], binPath = bin) {
+  return spawnSync(process.execPath, [binPath, ...args], {
     cwd: repo,
     encoding: "utf8",
     timeout: 30_000,
@@ -22,7 +25,7 @@ function run(args: string[]) {
 
 describe("the bundled bin", () => {
   beforeAll(() => {
-    const build = spawnSync(process.execPath, [join(repo, "scripts", "build-cli.js"), bundle], {
+    const build = spawnSync(process.execPath, [join(repo, "scripts", "build-cli.js"), bin], {
       cwd: repo,
       encoding: "utf8",
       timeout: 60_000,
@@ -33,13 +36,49 @@ describe("the bundled bin", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test("imports only Node built-ins statically, and prettier only on demand", () => {
-    const text = readFileSync(bundle, "utf8");
-    expect(text.startsWith("#!/usr/bin/env node\n")).toBe(true);
-    const statics = [...text.matchAll(/^import .*? from "([^"]+)";$/gm)].map((m) => m[1]);
+    const binText = readFileSync(bin, "utf8");
+    expect(binText.startsWith("#!/usr/bin/env node\n")).toBe(true);
+    const statics = [...binText.matchAll(/^import .*? from "([^"]+)";$/gm)].map((m) => m[1]);
     expect(statics.length).toBeGreaterThan(0);
     expect(statics.filter((s) => !s!.startsWith("node:"))).toEqual([]);
-    const dynamics = new Set([...text.matchAll(/\bimport\("([^"]+)"\)/g)].map((m) => m[1]));
-    expect([...dynamics].sort()).toEqual(["prettier", "prettier/doc"]);
+    const text = readFileSync(program, "utf8");
+    const required = [...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]!);
+    // lodash (inside Chevrotain) asks for "util" only where a CommonJS module is its caller.
+    const packages = required.filter((r) => !r.startsWith("node:") && r !== "util");
+    expect(packages.sort()).toEqual(["prettier", "prettier/doc"]);
+    // On demand: each in a promise callback, run on the first text that needs it.
+    for (const name of packages)
+      expect(text).toContain(`Promise.resolve().then(()=>__toESM(require("${name}")`);
+  });
+
+  test("starts from a code cache this Node accepts", () => {
+    // The same wrapper compiler/cli-bin.ts compiles the bundle in; V8 rejects a cache made for
+    // another source, another V8 version or other V8 flags.
+    const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(program, "utf8")}\n})`;
+    const script = new Script(source, {
+      filename: program,
+      cachedData: readFileSync(`${program}.cache`).subarray(32), // after its SHA-256
+    });
+    expect(script.cachedDataRejected).toBe(false);
+  });
+
+  test("runs the same without its code cache, or with a damaged one", () => {
+    const copy = join(dir, "copy");
+    cpSync(join(dir, "compiler"), copy, { recursive: true });
+    const copyBin = join(copy, "cli.js");
+    const cache = join(copy, "idlc.cjs.cache");
+    const original = readFileSync(cache);
+    const damaged = Buffer.from(original);
+    damaged.fill(0x5a, 64, 4096);
+    // Damaged bytes would crash V8 (it does not check them): the bin must see it first.
+    for (const contents of [damaged, original.subarray(0, 100), Buffer.alloc(0), undefined]) {
+      if (contents === undefined) rmSync(cache);
+      else writeFileSync(cache, contents);
+      const r = run(["check", "idl/commerce.idl"], copyBin);
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toBe("checked 1 file: no errors\n");
+      expect(r.status).toBe(0);
+    }
   });
 
   test("checks and compiles idl/commerce.idl like the source does", () => {
@@ -61,7 +100,7 @@ describe("the bundled bin", () => {
     expect(same.stdout).toBe("no breaking changes\n");
     expect(same.status).toBe(0);
     expect(run(["fmt", "--check", "idl/commerce.idl"]).status).toBe(0);
-    const decoded = spawnSync(process.execPath, [bundle, "decode", "--hex"], {
+    const decoded = spawnSync(process.execPath, [bin, "decode", "--hex"], {
       cwd: repo,
       encoding: "utf8",
       input: "80 01 00 01 00 00 00 04 70 69 6e 67 00 00 00 07 00", // binary CALL "ping", seqid 7
