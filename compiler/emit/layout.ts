@@ -101,10 +101,15 @@ export type Unit =
 
 /** A name, or a dotted path of names (`channel.call`) as member accesses. */
 export function name(path: string): Expr {
-  const [first, ...rest] = path.split(".");
-  let e: Expr = { kind: "name", text: first! };
-  for (const n of rest) e = { kind: "member", object: e, name: n };
-  return e;
+  // By index, not `split` and a rest pattern: the emitters call this for every name they write.
+  let dot = path.indexOf(".");
+  if (dot < 0) return { kind: "name", text: path };
+  let e: Expr = { kind: "name", text: path.slice(0, dot) };
+  for (let from = dot + 1; ; from = dot + 1) {
+    dot = path.indexOf(".", from);
+    if (dot < 0) return { kind: "member", object: e, name: path.slice(from) };
+    e = { kind: "member", object: e, name: path.slice(from, dot) };
+  }
 }
 
 /** A string literal already spelled (spelling.ts). */

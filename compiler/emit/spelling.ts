@@ -2,16 +2,23 @@
 // prettier would print: strings in double quotes unless they hold more double quotes than single
 // ones (prettier's getPreferredQuote and makeString), numbers in prettier's printNumber form.
 
+/** U+2028 and U+2029, which JSON leaves as they are and prettier escapes. */
+const LINE_SEPARATOR = /[\u2028\u2029]/;
+
 /** A string literal for `text`, in prettier's quotes and escapes. */
 export function stringLiteral(text: string): string {
-  const json = JSON.stringify(text)
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
+  const json = LINE_SEPARATOR.test(text)
+    ? JSON.stringify(text)
+        .replace(/\u2028/g, "\\u2028")
+        .replace(/\u2029/g, "\\u2029")
+    : JSON.stringify(text);
+  if (!text.includes('"')) return json; // the common case: no quote to count
   let doubles = 0;
   let singles = 0;
-  for (const c of text) {
-    if (c === '"') doubles++;
-    else if (c === "'") singles++;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) doubles++;
+    else if (c === 0x27) singles++;
   }
   if (doubles <= singles) return json;
   // More double quotes than single ones: single quotes, `\"` unescaped, `'` escaped.
@@ -50,5 +57,5 @@ export function isAscii(text: string): boolean {
  */
 export function surelyFits(text: string, width: number): boolean {
   if (text.length > width) return false;
-  return isAscii(text) || 2 * text.length <= width;
+  return 2 * text.length <= width || isAscii(text); // the cheap bound first: most lines are short
 }
