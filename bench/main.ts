@@ -14,9 +14,9 @@ import { renderTerminal } from "./render.js";
 import { summarize, type BenchResults, type RawResults } from "./results.js";
 import { RPC_LOADERS } from "./rpc/index.js";
 import { checkRpc, RPC_SYSTEMS, type RpcSystem } from "./rpc/rpc.js";
-import { runCodec, type CodecRun, type CodecSettings } from "./runner/codec.js";
+import { runCodecs, type CodecRun, type CodecSettings } from "./runner/codec.js";
 import { runNoise, type NoiseRun } from "./runner/noise.js";
-import { runRpc, type RpcSettings, type ScenarioRun } from "./runner/rpc.js";
+import { runRpcs, type RpcSettings, type ScenarioRun } from "./runner/rpc.js";
 import { canPin, killAllChildren } from "./runner/spawn.js";
 
 /** Where full runs write their results (committed). */
@@ -157,25 +157,31 @@ async function main(): Promise<void> {
       noise.push(null);
       errors.push({ system: "noise", run: run + 1, message: errorText(error) });
     }
-    for (const { system } of rotate(codecSystems, run)) {
-      process.stdout.write(`  codec ${system}… `);
-      try {
-        const result = await runCodec(system, settings.codec);
-        codecRuns.get(system)!.push(result);
-        console.log(`${Math.round(result.encodeOps)} enc/s, ${Math.round(result.decodeOps)} dec/s`);
-      } catch (error) {
-        codecRuns.get(system)!.push(null);
-        errors.push({ system, run: run + 1, message: errorText(error) });
-        console.log(`FAILED: ${errorText(error)}`);
+    if (codecSystems.length > 0) {
+      console.log(`  codecs, taking turns: ${codecSystems.map((c) => c.system).join(", ")}`);
+      const systems = rotate(codecSystems, run).map((c) => c.system);
+      const results = await runCodecs(systems, settings.codec);
+      for (const { system } of codecSystems) {
+        const result = results.get(system)!;
+        if (result instanceof Error) {
+          codecRuns.get(system)!.push(null);
+          errors.push({ system, run: run + 1, message: errorText(result) });
+          console.log(`  codec ${system}: FAILED: ${errorText(result)}`);
+        } else {
+          codecRuns.get(system)!.push(result);
+          const rates = `${Math.round(result.encodeOps)} enc/s, ${Math.round(result.decodeOps)} dec/s`;
+          console.log(`  codec ${system}: ${rates}`);
+        }
       }
     }
-    for (const { system } of rotate(rpcSystems, run)) {
-      process.stdout.write(`  rpc ${system}… `);
-      try {
-        const results = await runRpc(system, settings.rpc);
+    if (rpcSystems.length > 0) {
+      console.log(`  rpc, taking turns: ${rpcSystems.map((r) => r.system).join(", ")}`);
+      const systems = rotate(rpcSystems, run).map((r) => r.system);
+      const all = await runRpcs(systems, settings.rpc);
+      for (const { system } of rpcSystems) {
         const ok = new Map<string, ScenarioRun>();
         const summary: string[] = [];
-        for (const [scenario, result] of results) {
+        for (const [scenario, result] of all.get(system)!) {
           if (result instanceof Error) {
             errors.push({ system, run: run + 1, message: `${scenario}: ${result.message}` });
             summary.push(`${scenario}: FAILED`);
@@ -184,12 +190,8 @@ async function main(): Promise<void> {
             summary.push(`${scenario}: ${Math.round(result.callsPerSec)}/s`);
           }
         }
-        rpcRuns.get(system)!.push(ok);
-        console.log(summary.join(", "));
-      } catch (error) {
-        rpcRuns.get(system)!.push(null);
-        errors.push({ system, run: run + 1, message: errorText(error) });
-        console.log(`FAILED: ${errorText(error)}`);
+        rpcRuns.get(system)!.push(ok.size > 0 ? ok : null);
+        console.log(`  rpc ${system}: ${summary.join(", ")}`);
       }
     }
   }

@@ -20,8 +20,10 @@ export function benchSection(results: BenchResults, resultsPath: string): string
   const { codec, rpc } = results.settings;
   const method =
     `Method: every system's \`decode(encode(sample))\` and every RPC reply are checked before timing. ` +
-    `Codecs: a fresh process per codec per run, ${codec.warmupMs} ms warm-up per operation, batches ` +
-    `calibrated to ~${codec.batchMs} ms, ${codec.rounds} interleaved rounds; heap per operation in a ` +
+    `Codecs: a fresh process per codec per run, all of them alive at once and taking turns ` +
+    `(${codec.warmupMs} ms warm-up per operation, batches calibrated to ~${codec.batchMs} ms, then ` +
+    `${codec.rounds} rounds in which each codec in turn times a batch of encodes and one of decodes), ` +
+    `so that a ratio compares codecs timed within seconds of each other; heap per operation in a ` +
     `separate \`--expose-gc\` process (heap and ArrayBuffer bytes: an encode's include its output, a decode's the decoded values). RPC: ` +
     `server and client in separate processes (pinned to their own core with taskset), ` +
     `${rpc.warmupMs / 1000} s warm-up (and ${rpc.warmupCalls} calls at least) then ${rpc.measureMs / 1000} s measured per scenario, closed loop; ` +

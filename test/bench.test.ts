@@ -13,8 +13,8 @@ import { renderMarkdown, renderTerminal } from "../bench/render.js";
 import { summarize, type RawResults } from "../bench/results.js";
 import { RPC_LOADERS } from "../bench/rpc/index.js";
 import { checkRpc, type RpcSystem } from "../bench/rpc/rpc.js";
-import { runCodec } from "../bench/runner/codec.js";
-import { runRpc, SCENARIOS } from "../bench/runner/rpc.js";
+import { runCodecs } from "../bench/runner/codec.js";
+import { runRpc, runRpcs, SCENARIOS } from "../bench/runner/rpc.js";
 import { assertSampleOrder, canonicalOrder, i64String, ORDER } from "../bench/sample.js";
 import { describeWithTool } from "./support/tools.js";
 
@@ -153,14 +153,31 @@ describe("bench runner", () => {
     await anyPeer(PEER_OF["raw-tcp"]); // raw-tcp takes its payload from a Compact codec
   }, 60_000);
 
-  test("a codec child process reports speed and allocation", async () => {
-    const run = await runCodec("json", { warmupMs: 20, batchMs: 10, rounds: 2 });
-    expect(run.bytes).toBe(1105);
-    for (const value of [run.encodeOps, run.decodeOps, run.encodeAlloc, run.decodeAlloc]) {
-      expect(value).toBeGreaterThan(0);
-    }
+  test("codec child processes take turns and report speed and allocation", async () => {
+    await peer("idlc");
+    const settings = { warmupMs: 20, batchMs: 10, rounds: 2 };
+    const runs = await runCodecs(["json", "idlc-compact"], settings);
+    expect([...runs.keys()]).toEqual(["json", "idlc-compact"]);
+    const json = runs.get("json")!;
+    const idlc = runs.get("idlc-compact")!;
+    if (json instanceof Error) throw json;
+    if (idlc instanceof Error) throw idlc;
+    expect([json.bytes, idlc.bytes]).toEqual([1105, 481]);
+    for (const run of [json, idlc])
+      for (const value of [run.encodeOps, run.decodeOps, run.encodeAlloc, run.decodeAlloc])
+        expect(value).toBeGreaterThan(0);
     // JSON.stringify's output alone is larger than the sample's 1105 bytes.
-    expect(run.encodeAlloc).toBeGreaterThan(1105);
+    expect(json.encodeAlloc).toBeGreaterThan(1105);
+  }, 60_000);
+
+  test("a codec that fails is reported as its error, and the others still run", async () => {
+    const runs = await runCodecs(["json", "no-such-codec" as "json"], {
+      warmupMs: 20,
+      batchMs: 10,
+      rounds: 2,
+    });
+    expect(runs.get("json")).not.toBeInstanceOf(Error);
+    expect(runs.get("no-such-codec" as "json")).toBeInstanceOf(Error);
   }, 60_000);
 
   test("RPC server and client processes report every scenario", async () => {
@@ -172,6 +189,19 @@ describe("bench runner", () => {
       expect(result.p99Us).toBeGreaterThanOrEqual(result.p50Us);
       expect(result.clientCpuUs).toBeGreaterThan(0);
       expect(result.serverCpuUs).toBeGreaterThan(0);
+    }
+  }, 60_000);
+
+  test("RPC systems take turns, and each reports every scenario", async () => {
+    const settings = { warmupMs: 50, warmupCalls: 100, measureMs: 200 };
+    const all = await runRpcs(["raw-tcp", "echo-batched"], settings);
+    expect([...all.keys()]).toEqual(["raw-tcp", "echo-batched"]);
+    for (const results of all.values()) {
+      expect([...results.keys()].sort()).toEqual(SCENARIOS.map((s) => s.name).sort());
+      for (const result of results.values()) {
+        if (result instanceof Error) throw result;
+        expect(result.callsPerSec).toBeGreaterThan(0);
+      }
     }
   }, 60_000);
 });

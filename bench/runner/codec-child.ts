@@ -1,13 +1,15 @@
-// One codec, one fresh process: checks the adapter, then either times encode and decode
-// (warm-up, batches calibrated to `batchMs`, rounds interleaving the two) or, started with
-// --expose-gc and a large young generation, measures heap bytes allocated per operation.
-// Started by bench/runner/codec.ts; answers with one "result" message.
+// One codec, one fresh process: checks the adapter, then either times encode and decode, or,
+// started with --expose-gc and a large young generation, measures heap bytes allocated per
+// operation ("result"). Timing is driven by the parent (bench/runner/codec.ts), which keeps one
+// such process per codec alive and has them take turns: "prepare" warms up and calibrates
+// batches to `batchMs`; each "round" times one encode batch and one decode batch and answers
+// their rates, so every codec's round runs within seconds of the others' (this machine's speed
+// drifts from one minute to the next); "done" ends the process.
 import { PerformanceObserver } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { checkCodec, type CodecSystem } from "../codecs/codec.js";
 import { CODEC_LOADERS } from "../codecs/index.js";
-import { median } from "./stats.js";
-import { parent } from "./spawn.js";
+import { parent, type Message } from "./spawn.js";
 
 /** What the parent asks for. */
 export interface CodecJob {
@@ -15,7 +17,6 @@ export interface CodecJob {
   readonly mode: "time" | "alloc";
   readonly warmupMs: number;
   readonly batchMs: number;
-  readonly rounds: number;
 }
 
 type Op = () => unknown;
@@ -46,20 +47,22 @@ function calibrate(op: Op, batchMs: number): number {
   return Math.max(1, Math.round((n * batchMs) / elapsed));
 }
 
-function timeOps(ops: Record<string, Op>, job: CodecJob): Record<string, number> {
+/** Warms both operations up and sizes their batches. */
+function prepare(ops: Record<string, Op>, job: CodecJob): Record<string, number> {
   for (const op of Object.values(ops)) warmUp(op, job.warmupMs);
-  const batch = Object.fromEntries(
+  return Object.fromEntries(
     Object.entries(ops).map(([name, op]) => [name, calibrate(op, job.batchMs)]),
   );
-  const rates: Record<string, number[]> = {};
-  for (let round = 0; round < job.rounds; round++) {
-    // Interleaved: encode, decode, encode, decode… so drift hits both alike.
-    for (const [name, op] of Object.entries(ops)) {
-      const n = batch[name]!;
-      (rates[name] ??= []).push((n / timeBatch(op, n)) * 1000);
-    }
+}
+
+/** One round: a batch of each operation (encode, then decode), as operations per second. */
+function timeRound(ops: Record<string, Op>, batch: Record<string, number>): Record<string, number> {
+  const rates: Record<string, number> = {};
+  for (const [name, op] of Object.entries(ops)) {
+    const n = batch[name]!;
+    rates[name] = (n / timeBatch(op, n)) * 1000;
   }
-  return Object.fromEntries(Object.entries(rates).map(([name, r]) => [name, median(r)]));
+  return rates;
 }
 
 declare const gc: () => void;
@@ -104,13 +107,20 @@ async function main(): Promise<void> {
     decode: () => adapter.decode(encoded),
   };
   if (job.mode === "time") {
-    const opsPerSec = timeOps(ops, job);
-    await parent.send({
-      type: "result",
-      bytes,
-      encodeOps: opsPerSec.encode,
-      decodeOps: opsPerSec.decode,
+    let batch: Record<string, number> | undefined;
+    parent.onMessage((message: Message) => {
+      if (message.type === "prepare") {
+        batch = prepare(ops, job);
+        void parent.send({ type: "prepared", bytes });
+      } else if (message.type === "round") {
+        const rates = timeRound(ops, batch!);
+        void parent.send({ type: "round", encodeOps: rates.encode, decodeOps: rates.decode });
+      } else if (message.type === "done") {
+        process.exit(0);
+      }
     });
+    await parent.send({ type: "loaded" });
+    return;
   } else {
     if (typeof gc !== "function") throw new Error("alloc mode needs --expose-gc");
     const encodeAlloc = await allocPerOp(ops.encode!);

@@ -1,6 +1,10 @@
-// The parent side of RPC measurements: for one system, a server process pinned to core 0 and
-// a client process pinned to core 1, the scenarios run one after another, server CPU samples
-// relayed from server to client.
+// The parent side of RPC measurements: for each system, a server process pinned to core 0 and
+// a client process pinned to core 1, server CPU samples relayed from server to client. All the
+// systems' processes are started together and take turns, scenario by scenario (the order
+// rotated from one scenario to the next), so that each scenario of each system runs within
+// a minute of the floor's: this machine's speed drifts by half from one minute to the next, and
+// systems measured one after the other gave ratios that moved with it. Only the pair whose turn
+// it is works; the others wait on their IPC channel without a connection open.
 import { fileURLToPath } from "node:url";
 import type { RpcSystem } from "../rpc/rpc.js";
 import type { Scenario, ScenarioJob } from "./rpc-client-child.js";
@@ -35,47 +39,117 @@ export interface ScenarioRun {
 
 const START_MS = 30_000;
 
-/** Runs every scenario for one system; a scenario that fails is reported as an Error. */
+/** One system's server and client processes, kept for every scenario of a run. */
+class RpcPair {
+  private readonly server: Child;
+  private readonly client: Child;
+
+  private constructor(server: Child, client: Child) {
+    this.server = server;
+    this.client = client;
+  }
+
+  static async start(system: RpcSystem): Promise<RpcPair> {
+    const server = new Child(SERVER, [system], { cpu: 0 });
+    try {
+      const { port } = await server.expect("ready", START_MS);
+      const client = new Child(CLIENT, [system, String(port)], { cpu: 1 });
+      const pair = new RpcPair(server, client);
+      try {
+        await client.expect("ready", START_MS);
+      } catch (error) {
+        await pair.kill();
+        throw error;
+      }
+      return pair;
+    } catch (error) {
+      await server.kill();
+      throw error;
+    }
+  }
+
+  /** Runs one scenario; rejects when the client reports a failure, exits or hangs. */
+  async run(scenario: Scenario, settings: RpcSettings): Promise<ScenarioRun> {
+    const job: ScenarioJob = { ...scenario, ...settings };
+    this.client.send({ type: "scenario", ...job });
+    const budget = START_MS + settings.warmupMs + settings.measureMs;
+    for (;;) {
+      const message = await this.client.next(budget);
+      if (message.type === "server-cpu") {
+        this.server.send({ type: "cpu" });
+        const { usage } = await this.server.expect("cpu", 10_000);
+        this.client.send({ type: "server-cpu", usage });
+      } else if (message.type === "result") {
+        return message as unknown as ScenarioRun;
+      }
+    }
+  }
+
+  /** Ends both processes cleanly, or kills them. */
+  async close(): Promise<void> {
+    try {
+      this.client.send({ type: "exit" });
+      await this.client.finish();
+      this.server.send({ type: "close" });
+      await this.server.expect("closed", 10_000).catch(() => undefined);
+      await this.server.finish();
+    } finally {
+      await this.kill();
+    }
+  }
+
+  async kill(): Promise<void> {
+    await Promise.all([this.client.kill(), this.server.kill()]);
+  }
+}
+
+/**
+ * Runs every scenario for every system, the systems taking turns. A system whose processes do
+ * not start gets that Error for every scenario; a scenario that fails ends that system's run
+ * (its later scenarios are missing from its map), as the client may be gone.
+ */
+export async function runRpcs(
+  systems: readonly RpcSystem[],
+  settings: RpcSettings,
+): Promise<Map<RpcSystem, Map<string, ScenarioRun | Error>>> {
+  const results = new Map(systems.map((s) => [s, new Map<string, ScenarioRun | Error>()]));
+  const started = await Promise.allSettled(systems.map((s) => RpcPair.start(s)));
+  const pairs = new Map<RpcSystem, RpcPair>();
+  started.forEach((outcome, k) => {
+    const system = systems[k]!;
+    if (outcome.status === "fulfilled") pairs.set(system, outcome.value);
+    else for (const { name } of SCENARIOS) results.get(system)!.set(name, asError(outcome.reason));
+  });
+  try {
+    for (let s = 0; s < SCENARIOS.length; s++) {
+      const scenario = SCENARIOS[s]!;
+      const k = s % systems.length;
+      for (const system of [...systems.slice(k), ...systems.slice(0, k)]) {
+        const pair = pairs.get(system);
+        if (pair === undefined) continue;
+        try {
+          results.get(system)!.set(scenario.name, await pair.run(scenario, settings));
+        } catch (error) {
+          results.get(system)!.set(scenario.name, asError(error));
+          pairs.delete(system);
+          await pair.kill();
+        }
+      }
+    }
+  } finally {
+    await Promise.all([...pairs.values()].map((p) => p.close()));
+  }
+  return results;
+}
+
+/** Runs every scenario for one system (`runRpcs` with one system). */
 export async function runRpc(
   system: RpcSystem,
   settings: RpcSettings,
 ): Promise<Map<string, ScenarioRun | Error>> {
-  const results = new Map<string, ScenarioRun | Error>();
-  const server = new Child(SERVER, [system], { cpu: 0 });
-  let client: Child | undefined;
-  try {
-    const { port } = await server.expect("ready", START_MS);
-    client = new Child(CLIENT, [system, String(port)], { cpu: 1 });
-    await client.expect("ready", START_MS);
-    for (const scenario of SCENARIOS) {
-      const job: ScenarioJob = { ...scenario, ...settings };
-      client.send({ type: "scenario", ...job });
-      const budget = START_MS + settings.warmupMs + settings.measureMs;
-      try {
-        for (;;) {
-          const message = await client.next(budget);
-          if (message.type === "server-cpu") {
-            server.send({ type: "cpu" });
-            const { usage } = await server.expect("cpu", 10_000);
-            client.send({ type: "server-cpu", usage });
-          } else if (message.type === "result") {
-            results.set(scenario.name, message as unknown as ScenarioRun);
-            break;
-          }
-        }
-      } catch (error) {
-        results.set(scenario.name, error instanceof Error ? error : new Error(String(error)));
-        break; // the client reported a failure and exited, or hangs: no further scenarios
-      }
-    }
-    client.send({ type: "exit" });
-    await client.finish();
-    server.send({ type: "close" });
-    await server.expect("closed", 10_000).catch(() => undefined);
-    await server.finish();
-  } finally {
-    await client?.kill();
-    await server.kill();
-  }
-  return results;
+  return (await runRpcs([system], settings)).get(system)!;
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
 }
