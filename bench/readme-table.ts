@@ -25,7 +25,8 @@ export function benchSection(results: BenchResults, resultsPath: string): string
     `${codec.rounds} rounds in which each codec in turn times a batch of encodes and one of decodes), ` +
     `so that a ratio compares codecs timed within seconds of each other; heap per operation in a ` +
     `separate \`--expose-gc\` process (heap and ArrayBuffer bytes: an encode's include its output, a decode's the decoded values). RPC: ` +
-    `server and client in separate processes (pinned to their own core with taskset), ` +
+    `server and client in separate processes (pinned to their own core with taskset), every ` +
+    `system's pair started together and taking turns scenario by scenario, ` +
     `${rpc.warmupMs / 1000} s warm-up (and ${rpc.warmupCalls} calls at least) then ${rpc.measureMs / 1000} s measured per scenario, closed loop; ` +
     `CPU per call from \`process.cpuUsage()\` on each side. The floor, echo-batched, is a ` +
     `length-prefixed echo of a placeOrder call's bytes in plain \`node:net\` that writes as a fast ` +
