@@ -1,8 +1,10 @@
 // The IDL grammar (spec thrift-idl.md §2, `thrifty.yy` at 0.18+) as a Chevrotain CstParser.
 // Rules only recognise; build-ast.ts gives the tree its meaning. One instance, built once.
 import {
+  LLkLookaheadStrategy,
   tokenMatcher,
   type CstNode,
+  type ILookaheadStrategy,
   type IOrAlt,
   type IRecognitionException,
   type ISerializedGast,
@@ -69,12 +71,42 @@ import {
  */
 const SKIP_GRAMMAR_CHECKS = process.env.IDLC_BUNDLED === "1";
 
+/**
+ * Chevrotain's LL(1) lookahead, each function built the first time its `OR` or `OPTION` runs
+ * instead of all of them when the parser is made: a start no longer pays for the rules a file
+ * does not use.
+ */
+function lazyLookahead(maxLookahead: number): ILookaheadStrategy {
+  const eager = new LLkLookaheadStrategy({ maxLookahead });
+  type Alternation = ReturnType<ILookaheadStrategy["buildLookaheadForAlternation"]>;
+  type Optional = ReturnType<ILookaheadStrategy["buildLookaheadForOptional"]>;
+  return {
+    validate: (options) => eager.validate(options),
+    initialize: (options) => eager.initialize?.(options),
+    buildLookaheadForAlternation(options) {
+      let built: Alternation | undefined;
+      return function (this: unknown, alternatives) {
+        built ??= eager.buildLookaheadForAlternation(options);
+        return built.call(this, alternatives);
+      };
+    },
+    buildLookaheadForOptional(options) {
+      let built: Optional | undefined;
+      return function (this: unknown) {
+        built ??= eager.buildLookaheadForOptional(options);
+        return built.call(this);
+      };
+    },
+  };
+}
+
 class IdlParser extends RecoveringCstParser {
   constructor() {
     super(allTokens, {
       recoveryEnabled: true,
       nodeLocationTracking: "onlyOffset",
       maxLookahead: 1,
+      lookaheadStrategy: lazyLookahead(1),
       errorMessageProvider,
       skipValidations: SKIP_GRAMMAR_CHECKS,
     });
