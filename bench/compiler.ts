@@ -4,13 +4,13 @@
 // against a bare script that imports prettier and formats one line. Every command is a fresh
 // process (so every idlc run is cold: nothing is cached between runs), the commands of a run are
 // interleaved, and the table shows the median and range over the runs of times and of the ratios
-// taken within each run. idlc runs as shipped: `node dist/compiler/cli.js`, the bin that
+// taken within each run. idlc runs as shipped: `node dist/compiler/cli.cjs`, the bin that
 // `npm run build` makes, with the bundle and its code cache (rebuilt first, without the tsc half:
 // the runtime is not measured); the code cache is part of what ships, not left by earlier runs.
 //
 //   npx tsx bench/compiler.ts [--runs N] [--quick] [--no-build] [--cli <path>]
 //     --runs N    runs (default 3)          --quick     a 200 KB IDL, one run: a smoke test
-//     --no-build  use dist/ as it is        --cli       another build of idlc's cli.js (before/after)
+//     --no-build  use dist/ as it is        --cli       another build of idlc's cli.cjs (before/after)
 import { spawnSync } from "node:child_process";
 import {
   existsSync,
@@ -27,7 +27,7 @@ import { generateLargeIdl } from "../test/compiler/large-idl.js";
 import { figure, ratioFigure, type Figure } from "./runner/stats.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const DIST_CLI = join(ROOT, "dist", "compiler", "cli.js");
+const DIST_CLI = join(ROOT, "dist", "compiler", "cli.cjs");
 const TIME = "/usr/bin/time";
 const BARE_PRETTIER =
   'import { format } from "prettier"; ' +

@@ -1,4 +1,4 @@
-// Bundles the idlc command with esbuild. The bin, `dist/compiler/cli.js` (compiler/cli-bin.ts),
+// Bundles the idlc command with esbuild. The bin, `dist/compiler/cli.cjs` (compiler/cli-bin.ts),
 // starts `dist/compiler/idlc.cjs`: compiler/cli.ts and everything it imports, Chevrotain included,
 // in one CommonJS module, from V8's code cache `idlc.cjs.cache`, written here by one run of idlc
 // over idl/commerce.idl. One file loads several times faster than the ~250 modules of tsc's
@@ -10,7 +10,7 @@
 // declares every type it exports, so nothing else is needed).
 //
 //   node scripts/build-cli.js [bin]     (npm run build runs it after tsc; the default bin is
-//                                        dist/compiler/cli.js; idlc.cjs and its cache go beside it)
+//                                        dist/compiler/cli.cjs; idlc.cjs and its cache go beside it)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,7 +22,7 @@ import { build } from "esbuild";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Where the bin goes (package.json `bin`). */
-export const CLI_BUNDLE = join(ROOT, "dist", "compiler", "cli.js");
+export const CLI_BUNDLE = join(ROOT, "dist", "compiler", "cli.cjs");
 
 /**
  * Writes the bin to `outfile`, and beside it the bundled program and its code cache (idlc.cjs,
@@ -54,7 +54,8 @@ export async function buildCli(outfile = CLI_BUNDLE) {
     ...COMMON,
     entryPoints: [join(ROOT, "compiler", "cli-bin.ts")],
     outfile,
-    format: "esm",
+    // CommonJS, as the program: an ES module bin costs Node's module loader at every start.
+    format: "cjs",
   });
   writeCodeCache(outfile, `${program}.cache`);
 }

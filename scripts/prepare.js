@@ -27,7 +27,7 @@ if (resolves("typescript") && resolves("esbuild")) {
     ? spawnSync(process.execPath, [npm, "run", "build"], { cwd: ROOT, stdio: "inherit" })
     : spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit", shell: true });
   process.exit(run.status ?? 1);
-} else if (!existsSync(join(ROOT, "dist", "compiler", "cli.js"))) {
+} else if (!existsSync(join(ROOT, "dist", "compiler", "cli.cjs"))) {
   process.stderr.write(
     `idlc: dist/ is not built and the build tools are not installed here; ` +
       `run "npm ci" in ${ROOT} first, or install the tarball of "npm pack"\n`,

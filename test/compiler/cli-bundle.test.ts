@@ -1,7 +1,7 @@
-// The shipped bin (scripts/build-cli.js): a small ES module that runs the compiler, one esbuild
-// bundle (Chevrotain inside, Prettier outside and required only by `compile`), from V8's code
-// cache. Built here into node_modules/.cache (so `prettier` resolves as it does for the real bin),
-// then run as a user would run it.
+// The shipped bin (scripts/build-cli.js): a small CommonJS module that runs the compiler, one
+// esbuild bundle (Chevrotain inside, Prettier outside and required only by `compile`), from V8's
+// code cache. Built here into node_modules/.cache (so `prettier` resolves as it does for the real
+// bin), then run as a user would run it.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,7 +12,7 @@ const repo = join(import.meta.dirname, "..", "..");
 const cache = join(repo, "node_modules", ".cache");
 mkdirSync(cache, { recursive: true });
 const dir = mkdtempSync(join(cache, "idlc-bundle-"));
-const bin = join(dir, "compiler", "cli.js");
+const bin = join(dir, "compiler", "cli.cjs");
 const program = join(dir, "compiler", "idlc.cjs");
 
 function run(args: string[], binPath = bin) {
@@ -38,7 +38,9 @@ describe("the bundled bin", () => {
   test("imports only Node built-ins statically, and prettier only on demand", () => {
     const binText = readFileSync(bin, "utf8");
     expect(binText.startsWith("#!/usr/bin/env node\n")).toBe(true);
-    const statics = [...binText.matchAll(/^import .*? from "([^"]+)";$/gm)].map((m) => m[1]);
+    // CommonJS: no ES module loader at start-up, and nothing but Node's built-ins.
+    expect(binText).not.toMatch(/^import |^export /m);
+    const statics = [...binText.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
     expect(statics.length).toBeGreaterThan(0);
     expect(statics.filter((s) => !s!.startsWith("node:"))).toEqual([]);
     const text = readFileSync(program, "utf8");
@@ -65,7 +67,7 @@ describe("the bundled bin", () => {
   test("runs the same without its code cache, or with a damaged one", () => {
     const copy = join(dir, "copy");
     cpSync(join(dir, "compiler"), copy, { recursive: true });
-    const copyBin = join(copy, "cli.js");
+    const copyBin = join(copy, "cli.cjs");
     const cache = join(copy, "idlc.cjs.cache");
     const original = readFileSync(cache);
     const damaged = Buffer.from(original);

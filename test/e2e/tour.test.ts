@@ -72,7 +72,7 @@ describe("the README tour", () => {
       const tarball = join(work, filename);
       const packed = files.map((f) => f.path);
       expect(packed).toContain("LICENSE");
-      expect(packed).toContain("dist/compiler/cli.js");
+      expect(packed).toContain("dist/compiler/cli.cjs");
       expect(packed).toContain("dist/compiler/index.d.ts");
       expect(packed.filter((p) => !p.startsWith("dist/")).sort()).toEqual([
         "LICENSE",
