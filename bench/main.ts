@@ -18,6 +18,7 @@ import { runCodecs, type CodecRun, type CodecSettings } from "./runner/codec.js"
 import { runNoise, type NoiseRun } from "./runner/noise.js";
 import { runRpcs, type RpcSettings, type ScenarioRun } from "./runner/rpc.js";
 import { canPin, killAllChildren } from "./runner/spawn.js";
+import { rotate } from "./runner/turns.js";
 
 /** Where full runs write their results (committed). */
 export const RESULTS_DIR = join(ROOT, "bench", "results");
@@ -91,13 +92,6 @@ function settingsFor(quick: boolean): { codec: CodecSettings; rpc: RpcSettings }
 
 const errorText = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
-
-/** Rotates a list by `by`, so each run visits the systems in a different order. */
-function rotate<T>(list: readonly T[], by: number): T[] {
-  if (list.length === 0) return [];
-  const k = by % list.length;
-  return [...list.slice(k), ...list.slice(0, k)];
-}
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));

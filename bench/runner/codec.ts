@@ -11,6 +11,7 @@ import type { CodecSystem } from "../codecs/codec.js";
 import type { CodecJob } from "./codec-child.js";
 import { Child } from "./spawn.js";
 import { median } from "./stats.js";
+import { asError, rotate } from "./turns.js";
 
 const CHILD = fileURLToPath(new URL("./codec-child.ts", import.meta.url));
 
@@ -57,7 +58,7 @@ async function eachInTurn(timers: readonly Timer[], step: (t: Timer) => Promise<
     try {
       await step(timer);
     } catch (error) {
-      timer.failure = error instanceof Error ? error : new Error(String(error));
+      timer.failure = asError(error);
       await timer.child.kill();
     }
   }
@@ -88,8 +89,7 @@ export async function runCodecs(
       t.bytes = (await t.child.expect("prepared", stepMs(settings))).bytes as number;
     });
     for (let round = 0; round < settings.rounds; round++) {
-      const k = round % timers.length;
-      await eachInTurn([...timers.slice(k), ...timers.slice(0, k)], async (t) => {
+      await eachInTurn(rotate(timers, round), async (t) => {
         t.child.send({ type: "round" });
         const rates = await t.child.expect("round", stepMs(settings));
         t.encode.push(rates.encodeOps as number);
@@ -114,7 +114,7 @@ export async function runCodecs(
         ...alloc,
       });
     } catch (error) {
-      results.set(t.system, error instanceof Error ? error : new Error(String(error)));
+      results.set(t.system, asError(error));
     }
   }
   return results;

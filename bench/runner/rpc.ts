@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { RpcSystem } from "../rpc/rpc.js";
 import type { Scenario, ScenarioJob } from "./rpc-client-child.js";
 import { Child } from "./spawn.js";
+import { asError, rotate } from "./turns.js";
 
 const SERVER = fileURLToPath(new URL("./rpc-server-child.ts", import.meta.url));
 const CLIENT = fileURLToPath(new URL("./rpc-client-child.ts", import.meta.url));
@@ -123,8 +124,7 @@ export async function runRpcs(
   try {
     for (let s = 0; s < SCENARIOS.length; s++) {
       const scenario = SCENARIOS[s]!;
-      const k = s % systems.length;
-      for (const system of [...systems.slice(k), ...systems.slice(0, k)]) {
+      for (const system of rotate(systems, s)) {
         const pair = pairs.get(system);
         if (pair === undefined) continue;
         try {
@@ -148,8 +148,4 @@ export async function runRpc(
   settings: RpcSettings,
 ): Promise<Map<string, ScenarioRun | Error>> {
   return (await runRpcs([system], settings)).get(system)!;
-}
-
-function asError(reason: unknown): Error {
-  return reason instanceof Error ? reason : new Error(String(reason));
 }
