@@ -100,13 +100,16 @@ function lazyLookahead(maxLookahead: number): ILookaheadStrategy {
   };
 }
 
+/** The grammar is LL(1); Chevrotain passes this to the strategy for each `OR` and `OPTION`. */
+const MAX_LOOKAHEAD = 1;
+
 class IdlParser extends RecoveringCstParser {
   constructor() {
     super(allTokens, {
       recoveryEnabled: true,
       nodeLocationTracking: "onlyOffset",
-      maxLookahead: 1,
-      lookaheadStrategy: lazyLookahead(1),
+      maxLookahead: MAX_LOOKAHEAD,
+      lookaheadStrategy: lazyLookahead(MAX_LOOKAHEAD),
       errorMessageProvider,
       skipValidations: SKIP_GRAMMAR_CHECKS,
     });
