@@ -26,8 +26,8 @@ export function buildFields(
   fc: FileContext,
 ): Writable<model.Field>[] {
   const diagnostics = fc.run.diagnostics;
-  const byId = new FirstSeen<number, { field: model.Field; span: Span }>();
-  const byName = new FirstSeen<string, model.Field>();
+  const byId = new FirstSeen<number, { field: model.Field; span: Span }>(nodes.length);
+  const byName = new FirstSeen<string, model.Field>(nodes.length);
   let firstDefault: ast.FieldNode | undefined;
   // Apache's counter for fields without a usable id: -1, -2, … per list (§5.1).
   let nextImplicit = -1;
@@ -203,18 +203,27 @@ function requiredness(
 
 /**
  * The first value added under each key: a scan while there are few keys (most field lists), a
- * Map once there are many (so a hostile 10,000-field struct stays linear). 20,000 small structs
- * allocating two Maps each showed in profiles.
+ * Map when there can be many (so a hostile 10,000-field struct stays linear). 20,000 small structs
+ * allocating two Maps each showed in profiles, and so did arrays grown by `push` (room for 17).
  */
 class FirstSeen<K, V> {
-  private readonly keys: K[] = [];
-  private readonly values: V[] = [];
-  private map: Map<K, V> | undefined;
+  private readonly keys: K[];
+  private readonly values: V[];
+  private count = 0;
+  private readonly map: Map<K, V> | undefined;
+
+  /** `size`: at most how many keys will be added. */
+  constructor(size: number) {
+    const scanned = size <= 16;
+    this.map = scanned ? undefined : new Map();
+    this.keys = new Array<K>(scanned ? size : 0);
+    this.values = new Array<V>(scanned ? size : 0);
+  }
 
   get(key: K): V | undefined {
     if (this.map !== undefined) return this.map.get(key);
-    const i = this.keys.indexOf(key);
-    return i < 0 ? undefined : this.values[i];
+    for (let i = 0; i < this.count; i++) if (this.keys[i] === key) return this.values[i];
+    return undefined;
   }
 
   add(key: K, value: V): void {
@@ -222,8 +231,7 @@ class FirstSeen<K, V> {
       this.map.set(key, value);
       return;
     }
-    this.keys.push(key);
-    this.values.push(value);
-    if (this.keys.length > 16) this.map = new Map(this.keys.map((k, i) => [k, this.values[i]!]));
+    this.keys[this.count] = key;
+    this.values[this.count++] = value;
   }
 }

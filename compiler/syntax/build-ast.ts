@@ -479,7 +479,8 @@ class AstBuilder extends ValueBuilder {
     const hasDefault = node.children.Equals !== undefined;
     const defaultValue = hasDefault ? this.constValue(node) : undefined; // inlined (grammar.ts)
     // `xsd_attrs { … }` means nothing; its fields are built only to keep doc comments in step.
-    this.fields(childNodes(node.children.xsdAttribute));
+    const xsdAttributes = node.children.xsdAttribute;
+    if (xsdAttributes !== undefined) this.fields(childNodes(xsdAttributes));
     const annotations = this.annotations(child(node.children.annotations));
     const span = this.span(node);
     if (!type || !name || !span) return undefined; // recovered node: the parser already said why

@@ -36,11 +36,16 @@ export function child(elements: readonly CstElement[] | undefined): CstNode | un
   return element !== undefined && !isToken(element) ? element : undefined;
 }
 
-/** The nodes of a child list. */
-export function childNodes(elements: readonly CstElement[] | undefined): CstNode[] {
-  const out: CstNode[] = [];
-  for (const element of elements ?? []) if (!isToken(element)) out.push(element);
-  return out;
+const NO_NODES: readonly CstNode[] = [];
+
+/**
+ * The nodes of a child list. A list of a rule's label holds nodes only, and is returned as it
+ * is: a copy for every field of a large file was garbage the parse had to collect.
+ */
+export function childNodes(elements: readonly CstElement[] | undefined): readonly CstNode[] {
+  if (elements === undefined) return NO_NODES;
+  if (!elements.some(isToken)) return elements as readonly CstNode[];
+  return elements.filter((element): element is CstNode => !isToken(element));
 }
 
 /** The first offset of a node, from its location or its first real token. */
