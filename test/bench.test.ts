@@ -14,7 +14,7 @@ import { summarize, type RawResults } from "../bench/results.js";
 import { RPC_LOADERS } from "../bench/rpc/index.js";
 import { checkRpc, type RpcSystem } from "../bench/rpc/rpc.js";
 import { runCodecs } from "../bench/runner/codec.js";
-import { runRpc, runRpcs, SCENARIOS } from "../bench/runner/rpc.js";
+import { runRpcs, SCENARIOS } from "../bench/runner/rpc.js";
 import { assertSampleOrder, canonicalOrder, i64String, ORDER } from "../bench/sample.js";
 import { describeWithTool } from "./support/tools.js";
 
@@ -181,7 +181,8 @@ describe("bench runner", () => {
   }, 60_000);
 
   test("RPC server and client processes report every scenario", async () => {
-    const results = await runRpc("raw-tcp", { warmupMs: 50, warmupCalls: 100, measureMs: 200 });
+    const settings = { warmupMs: 50, warmupCalls: 100, measureMs: 200 };
+    const results = (await runRpcs(["raw-tcp"], settings)).get("raw-tcp")!;
     expect([...results.keys()]).toEqual(SCENARIOS.map((s) => s.name));
     for (const result of results.values()) {
       if (result instanceof Error) throw result;

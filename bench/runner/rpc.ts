@@ -141,11 +141,3 @@ export async function runRpcs(
   }
   return results;
 }
-
-/** Runs every scenario for one system (`runRpcs` with one system). */
-export async function runRpc(
-  system: RpcSystem,
-  settings: RpcSettings,
-): Promise<Map<string, ScenarioRun | Error>> {
-  return (await runRpcs([system], settings)).get(system)!;
-}
